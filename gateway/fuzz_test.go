@@ -1,0 +1,74 @@
+package gateway
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// FuzzParseEnvelope: any input either fails cleanly or yields a node whose
+// content is the exact slice of the body it claims, and valid JSON.
+func FuzzParseEnvelope(f *testing.F) {
+	for _, seed := range []string{
+		`{"alipay_system_oauth_token_response":{"access_token":"a"},"sign":"x"}`,
+		`{"error_response":{"code":"40002","sub_msg":"\u6388\u6743"},"sign":"a\/b"}`,
+		`{"alipay_system_oauth_token_response":{"a":[1,{"b":"}"}]},"alipay_cert_sn":"x","sign":"s"}`,
+		`{"alipay_system_oauth_token_response":{},"alipay_system_oauth_token_response":{}}`,
+		"{\"error_response\" : { \"a\" : 1 } ,\n \"sign\" : \"\" }",
+		`[1,2]`, `{"a":`, ``,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		env, err := ParseEnvelope(body, MethodOAuthToken)
+		if err != nil {
+			return
+		}
+		if !bytes.Equal(body[env.Start:env.End], env.Content) {
+			t.Fatalf("span [%d,%d) is not the content", env.Start, env.End)
+		}
+		if !json.Valid(env.Content) && !json.Valid([]byte(strings.ToValidUTF8(string(env.Content), "?"))) {
+			t.Fatalf("content %q is not JSON", env.Content)
+		}
+		if !json.Valid(body) && utfValid(body) {
+			t.Fatalf("accepted a body encoding/json rejects: %q", body)
+		}
+	})
+}
+
+func utfValid(b []byte) bool { return strings.ToValidUTF8(string(b), "") == string(b) }
+
+// FuzzTamperedResponse changes one byte of a signed response anywhere and
+// checks that a change inside the signed content never passes verification
+// in any form.
+func FuzzTamperedResponse(f *testing.F) {
+	key := alipayKey(f)
+	content := `{"access_token":"authusrB1a2b","avatar":"https:\/\/x.y\/z","n":[1,{"k":"v"}],"city":"杭州"}`
+	body := signedBody(f, key, tokenNode, content, content)
+	start := strings.Index(body, content)
+	f.Add(uint16(start+3), byte('X'))
+	f.Add(uint16(start+40), byte('/'))
+	f.Add(uint16(start), byte(' '))
+	f.Add(uint16(len(body)-5), byte('A'))
+	f.Fuzz(func(t *testing.T, pos uint16, b byte) {
+		i := int(pos) % len(body)
+		if body[i] == b {
+			return
+		}
+		tampered := []byte(body)
+		tampered[i] = b
+		env, err := ParseEnvelope(tampered, MethodOAuthToken)
+		if err != nil {
+			return
+		}
+		v := VerifyEnvelope(env, &key.PublicKey, RSA2)
+		inside := i >= start && i < start+len(content)
+		if inside && v.Status.Passed() {
+			t.Fatalf("byte %d changed to %q inside the signed content, yet %s", i, b, v.Status)
+		}
+		if v.Status == Verified && !bytes.Equal(env.Content, []byte(content)) {
+			t.Fatalf("verified content %q differs from what was signed", env.Content)
+		}
+	})
+}

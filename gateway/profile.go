@@ -1,0 +1,212 @@
+package gateway
+
+import (
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// Well-known addresses of the gateway.
+const (
+	ProductionGateway  = "https://openapi.alipay.com/gateway.do"
+	SandboxGateway     = "https://openapi-sandbox.dl.alipaydev.com/gateway.do"
+	ProductionEndpoint = "https://openapi.alipay.com"
+	SandboxEndpoint    = "https://openapi-sandbox.dl.alipaydev.com"
+	// retiredSandboxHost is the old sandbox, which no longer answers.
+	retiredSandboxHost = "openapi.alipaydev.com"
+)
+
+// Environments a profile can point at.
+const (
+	EnvEmulator   = "emulator"
+	EnvSandbox    = "sandbox"
+	EnvProduction = "production"
+	EnvCustom     = "custom"
+)
+
+// Profile is everything needed to talk to one app on one gateway.
+type Profile struct {
+	Name string
+	// Emulator marks a profile that points at aliauth's built-in emulator, so
+	// it is never mistaken for Alipay.
+	Emulator bool
+	Protocol Protocol
+	// Gateway is the v2 gateway.do URL; Endpoint the v3 base URL.
+	Gateway  string
+	Endpoint string
+	AppID    string
+	// PrivateKey is the app private key that signs requests.
+	PrivateKey *rsa.PrivateKey
+	// AlipayPublicKey verifies responses; nil means verification is skipped
+	// (and said loudly). In certificate mode it comes from the Alipay certificate.
+	AlipayPublicKey *rsa.PublicKey
+	// AlipayKeySource says where the Alipay key came from, for the trace.
+	AlipayKeySource string
+	SignType        SignType
+	Charset         string
+	// Certificate mode: the SNs of the app certificate and the Alipay root
+	// bundle, sent with each request, and of the Alipay certificate, checked
+	// against each response.
+	AppCertSN        string
+	AlipayRootCertSN string
+	AlipayCertSN     string
+}
+
+// ErrAppKeyAsAlipayKey is the most common misconfiguration: the app's own
+// public key given where the Alipay public key belongs.
+var ErrAppKeyAsAlipayKey = errors.New("the configured Alipay public key is the app's own public key (it verifies a signature made with the app private key); pass the Alipay public key (支付宝公钥), which the console shows after the app public key (应用公钥) is uploaded")
+
+// CertMode reports whether the profile uses certificates rather than bare
+// public keys.
+func (p *Profile) CertMode() bool {
+	return p.AppCertSN != "" || p.AlipayRootCertSN != "" || p.AlipayCertSN != ""
+}
+
+// URL is the address the profile sends to: the gateway for v2, the endpoint
+// for v3.
+func (p *Profile) URL() string {
+	if p.Protocol == V3 {
+		return p.Endpoint
+	}
+	return p.Gateway
+}
+
+// Environment says where the profile points: the emulator, Alipay's sandbox,
+// production, or somewhere else.
+func (p *Profile) Environment() string {
+	if p.Emulator {
+		return EnvEmulator
+	}
+	u, err := url.Parse(p.URL())
+	if err != nil {
+		return EnvCustom
+	}
+	host := u.Hostname()
+	switch {
+	case host == "openapi.alipay.com":
+		return EnvProduction
+	case strings.HasSuffix(host, "alipaydev.com"):
+		return EnvSandbox
+	}
+	return EnvCustom
+}
+
+// Warnings lists what is not wrong enough to refuse but must be said.
+func (p *Profile) Warnings() []string {
+	var w []string
+	if u, err := url.Parse(p.URL()); err == nil {
+		if u.Hostname() == retiredSandboxHost {
+			w = append(w, fmt.Sprintf("%s is the retired sandbox host and no longer answers; use %s", u.Host, p.sandboxURL()))
+		}
+		if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+			w = append(w, fmt.Sprintf("%s is plain http: tokens cross the network unencrypted", p.URL()))
+		}
+	}
+	if p.AlipayPublicKey == nil {
+		w = append(w, "no Alipay public key is configured: responses are NOT verified; pass --alipay-public-key")
+	}
+	return w
+}
+
+func (p *Profile) sandboxURL() string {
+	if p.Protocol == V3 {
+		return SandboxEndpoint
+	}
+	return SandboxGateway
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Validate checks the profile before any call and says what to fix. It also
+// runs the probe that catches the app's own public key configured as the
+// Alipay key: a signature made with the app private key must not verify
+// with the Alipay public key.
+func (p *Profile) Validate() error {
+	switch p.Protocol {
+	case V2, V3:
+	default:
+		return fmt.Errorf("protocol %q is not supported; use v2 (gateway.do) or v3 (REST)", p.Protocol)
+	}
+	if err := checkURL(p.Protocol, p.URL()); err != nil {
+		return err
+	}
+	if strings.TrimSpace(p.AppID) == "" {
+		return errors.New("no app id: pass --app-id or set ALIAUTH_APP_ID (the app id the Alipay console shows, 2021...)")
+	}
+	if p.PrivateKey == nil {
+		return errors.New("no app private key: pass --private-key FILE or set ALIAUTH_PRIVATE_KEY (the 应用私钥 Alipay's key tool saved)")
+	}
+	if p.SignType != RSA2 && p.SignType != RSA {
+		return fmt.Errorf("sign type %q is not supported; use RSA2 or RSA", p.SignType)
+	}
+	if p.Protocol == V3 && p.SignType == RSA {
+		return errors.New("v3 signs with SHA256withRSA only; use --sign-type RSA2 or --protocol v2")
+	}
+	if _, err := NormalizeCharset(p.Charset); err != nil {
+		return err
+	}
+	if p.CertMode() {
+		if err := p.checkCertSNs(); err != nil {
+			return err
+		}
+	}
+	if p.AlipayPublicKey != nil {
+		sig, err := SignBytes(p.PrivateKey, RSA2, []byte("aliauth probe"))
+		if err != nil {
+			return err
+		}
+		if VerifyBytes(p.AlipayPublicKey, RSA2, []byte("aliauth probe"), sig) == nil {
+			return ErrAppKeyAsAlipayKey
+		}
+	}
+	return nil
+}
+
+func (p *Profile) checkCertSNs() error {
+	var missing []string
+	if p.AppCertSN == "" {
+		missing = append(missing, "the app certificate (--app-cert appCertPublicKey_<app id>.crt)")
+	}
+	if p.AlipayCertSN == "" {
+		missing = append(missing, "the Alipay certificate (--alipay-cert alipayCertPublicKey_RSA2.crt)")
+	}
+	if p.AlipayRootCertSN == "" {
+		missing = append(missing, "the Alipay root certificate (--alipay-root-cert alipayRootCert.crt)")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("certificate mode needs three certificates; missing %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// checkURL refuses a gateway address a request could not be sent to, and
+// says how to write it.
+func checkURL(protocol Protocol, raw string) error {
+	what, example := "gateway URL", ProductionGateway
+	if protocol == V3 {
+		what, example = "endpoint URL", ProductionEndpoint
+	}
+	if strings.TrimSpace(raw) == "" {
+		return fmt.Errorf("no %s: pass --gateway (v2) or --endpoint (v3), e.g. %s", what, example)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%s %q is not a URL: %v; write it like %s", what, raw, err, example)
+	}
+	if u.Scheme == "" || u.Host == "" {
+		return fmt.Errorf("%s %q has no scheme or host; write it in full, like https://%s", what, raw, strings.TrimPrefix(strings.TrimPrefix(raw, "//"), "/"))
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return fmt.Errorf("%s %q uses %s; use https, like %s", what, raw, u.Scheme, example)
+	}
+	return nil
+}
