@@ -157,7 +157,10 @@ func TestAuthBaseTokenCannotReadProfile(t *testing.T) {
 }
 
 func TestWrongPrivateKeyShowsSignatureDiff(t *testing.T) {
-	p := newPeer(t, gateway.V2, func(pr *gateway.Profile) { pr.PrivateKey = loadKey(t, "alipay_private_key.pem"); pr.AlipayPublicKey = nil })
+	p := newPeer(t, gateway.V2, func(pr *gateway.Profile) {
+		pr.PrivateKey = loadKey(t, "alipay_private_key.pem")
+		pr.AlipayPublicKey = nil
+	})
 	tr, err := p.client.Exchange(context.Background(), p.code(t, "auth_user"))
 	var apiErr *gateway.APIError
 	if !errors.As(err, &apiErr) || apiErr.SubCode != "isv.invalid-signature" {
@@ -194,7 +197,11 @@ func TestProfileValidationMessages(t *testing.T) {
 		{func(p *gateway.Profile) { p.PrivateKey = nil }, "--private-key"},
 		{func(p *gateway.Profile) { p.Charset = "latin1" }, "utf-8 or GBK"},
 		{func(p *gateway.Profile) { p.SignType = "SM2" }, "RSA2"},
-		{func(p *gateway.Profile) { p.Protocol = gateway.V3; p.Endpoint = gateway.ProductionEndpoint; p.SignType = gateway.RSA }, "SHA256withRSA only"},
+		{func(p *gateway.Profile) {
+			p.Protocol = gateway.V3
+			p.Endpoint = gateway.ProductionEndpoint
+			p.SignType = gateway.RSA
+		}, "SHA256withRSA only"},
 		{func(p *gateway.Profile) { p.AppCertSN = "x" }, "alipay-cert"},
 	}
 	for _, c := range cases {

@@ -22,7 +22,7 @@ func sampleTrace() *Trace {
 			StringToSign: "grant_type=refresh_token&refresh_token=authusrBOLDREFRESH0001",
 			Body:         "grant_type=refresh_token&refresh_token=authusrBOLDREFRESH0001",
 		},
-		Response: &Response{Status: 200, Body: []byte(`{"x":{"access_token":"authusrBACCESS000000001","refresh_token":"authusrBNEWREFRESH00001"}}`), Duration: 12345 * time.Microsecond},
+		Response:     &Response{Status: 200, Body: []byte(`{"x":{"access_token":"authusrBACCESS000000001","refresh_token":"authusrBNEWREFRESH00001"}}`), Duration: 12345 * time.Microsecond},
 		Verification: &Verification{Status: Verified, SignedContent: `{"access_token":"authusrBACCESS000000001","refresh_token":"authusrBNEWREFRESH00001"}`},
 		Result:       json.RawMessage(`{"access_token":"authusrBACCESS000000001","refresh_token":"authusrBNEWREFRESH00001"}`),
 		Tokens:       &Tokens{AccessToken: "authusrBACCESS000000001", RefreshToken: "authusrBNEWREFRESH00001"},

@@ -1,7 +1,7 @@
 package emulator
 
 import (
-		"bytes"
+	"bytes"
 	"crypto/rand"
 	"crypto/sha512"
 	"encoding/base64"
