@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -231,6 +232,11 @@ func (c *Client) send(t *Trace, req *http.Request) error {
 // transportFailure records why no usable answer arrived, in words that say
 // what to check.
 func (c *Client) transportFailure(t *Trace, err error) error {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		// The URL carries the whole signed query; the host says enough.
+		err = fmt.Errorf("%s %s: %w", strings.ToUpper(uerr.Op), hostPath(uerr.URL), uerr.Err)
+	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		err = fmt.Errorf("cancelled before the gateway answered: %w", err)
@@ -240,6 +246,14 @@ func (c *Client) transportFailure(t *Trace, err error) error {
 	t.TransportError = err.Error()
 	t.Outcome = OutcomeTransportError
 	return &TransportError{Err: err}
+}
+
+func hostPath(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Scheme + "://" + u.Host + u.Path
 }
 
 // notJSON describes an answer that is not the gateway's JSON.

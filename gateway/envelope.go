@@ -2,9 +2,11 @@ package gateway
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
 	"strings"
 )
 
@@ -104,7 +106,7 @@ func scanObject(body []byte) ([]member, error) {
 	if body[s.pos] != '{' {
 		return nil, s.fail("expected '{'")
 	}
-	members, err := s.object(true)
+	members, err := s.object()
 	if err != nil {
 		return nil, err
 	}
@@ -116,9 +118,8 @@ func scanObject(body []byte) ([]member, error) {
 }
 
 type scanner struct {
-	buf   []byte
-	pos   int
-	depth int
+	buf []byte
+	pos int
 }
 
 func (s *scanner) fail(what string) error {
@@ -139,14 +140,9 @@ func (s *scanner) skipSpace() {
 	}
 }
 
-// object scans an object starting at '{'; it collects members only at the
-// top level, where the caller needs them.
-func (s *scanner) object(collect bool) ([]member, error) {
-	s.depth++
-	if s.depth > maxDepth {
-		return nil, s.fail("nesting too deep")
-	}
-	defer func() { s.depth-- }()
+// object scans the top-level object starting at '{' strictly and returns
+// its members; nested values are skipped by skipNested.
+func (s *scanner) object() ([]member, error) {
 	s.pos++ // '{'
 	var members []member
 	s.skipSpace()
@@ -174,9 +170,7 @@ func (s *scanner) object(collect bool) ([]member, error) {
 		if err := s.value(); err != nil {
 			return nil, err
 		}
-		if collect {
-			members = append(members, member{key: decodeKey(keyRaw), start: start, end: s.pos})
-		}
+		members = append(members, member{key: decodeKey(keyRaw), start: start, end: s.pos})
 		s.skipSpace()
 		if s.pos >= len(s.buf) {
 			return nil, s.fail("expected ',' or '}'")
@@ -207,11 +201,8 @@ func (s *scanner) value() error {
 		return s.fail("expected a value")
 	}
 	switch c := s.buf[s.pos]; {
-	case c == '{':
-		_, err := s.object(false)
-		return err
-	case c == '[':
-		return s.array()
+	case c == '{' || c == '[':
+		return s.skipNested()
 	case c == '"':
 		return s.str()
 	case c == '-' || (c >= '0' && c <= '9'):
@@ -226,37 +217,98 @@ func (s *scanner) value() error {
 	return s.fail("expected a value")
 }
 
-func (s *scanner) array() error {
-	s.depth++
-	if s.depth > maxDepth {
-		return s.fail("nesting too deep")
-	}
-	defer func() { s.depth-- }()
-	s.pos++ // '['
-	s.skipSpace()
-	if s.pos < len(s.buf) && s.buf[s.pos] == ']' {
-		s.pos++
-		return nil
-	}
-	for {
-		s.skipSpace()
-		if err := s.value(); err != nil {
-			return err
-		}
-		s.skipSpace()
-		if s.pos >= len(s.buf) {
-			return s.fail("expected ',' or ']'")
-		}
-		switch s.buf[s.pos] {
-		case ',':
-			s.pos++
-		case ']':
-			s.pos++
-			return nil
+// structural marks the bytes skipNested must look at.
+var structural = [256]bool{'{': true, '}': true, '[': true, ']': true, '"': true}
+
+// skipNested skips a nested object or array as fast as memory allows: it
+// follows strings and brackets so the value's end is found exactly, and
+// leaves finer validation to the decoder that reads the content afterwards.
+// A large response is mostly string bytes, which bytes.IndexByte crosses
+// many at a time.
+func (s *scanner) skipNested() error {
+	buf, pos := s.buf, s.pos
+	closers := make([]byte, 0, 16)
+	for pos < len(buf) {
+		switch c := buf[pos]; c {
+		case '{', '[':
+			if len(closers) >= maxDepth {
+				s.pos = pos
+				return s.fail("nesting too deep")
+			}
+			closers = append(closers, c+2) // '{'+2 is '}', '['+2 is ']'
+			pos++
+		case '}', ']':
+			if len(closers) == 0 || closers[len(closers)-1] != c {
+				s.pos = pos
+				return s.fail("mismatched bracket")
+			}
+			closers = closers[:len(closers)-1]
+			pos++
+			if len(closers) == 0 {
+				s.pos = pos
+				return nil
+			}
+		case '"':
+			end, ok := skipString(buf, pos+1)
+			if !ok {
+				s.pos = len(buf)
+				return s.fail("unterminated string")
+			}
+			pos = end
 		default:
-			return s.fail("expected ',' or ']'")
+			pos++
+			for pos < len(buf) && !structural[buf[pos]] {
+				pos++
+			}
 		}
 	}
+	s.pos = pos
+	return s.fail("unterminated value")
+}
+
+// skipString returns the index just past the quote that closes the string
+// whose contents start at i. A quote closes the string when an even number
+// of backslashes precedes it, so only quotes need finding: it reads eight
+// bytes at a time for them, which beats bytes.IndexByte on the short strings
+// that make up most of a large body.
+func skipString(buf []byte, i int) (int, bool) {
+	start := i
+	for {
+		for i+8 <= len(buf) {
+			if m := hasByte(binary.LittleEndian.Uint64(buf[i:]), '"'); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		for i < len(buf) && buf[i] != '"' {
+			i++
+		}
+		if i >= len(buf) {
+			return 0, false
+		}
+		backslashes := 0
+		for j := i - 1; j >= start && buf[j] == '\\'; j-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return i + 1, true
+		}
+		i++
+	}
+}
+
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// hasByte marks the bytes of w equal to b with their high bit. Only the
+// lowest mark is exact (a borrow may mark bytes above it), and it is the
+// only one skipString reads.
+func hasByte(w uint64, b byte) uint64 {
+	x := w ^ (lowBits * uint64(b))
+	return (x - lowBits) &^ x & highBits
 }
 
 // str scans a string starting at its opening quote. Bytes >= 0x80 pass as

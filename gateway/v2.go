@@ -126,11 +126,10 @@ func encodeV2(params map[string]string, sign, charset string) (query, form strin
 // readV2 takes the raw answer apart, verifies it and decodes it.
 func (c *Client) readV2(t *Trace) error {
 	p := &c.profile
-	env, err := ParseEnvelope(t.Response.Body, t.Method)
+	env, v, err := VerifyResponse(t.Response.Body, t.Method, p.AlipayPublicKey, p.SignType)
 	if err != nil {
 		return notJSON(t.Response, err)
 	}
-	v := VerifyEnvelope(env, p.AlipayPublicKey, p.SignType)
 	v.Key = c.keyDescription()
 	if p.CertMode() {
 		checkCertSN(v, p.AlipayCertSN, "alipay_cert_sn")

@@ -8,18 +8,36 @@ import (
 	"unicode/utf8"
 )
 
+// VerifyResponse takes a raw v2 body apart and verifies it: ParseEnvelope,
+// then VerifyEnvelope, with the signed content filled in for people to read.
+func VerifyResponse(body []byte, method string, key *rsa.PublicKey, signType SignType) (*Envelope, *Verification, error) {
+	env, err := ParseEnvelope(body, method)
+	if err != nil {
+		return nil, nil, err
+	}
+	v := VerifyEnvelope(env, key, signType)
+	if v.SignedContent == "" {
+		v.SignedContent = displayText(env.Content)
+	}
+	return env, v, nil
+}
+
 // VerifyEnvelope checks the sign of a v2 response over the node's raw bytes
 // with the Alipay public key, then, as the spec allows, over the content with
 // `\/` read as `/`, then over the compacted content. key nil means no Alipay
 // key is configured: the result is Skipped, never a pass.
+//
+// SignedContent is set only when the bytes that verified differ from the
+// node as written (unescaped or normalized); otherwise the content is
+// body[Start:End], and VerifyResponse copies it out for display, work that
+// verification itself does not need.
 func VerifyEnvelope(env *Envelope, key *rsa.PublicKey, signType SignType) *Verification {
 	v := &Verification{
-		Node:          env.Node,
-		Start:         env.Start,
-		End:           env.End,
-		Sign:          env.Sign,
-		CertSN:        env.CertSN,
-		SignedContent: displayText(env.Content),
+		Node:   env.Node,
+		Start:  env.Start,
+		End:    env.End,
+		Sign:   env.Sign,
+		CertSN: env.CertSN,
 	}
 	algo := signType.Algorithm()
 	switch {

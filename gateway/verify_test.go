@@ -22,11 +22,11 @@ const tokenNode = "alipay_system_oauth_token_response"
 
 func verifyBody(t testing.TB, body string, key *rsa.PublicKey) (*Envelope, *Verification) {
 	t.Helper()
-	env, err := ParseEnvelope([]byte(body), MethodOAuthToken)
+	env, v, err := VerifyResponse([]byte(body), MethodOAuthToken, key, RSA2)
 	if err != nil {
-		t.Fatalf("ParseEnvelope: %v\n%s", err, body)
+		t.Fatalf("VerifyResponse: %v\n%s", err, body)
 	}
-	return env, VerifyEnvelope(env, key, RSA2)
+	return env, v
 }
 
 func TestVerifyOverRawBytes(t *testing.T) {
@@ -167,15 +167,18 @@ func TestTamperedByteInSignedContentNeverVerifies(t *testing.T) {
 
 func TestParseEnvelopeRefusesWhatIsNotTheGatewaysJSON(t *testing.T) {
 	cases := map[string]string{
-		"":                                  "empty",
-		"<html><body>502</body></html>":     "expected '{'",
-		`{"` + tokenNode + `":{"a":1`:       "truncated",
-		`{"` + tokenNode + `":{"a":1}} x`:   "after the object",
-		`{"other_response":{}}`:             "neither",
-		`{"` + tokenNode + `":"string"}`:    "not a JSON object",
-		`{"` + tokenNode + `":{"a":"\q"}}`:  "bad escape",
-		`{"` + tokenNode + `":{"a":01x}}`:   "expected ','",
-		`{"` + tokenNode + `":{},"sign":1}`: "sign member is not a string",
+		"":                                     "empty",
+		"<html><body>502</body></html>":        "expected '{'",
+		`{"` + tokenNode + `":{"a":1`:          "truncated",
+		`{"` + tokenNode + `":{"a":1}} x`:      "after the object",
+		`{"other_response":{}}`:                "neither",
+		`{"` + tokenNode + `":"string"}`:       "not a JSON object",
+		`{"sign":"\q","` + tokenNode + `":{}}`: "bad escape",
+		`{"x":01,"` + tokenNode + `":{}}`:      "expected ','",
+		`{"` + tokenNode + `":{"a":[1}}`:       "mismatched bracket",
+		`{"` + tokenNode + `":{"a":"}`:         "truncated",
+		`{"` + tokenNode + `":{"a":{}`:         "truncated",
+		`{"` + tokenNode + `":{},"sign":1}`:    "sign member is not a string",
 	}
 	for body, want := range cases {
 		_, err := ParseEnvelope([]byte(body), MethodOAuthToken)
