@@ -281,3 +281,62 @@ func TestDryRunSignsWithoutSending(t *testing.T) {
 		t.Errorf("clock %q does not say it was pinned", tr.Request.Clock)
 	}
 }
+
+func TestGBKSignsAndVerifiesOverGBKBytesEndToEnd(t *testing.T) {
+	p := newPeer(t, gateway.V2, func(pr *gateway.Profile) { pr.Charset = "GBK" })
+	ctx := context.Background()
+	tr, err := p.client.Exchange(ctx, p.code(t, "auth_user"))
+	if err != nil {
+		t.Fatalf("GBK exchange: %v", err)
+	}
+	if tr.Request.Params["charset"] != "GBK" || !strings.Contains(tr.Request.URL, "charset=GBK") {
+		t.Fatalf("request charset: %v", tr.Request.Params["charset"])
+	}
+	info, err := p.client.UserInfo(ctx, tr.Tokens.AccessToken)
+	if err != nil {
+		t.Fatalf("GBK user info: %v", err)
+	}
+	if info.Verification.Status != gateway.Verified {
+		t.Fatalf("verification %s", info.Verification.Status)
+	}
+	// The body is GBK on the wire; the trace shows it decoded.
+	if strings.Contains(string(info.Response.Body), "省") {
+		t.Fatal("the GBK body is UTF-8 on the wire")
+	}
+	if !strings.Contains(info.Response.BodyText(), "省") || !strings.Contains(string(info.Result), "省") {
+		t.Fatalf("decoded body %q", info.Response.BodyText())
+	}
+	code := p.code(t, "auth_user")
+	if _, err := p.client.Exchange(ctx, code); err != nil {
+		t.Fatal(err)
+	}
+	tr, _ = p.client.Exchange(ctx, code)
+	if tr.Error == nil || tr.Error.SubMsg != "授权码code无效" {
+		t.Fatalf("GBK error sub_msg %+v", tr.Error)
+	}
+}
+
+func TestTimestampOutsideTheWindowIsExplained(t *testing.T) {
+	p := newPeer(t, gateway.V2)
+	p.client.Timestamp = gateway.Timestamp(time.Now().Add(-time.Hour))
+	tr, err := p.client.Exchange(context.Background(), p.code(t, "auth_user"))
+	var apiErr *gateway.APIError
+	if !errors.As(err, &apiErr) || apiErr.SubCode != "isv.invalid-timestamp" || !strings.Contains(apiErr.Hint, "UTC+8") {
+		t.Fatalf("error %v", err)
+	}
+	if !strings.Contains(tr.Request.Clock, "pinned") {
+		t.Fatalf("clock %q", tr.Request.Clock)
+	}
+}
+
+func TestCancelledCallIsATransportErrorWithATrace(t *testing.T) {
+	p := newPeer(t, gateway.V2)
+	p.emu.Arm(emulator.Fault{Kind: emulator.FaultDelay, Delay: 5 * time.Second})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	tr, err := p.client.Exchange(ctx, p.code(t, "auth_user"))
+	var te *gateway.TransportError
+	if !errors.As(err, &te) || tr == nil || tr.Outcome != gateway.OutcomeTransportError || !strings.Contains(tr.TransportError, "cancelled") {
+		t.Fatalf("err %v trace %+v", err, tr)
+	}
+}

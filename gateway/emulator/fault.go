@@ -1,9 +1,11 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -145,6 +147,13 @@ func (e *Emulator) withFaults(serve func(http.ResponseWriter, *http.Request, *Fa
 		f := e.faults.take()
 		switch f.kind() {
 		case FaultDelay:
+			// Read the request first: only then does the server notice a client
+			// that gives up and hangs up, and stop waiting for it.
+			body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
+			if err != nil {
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
 			select {
 			case <-time.After(f.Delay):
 			case <-r.Context().Done():

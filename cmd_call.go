@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"aliauth/gateway"
+	"aliauth/history"
+)
+
+func (a *app) runExchange(ctx context.Context, args []string) error {
+	var o options
+	fs := a.newFlagSet("exchange", "CODE [flags]",
+		"Trade an auth code from my.getAuthCode for tokens (alipay.system.oauth.token, grant_type=authorization_code).\n"+
+			"CODE may be pasted as the bare code, the redirect URL (…auth_code=…) or my.getAuthCode's JSON.\n"+
+			"Against the built-in emulator, mint a code first: aliauth exchange \"$(aliauth emulator code)\"")
+	o.callFlags(fs)
+	args, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(fs, args, 1, 1, "one auth code"); err != nil {
+		return err
+	}
+	code, err := gateway.ParseAuthCode(args[0])
+	if err != nil {
+		return usageError("auth code: %v", err)
+	}
+	return a.call(ctx, &o, func(ctx context.Context, c *gateway.Client) (*gateway.Trace, error) {
+		return c.Exchange(ctx, code)
+	})
+}
+
+func (a *app) runRefresh(ctx context.Context, args []string) error {
+	var o options
+	fs := a.newFlagSet("refresh", "REFRESH_TOKEN [flags]",
+		"Trade a refresh token for new tokens (grant_type=refresh_token). The gateway rotates the refresh token: keep the new one.")
+	o.callFlags(fs)
+	args, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(fs, args, 1, 1, "one refresh token"); err != nil {
+		return err
+	}
+	return a.call(ctx, &o, func(ctx context.Context, c *gateway.Client) (*gateway.Trace, error) {
+		return c.Refresh(ctx, args[0])
+	})
+}
+
+func (a *app) runUserInfo(ctx context.Context, args []string) error {
+	var o options
+	fs := a.newFlagSet("userinfo", "ACCESS_TOKEN [flags]",
+		"Fetch the profile of the user an access token belongs to (alipay.user.info.share). auth_user tokens only.")
+	o.callFlags(fs)
+	args, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(fs, args, 1, 1, "one access token"); err != nil {
+		return err
+	}
+	return a.call(ctx, &o, func(ctx context.Context, c *gateway.Client) (*gateway.Trace, error) {
+		return c.UserInfo(ctx, args[0])
+	})
+}
+
+// openProfile resolves and opens the profile the options select.
+func openProfile(o *options) (*session, error) {
+	cfg, err := loadConfig(o.config)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	env, err := envOverrides()
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	pc, err := resolve(cfg, env, o.overrides)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	s, err := openSession(pc)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	return s, nil
+}
+
+// openHistory opens the history database, or says why the call will not be
+// recorded: a broken history must not stop a debugging session.
+func (a *app) openHistory(ctx context.Context, flagValue string) (*history.Store, error) {
+	path, err := history.ResolvePath(flagValue)
+	if err != nil {
+		return nil, err
+	}
+	return history.Open(ctx, path)
+}
+
+// call runs one gateway call for a command: it opens the profile and the
+// history, makes the call, records it, prints it, and exits with the
+// outcome's status.
+func (a *app) call(ctx context.Context, o *options, do func(context.Context, *gateway.Client) (*gateway.Trace, error)) error {
+	if o.timestamp != "" {
+		if _, err := gateway.ParseTimestamp(o.timestamp); err != nil {
+			return usageError("--timestamp: %v, in China Standard Time (UTC+8), e.g. \"2026-11-24 16:19:10\"", err)
+		}
+	}
+	s, err := openProfile(o)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	if o.timestamp != "" && s.client.Profile().Protocol == gateway.V3 {
+		return usageError("--timestamp pins the v2 timestamp; v3 signs milliseconds since the epoch, which cannot be pinned")
+	}
+	s.client.DryRun, s.client.Timestamp = o.dryRun, o.timestamp
+
+	var store *history.Store
+	var note string
+	if !o.dryRun {
+		if store, err = a.openHistory(ctx, o.history); err != nil {
+			note = "NOT recorded in history: " + err.Error()
+		} else {
+			defer store.Close()
+		}
+	}
+
+	callCtx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	t, err := do(callCtx, s.client)
+	if t == nil {
+		return usageError("%v", err)
+	}
+	var id int64
+	if store != nil {
+		if id, err = store.Record(ctx, t, s.config.storeSecrets()); err != nil {
+			note = "NOT recorded in history: " + err.Error()
+		}
+	}
+	if o.jsonOut {
+		if err := printJSON(a.stdout, withID(t, id), o.reveal); err != nil {
+			return err
+		}
+		if note != "" {
+			fmt.Fprintln(a.stderr, "aliauth: "+note)
+		}
+	} else {
+		printTrace(a.stdout, withID(t, id), printOptions{reveal: o.reveal, verbose: o.verbose, historyID: id, historyNote: note, now: now()})
+	}
+	if status := t.Outcome.ExitStatus(); status != exitOK {
+		return silentExit(status)
+	}
+	return nil
+}
+
+// withID is the trace as history knows it.
+func withID(t *gateway.Trace, id int64) *gateway.Trace {
+	if id == 0 {
+		return t
+	}
+	c := *t
+	c.ID = id
+	return &c
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"time"
+
+	"aliauth/gateway"
+	"aliauth/gateway/emulator"
+	"aliauth/keys"
+)
+
+func (a *app) runEmulator(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "code" {
+		return a.emulatorCode(args[1:])
+	}
+	fs := a.newFlagSet("emulator", "[flags] | code [--scope auth_user|auth_base]",
+		"Run aliauth's Alipay gateway emulator standalone: it prints one JSON line when ready (gateway, endpoint,\n"+
+			"app id and keys, authcode_url) and serves until interrupted. It is a local stand-in, not Alipay.\n"+
+			"  aliauth emulator code    mints an auth code for the built-in demo emulator and prints it")
+	addr := fs.String("addr", "127.0.0.1:0", "address to listen on; port 0 picks a free one; loopback unless told otherwise")
+	dir := fs.String("dir", "", "state directory (keys, apps, codes, tokens); default: the demo emulator's, under the data directory")
+	appKey := fs.String("app-public-key", "", "register your own app public key (FILE, env:VAR or text) to test your real key pair")
+	appID := fs.String("app-id", "2021000000000002", "the app id to register --app-public-key under")
+	signType := fs.String("sign-type", "RSA2", "the sign type the registered app uses: RSA2 or RSA")
+	certMode := fs.Bool("cert-mode", false, "certificate mode: issue certificates into the state directory and require SNs")
+	codeTTL := fs.Duration("code-ttl", emulator.DefaultCodeTTL, "how long an auth code lives")
+	accessTTL := fs.Duration("access-ttl", emulator.DefaultAccessTTL, "how long an access token lives (expires_in)")
+	refreshTTL := fs.Duration("refresh-ttl", emulator.DefaultRefreshTTL, "how long a refresh token lives (re_expires_in)")
+	window := fs.Duration("timestamp-window", emulator.DefaultTimestampWindow, "how far a request timestamp may be from the clock")
+	args, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(fs, args, 0, 0, "no arguments besides code"); err != nil {
+		return err
+	}
+	if *dir == "" {
+		if *dir, err = emulatorDir(); err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+	}
+	emu, err := emulator.New(emulator.Config{Dir: *dir, CertMode: *certMode, CodeTTL: *codeTTL, AccessTTL: *accessTTL, RefreshTTL: *refreshTTL, TimestampWindow: *window})
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	readyApp := emulator.DemoAppID
+	if *appKey != "" {
+		st, err := gateway.ParseSignType(*signType)
+		if err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+		pub, _, err := keys.LoadPublicKey(*appKey)
+		if err != nil {
+			return &exitError{code: exitUsage, err: fmt.Errorf("--app-public-key: %w", err)}
+		}
+		if err := emu.RegisterApp(*appID, pub, st); err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+		readyApp = *appID
+	}
+	srv, err := emulator.Listen(emu, *addr)
+	if err != nil {
+		_ = emu.Close()
+		return &exitError{code: exitUsage, err: err}
+	}
+	defer srv.Close()
+	if host, _, _ := net.SplitHostPort(*addr); host != "127.0.0.1" && host != "localhost" && host != "::1" {
+		fmt.Fprintf(a.stderr, "aliauth: the emulator listens on %s, beyond loopback: anyone who reaches it can mint codes and tokens\n", *addr)
+	}
+	ready, err := srv.Ready(readyApp)
+	if err != nil {
+		return err
+	}
+	line, err := json.Marshal(ready)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stdout, string(line))
+	<-ctx.Done()
+	return nil
+}
+
+// emulatorCode mints a code in the demo emulator's state, standing in for
+// my.getAuthCode: aliauth exchange "$(aliauth emulator code)".
+func (a *app) emulatorCode(args []string) error {
+	fs := a.newFlagSet("emulator code", "[--scope auth_user|auth_base] [--user-id ID]",
+		"Mint an auth code for the built-in demo emulator and print it, standing in for my.getAuthCode:\n  aliauth exchange \"$(aliauth emulator code)\"")
+	scope := fs.String("scope", emulator.ScopeAuthUser, "auth_user (profile access) or auth_base (user id only)")
+	userID := fs.String("user-id", "", "the user to authorize as (default: a new user)")
+	dir := fs.String("dir", "", "state directory (default: the demo emulator's)")
+	appID := fs.String("app-id", emulator.DemoAppID, "the app the code is for")
+	args, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(fs, args, 0, 0, "no arguments"); err != nil {
+		return err
+	}
+	if *dir == "" {
+		if *dir, err = emulatorDir(); err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+	}
+	emu, err := emulator.New(emulator.Config{Dir: *dir})
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	defer emu.Close()
+	code, err := emu.MintCode(*appID, *scope, *userID)
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	fmt.Fprintln(a.stdout, code)
+	if a.interactive {
+		fmt.Fprintf(a.stderr, "aliauth: a %s code for app %s from the emulator (not Alipay), valid %s, single use\n", *scope, *appID, emulator.DefaultCodeTTL.Round(time.Second))
+	}
+	return nil
+}

@@ -1,0 +1,428 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"aliauth/gateway"
+	"aliauth/history"
+)
+
+func (a *app) runHistory(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usageError("history needs a subcommand: list, show, export, import, delete or prune")
+	}
+	sub, args := args[0], args[1:]
+	run := map[string]func(context.Context, []string) error{
+		"list": a.historyList, "show": a.historyShow, "export": a.historyExport,
+		"import": a.historyImport, "delete": a.historyDelete, "prune": a.historyPrune,
+	}[sub]
+	if run == nil {
+		return usageError("history %s: unknown subcommand; use list, show, export, import, delete or prune", sub)
+	}
+	return run(ctx, args)
+}
+
+// historyFlags registers --history and the filters list and export share.
+type historyFlags struct {
+	path    string
+	grep    string
+	profile string
+	method  string
+	outcome string
+	user    string
+	since   string
+	limit   int
+	reveal  bool
+	jsonOut bool
+}
+
+func (h *historyFlags) register(fs *flag.FlagSet, filters bool, limit int) {
+	fs.StringVar(&h.path, "history", "", "history database (env ALIAUTH_HISTORY)")
+	if !filters {
+		return
+	}
+	fs.StringVar(&h.grep, "grep", "", "keep calls whose summary contains these words (ids, codes, messages, trace id)")
+	fs.StringVar(&h.profile, "profile", "", "keep calls made with this profile")
+	fs.StringVar(&h.method, "method", "", "keep calls of this method (alipay.system.oauth.token, alipay.user.info.share)")
+	fs.StringVar(&h.outcome, "outcome", "", "keep calls with this outcome: success, gateway-error, transport-error, untrusted")
+	fs.StringVar(&h.user, "user", "", "keep calls for this user id or open id")
+	fs.StringVar(&h.since, "since", "", "keep calls since a time: 2h, 7d, 2026-11-20 or RFC 3339")
+	fs.IntVar(&h.limit, "limit", limit, "at most this many, newest first (0: all)")
+}
+
+func (h *historyFlags) filter() (history.Filter, error) {
+	f := history.Filter{Text: h.grep, Profile: h.profile, Method: h.method, Outcome: h.outcome, User: h.user, Limit: h.limit}
+	if h.outcome != "" {
+		switch gateway.Outcome(h.outcome) {
+		case gateway.OutcomeSuccess, gateway.OutcomeGatewayError, gateway.OutcomeTransportError, gateway.OutcomeUntrusted:
+		default:
+			return f, usageError("--outcome %q: use success, gateway-error, transport-error or untrusted", h.outcome)
+		}
+	}
+	if h.since != "" {
+		t, err := parseSince(h.since, now())
+		if err != nil {
+			return f, usageError("--since: %v", err)
+		}
+		f.Since = t
+	}
+	if h.limit < 0 {
+		return f, usageError("--limit %d: use 0 for all, or a positive number", h.limit)
+	}
+	return f, nil
+}
+
+func (a *app) openStore(ctx context.Context, path string) (*history.Store, error) {
+	s, err := a.openHistory(ctx, path)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: err}
+	}
+	return s, nil
+}
+
+func (a *app) historyList(ctx context.Context, args []string) error {
+	var h historyFlags
+	fs := a.newFlagSet("history list", "[filters]", "List recorded calls, newest first. --json prints each as the trace shape (tokens masked unless --reveal).")
+	h.register(fs, true, 20)
+	fs.BoolVar(&h.jsonOut, "json", false, "print the traces as a JSON array")
+	fs.BoolVar(&h.reveal, "reveal", false, "with --json, show tokens in full")
+	args, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(fs, args, 0, 0, "no arguments (filters are flags)"); err != nil {
+		return err
+	}
+	f, err := h.filter()
+	if err != nil {
+		return err
+	}
+	store, err := a.openStore(ctx, h.path)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	sums, err := store.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	if h.jsonOut {
+		traces := make([]*gateway.Trace, 0, len(sums))
+		for _, s := range sums {
+			t, err := store.Get(ctx, s.ID)
+			if err != nil {
+				return err
+			}
+			if !h.reveal {
+				t = t.Redact(gateway.Mask)
+			}
+			traces = append(traces, t)
+		}
+		enc := json.NewEncoder(a.stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(traces)
+	}
+	if len(sums) == 0 {
+		fmt.Fprintln(a.stdout, "no calls recorded match; the database is "+store.Path())
+		return nil
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tTIME\tPROFILE\tCALL\tOUTCOME\tVERIFY\tDETAIL")
+	for _, s := range sums {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Time.Local().Format("2006-01-02 15:04:05"), s.Profile,
+			callName(s.Method, s.GrantType), s.Outcome, s.VerifyStatus, summaryDetail(s))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if total, err := store.Count(ctx, history.Filter{Text: f.Text, Profile: f.Profile, Method: f.Method, Outcome: f.Outcome, User: f.User, Since: f.Since}); err == nil && total > len(sums) {
+		fmt.Fprintf(a.stdout, "(%d of %d; --limit 0 lists all)\n", len(sums), total)
+	}
+	return nil
+}
+
+// callName is a call in a word or two: exchange, refresh, userinfo.
+func callName(method, grant string) string {
+	switch {
+	case method == gateway.MethodUserInfo:
+		return "userinfo"
+	case grant == gateway.GrantRefreshToken:
+		return "refresh"
+	case grant == gateway.GrantAuthorizationCode:
+		return "exchange"
+	}
+	return method
+}
+
+func summaryDetail(s history.Summary) string {
+	switch {
+	case s.SubCode != "":
+		return s.SubCode + " " + oneLine(s.Message)
+	case s.Outcome == gateway.OutcomeTransportError:
+		return oneLine(s.Message)
+	case s.User != "":
+		return "user " + s.User
+	}
+	return s.Code
+}
+
+func (a *app) historyShow(ctx context.Context, args []string) error {
+	var h historyFlags
+	fs := a.newFlagSet("history show", "ID [--json] [--reveal]", "Show one recorded call with every step.")
+	h.register(fs, false, 0)
+	fs.BoolVar(&h.jsonOut, "json", false, "print the trace as JSON")
+	fs.BoolVar(&h.reveal, "reveal", false, "show tokens in full")
+	args, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(fs, args, 1, 1, "one history id"); err != nil {
+		return err
+	}
+	id, err := parseID(args[0])
+	if err != nil {
+		return err
+	}
+	store, err := a.openStore(ctx, h.path)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	t, err := store.Get(ctx, id)
+	if err != nil {
+		if errors.Is(err, history.ErrNotFound) {
+			return usageError("%v; list the ids with: aliauth history list", err)
+		}
+		return err
+	}
+	if h.jsonOut {
+		return printJSON(a.stdout, t, h.reveal)
+	}
+	fmt.Fprintf(a.stdout, "#%d at %s\n", t.ID, t.Time.Local().Format("2006-01-02 15:04:05 MST"))
+	printTrace(a.stdout, t, printOptions{reveal: h.reveal, verbose: true, now: now()})
+	return nil
+}
+
+func parseID(s string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, usageError("%q is not a history id; ids are the numbers aliauth history list shows", s)
+	}
+	return id, nil
+}
+
+func (a *app) historyExport(ctx context.Context, args []string) error {
+	var h historyFlags
+	fs := a.newFlagSet("history export", "[filters] [-o FILE] [--reveal]", "Write recorded calls as JSON Lines, one trace per line, tokens masked unless --reveal.")
+	h.register(fs, true, 0)
+	fs.BoolVar(&h.reveal, "reveal", false, "keep tokens in full")
+	out := fs.String("o", "-", "file to write (- for standard output)")
+	args, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(fs, args, 0, 0, "no arguments (filters are flags)"); err != nil {
+		return err
+	}
+	f, err := h.filter()
+	if err != nil {
+		return err
+	}
+	store, err := a.openStore(ctx, h.path)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if *out == "-" {
+		_, err = store.Export(ctx, a.stdout, f, h.reveal)
+		return err
+	}
+	return writeExport(ctx, store, *out, f, h.reveal, a.stderr)
+}
+
+// writeExport writes through a temporary file so a failed export leaves no
+// half-written file behind.
+func writeExport(ctx context.Context, store *history.Store, path string, f history.Filter, reveal bool, log io.Writer) error {
+	tmp, err := os.CreateTemp(dirOf(path), ".aliauth-export-*")
+	if err != nil {
+		return usageError("export to %s: %v", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	w := bufio.NewWriter(tmp)
+	n, err := store.Export(ctx, w, f, reveal)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && !reveal {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("export to %s: %w", path, err)
+	}
+	fmt.Fprintf(log, "aliauth: exported %d calls to %s\n", n, path)
+	return nil
+}
+
+func dirOf(path string) string {
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		return path[:i+1]
+	}
+	return "."
+}
+
+func (a *app) historyImport(ctx context.Context, args []string) error {
+	var h historyFlags
+	fs := a.newFlagSet("history import", "FILE|-", "Add the calls of a JSON Lines export (aliauth history export) to this history.")
+	h.register(fs, false, 0)
+	noSecrets := fs.Bool("no-store-secrets", false, "store token fingerprints instead of tokens")
+	args, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(fs, args, 1, 1, "one JSON Lines file"); err != nil {
+		return err
+	}
+	data, err := a.readInput(args[0])
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	var traces []*gateway.Trace
+	for i, line := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		var t gateway.Trace
+		if err := json.Unmarshal([]byte(line), &t); err != nil {
+			return usageError("%s line %d is not a trace: %v; import takes what aliauth history export writes", inputName(args[0]), i+1, err)
+		}
+		t.ID = 0
+		traces = append(traces, &t)
+	}
+	store, err := a.openStore(ctx, h.path)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	n, err := store.Import(ctx, traces, !*noSecrets)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "imported %d calls into %s\n", n, store.Path())
+	return nil
+}
+
+func (a *app) historyDelete(ctx context.Context, args []string) error {
+	var h historyFlags
+	fs := a.newFlagSet("history delete", "ID...", "Delete recorded calls.")
+	h.register(fs, false, 0)
+	args, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		return usageError("history delete takes one or more ids")
+	}
+	ids := make([]int64, len(args))
+	for i, s := range args {
+		if ids[i], err = parseID(s); err != nil {
+			return err
+		}
+	}
+	store, err := a.openStore(ctx, h.path)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	for _, id := range ids {
+		if err := store.Delete(ctx, id); err != nil {
+			if errors.Is(err, history.ErrNotFound) {
+				return usageError("%v", err)
+			}
+			return err
+		}
+		fmt.Fprintf(a.stdout, "deleted #%d\n", id)
+	}
+	return nil
+}
+
+func (a *app) historyPrune(ctx context.Context, args []string) error {
+	var h historyFlags
+	fs := a.newFlagSet("history prune", "--older-than 30d | --keep N", "Delete old calls: those older than an age, or all but the newest N.")
+	h.register(fs, false, 0)
+	olderThan := fs.String("older-than", "", "delete calls older than this: 30d, 12h, 90m")
+	keep := fs.Int("keep", 0, "keep only the newest N calls")
+	args, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(fs, args, 0, 0, "no arguments"); err != nil {
+		return err
+	}
+	var age time.Duration
+	switch {
+	case *olderThan == "" && *keep <= 0:
+		return usageError("history prune needs --older-than AGE (like 30d) or --keep N (N > 0)")
+	case *olderThan != "":
+		if age, err = parseAge(*olderThan); err != nil {
+			return usageError("--older-than: %v", err)
+		}
+	}
+	store, err := a.openStore(ctx, h.path)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	n, err := store.Prune(ctx, age, *keep)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "pruned %d calls from %s\n", n, store.Path())
+	return nil
+}
+
+// parseAge reads an age: a Go duration, or a number of days like 30d.
+func parseAge(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n <= 0 {
+			return 0, fmt.Errorf("%q is not an age like 30d", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not an age like 30d, 12h or 90m", s)
+	}
+	return d, nil
+}
+
+// parseSince reads a point in time: an age back from now, a date, or RFC 3339.
+func parseSince(s string, now time.Time) (time.Time, error) {
+	if d, err := parseAge(s); err == nil {
+		return now.Add(-d), nil
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02 15:04:05", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time: use an age like 2h or 7d, a date like 2026-11-20, or RFC 3339", s)
+}

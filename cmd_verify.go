@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"aliauth/gateway"
+	"aliauth/keys"
+)
+
+func (a *app) runVerify(ctx context.Context, args []string) error {
+	var o options
+	fs := a.newFlagSet("verify", "[FILE|-] [flags]",
+		"Verify a raw v2 gateway response offline, from a file or standard input (-, the default).\n"+
+			"The body must be exactly as received; a trace printed by --json is accepted too.\n"+
+			"Exit status 0 when the signature verifies, 4 when it fails or is unsigned, 2 on bad input.")
+	o.profileFlags(fs)
+	method := fs.String("method", "", "the method whose node is signed (default: the node found, else "+gateway.MethodOAuthToken+")")
+	fs.BoolVar(&o.jsonOut, "json", false, "print the verification as JSON")
+	args, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := wantArgs(fs, args, 0, 1, "at most one file"); err != nil {
+		return err
+	}
+	name := "-"
+	if len(args) == 1 {
+		name = args[0]
+	}
+	body, err := a.readInput(name)
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	body = traceBody(body)
+	if *method == "" {
+		*method = detectMethod(body)
+	}
+	signType, err := gateway.ParseSignType(o.SignType)
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	key, source, err := verifyKey(&o)
+	if err != nil {
+		return err
+	}
+	_, v, err := gateway.VerifyResponse(body, *method, key, signType)
+	if err != nil {
+		return usageError("%s is not a gateway response: %v; pass the raw body exactly as received", inputName(name), err)
+	}
+	v.Key = "Alipay public key " + keys.Fingerprint(key) + " from " + source
+	if o.jsonOut {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+	} else {
+		mark := "✗"
+		if v.Status.Passed() {
+			mark = "✓"
+		}
+		fmt.Fprintf(a.stdout, "%s %s · %s\n", mark, v.Status, v.Node)
+		field(a.stdout, "detail", v.Detail)
+		field(a.stdout, "key", v.Key)
+		if v.CertSN != "" {
+			field(a.stdout, "cert SN", v.CertSN)
+		}
+		field(a.stdout, "signed content", v.SignedContent)
+	}
+	if !v.Status.Passed() {
+		return silentExit(exitUntrusted)
+	}
+	return nil
+}
+
+// readInput reads a file, or standard input for "-".
+func (a *app) readInput(name string) ([]byte, error) {
+	var r io.Reader = a.stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, fmt.Errorf("read response: %w; check the path", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, gateway.MaxBodySize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", inputName(name), err)
+	}
+	if len(data) > gateway.MaxBodySize {
+		return nil, fmt.Errorf("%s is larger than %d MB; that is not a gateway response", inputName(name), gateway.MaxBodySize>>20)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fmt.Errorf("%s is empty; pass the raw response body", inputName(name))
+	}
+	return data, nil
+}
+
+func inputName(name string) string {
+	if name == "-" {
+		return "standard input"
+	}
+	return fmt.Sprintf("%q", name)
+}
+
+// traceBody takes the raw response out of a trace printed by --json, so
+// its output can be piped back in; anything else is returned as it is.
+func traceBody(data []byte) []byte {
+	var t gateway.Trace
+	if json.Unmarshal(data, &t) != nil || t.Response == nil || len(t.Response.Body) == 0 || t.Method == "" {
+		return data
+	}
+	return t.Response.Body
+}
+
+// detectMethod finds the method from the one *_response node a body holds,
+// so a user-info response verifies without naming its method.
+func detectMethod(body []byte) string {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(body, &top) == nil {
+		for k := range top {
+			if k != gateway.ErrorNode && strings.HasSuffix(k, "_response") {
+				return strings.ReplaceAll(strings.TrimSuffix(k, "_response"), "_", ".")
+			}
+		}
+	}
+	return gateway.MethodOAuthToken
+}
+
+// verifyKey is --alipay-public-key (or ALIAUTH_ALIPAY_PUBLIC_KEY), else the
+// selected profile's Alipay key: with nothing configured, the built-in
+// emulator's, so its output verifies.
+func verifyKey(o *options) (*rsa.PublicKey, string, error) {
+	source := o.AlipayPublicKey
+	if source == "" {
+		source = os.Getenv("ALIAUTH_ALIPAY_PUBLIC_KEY")
+	}
+	if source != "" {
+		key, _, err := keys.LoadPublicKey(expandHome(source))
+		if err != nil {
+			return nil, "", &exitError{code: exitUsage, err: fmt.Errorf("Alipay public key: %w", err)}
+		}
+		return key, sourceName(source), nil
+	}
+	s, err := openProfile(o)
+	if err != nil {
+		return nil, "", usageError("no Alipay public key: pass --alipay-public-key FILE (%v)", err)
+	}
+	defer s.close()
+	p := s.client.Profile()
+	if p.AlipayPublicKey == nil {
+		return nil, "", usageError("no Alipay public key: pass --alipay-public-key FILE, the 支付宝公钥 of the app's environment")
+	}
+	return p.AlipayPublicKey, p.AlipayKeySource, nil
+}

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeConfig(t testing.TB, dir, text string) string {
+	t.Helper()
+	path := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestProfilePrecedenceConfigThenEnvThenFlags(t *testing.T) {
+	dir := isolate(t)
+	cfgPath := writeConfig(t, dir, `
+default = "sandbox"
+[profiles.sandbox]
+gateway = "https://openapi-sandbox.dl.alipaydev.com/gateway.do"
+app_id = "from-config"
+charset = "GBK"
+sign_type = "RSA"
+[profiles.other]
+app_id = "other"
+`)
+	cfg, err := loadConfig(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := resolve(cfg, overrides{}, overrides{})
+	if err != nil || p.Name != "sandbox" || p.AppID != "from-config" || p.Charset != "GBK" {
+		t.Fatalf("config default: %+v %v", p, err)
+	}
+	p, _ = resolve(cfg, overrides{AppID: "from-env", Charset: "utf-8"}, overrides{})
+	if p.AppID != "from-env" || p.Charset != "utf-8" || p.SignType != "RSA" {
+		t.Fatalf("env over config: %+v", p)
+	}
+	p, _ = resolve(cfg, overrides{AppID: "from-env"}, overrides{AppID: "from-flag"})
+	if p.AppID != "from-flag" {
+		t.Fatalf("flag over env: %+v", p)
+	}
+	p, _ = resolve(cfg, overrides{Profile: "other"}, overrides{})
+	if p.Name != "other" {
+		t.Fatalf("ALIAUTH_PROFILE over default: %+v", p)
+	}
+	p, _ = resolve(cfg, overrides{Profile: "other"}, overrides{Profile: "demo"})
+	if p.Name != "demo" || !p.Emulator {
+		t.Fatalf("--profile over ALIAUTH_PROFILE: %+v", p)
+	}
+	empty := &configFile{}
+	if p, _ = resolve(empty, overrides{}, overrides{Protocol: "v3"}); !p.Emulator || p.Protocol != "v3" {
+		t.Fatalf("tuning flags keep the demo emulator: %+v", p)
+	}
+	if p, _ = resolve(empty, overrides{}, overrides{AppID: "x"}); p.Emulator {
+		t.Fatalf("an app id makes an ad-hoc profile, not the emulator: %+v", p)
+	}
+}
+
+func TestConfigFileErrorsNameTheFileAndTheFix(t *testing.T) {
+	dir := isolate(t)
+	cases := map[string]string{
+		"default = \"nope\"\n[profiles.a]\napp_id = \"1\"\n": `default profile "nope" is not defined`,
+		"[profiles.a]\napp_idd = \"1\"\n":                    "unknown setting profiles.a.app_idd",
+		"[profiles.a\n":                                      "line 2",
+	}
+	for text, want := range cases {
+		path := writeConfig(t, dir, text)
+		_, err := loadConfig(path)
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), path) {
+			t.Errorf("config %q: error %v, want %q and the path", text, err, want)
+		}
+	}
+	if _, err := loadConfig(filepath.Join(dir, "absent.toml")); err == nil || !strings.Contains(err.Error(), "profiles init") {
+		t.Errorf("missing explicit config: %v", err)
+	}
+	if cfg, err := loadConfig(""); err != nil || cfg.path != "" {
+		t.Errorf("missing default config should mean no profiles: %v", err)
+	}
+}
+
+func TestProfilesCommandSaysWhatIsWrongWithEach(t *testing.T) {
+	dir := isolate(t)
+	appPub := filepath.Join(dir, "app_pub.pem")
+	run(t, "", "keys", "gen", "--dir", dir)
+	if err := os.Rename(filepath.Join(dir, "app_public_key.txt"), appPub); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := writeConfig(t, dir, `
+default = "good"
+[profiles.good]
+app_id = "1"
+private_key = "`+filepath.Join(dir, "app_private_key.txt")+`"
+[profiles.missing]
+app_id = "1"
+private_key = "`+filepath.Join(dir, "nowhere.pem")+`"
+[profiles.swapped]
+app_id = "1"
+private_key = "`+filepath.Join(dir, "app_private_key.txt")+`"
+alipay_public_key = "`+appPub+`"
+[profiles.retired]
+app_id = "1"
+gateway = "https://openapi.alipaydev.com/gateway.do"
+private_key = "`+filepath.Join(dir, "app_private_key.txt")+`"
+[profiles.wrongkind]
+app_id = "1"
+private_key = "`+appPub+`"
+`)
+	out, _, status := run(t, "", "profiles", "--config", cfgPath)
+	if status != exitUsage {
+		t.Fatalf("profiles with broken ones exits %d\n%s", status, out)
+	}
+	section := func(name string) string {
+		i := strings.Index(out, " "+name+"\n")
+		if i < 0 {
+			t.Fatalf("no profile %s in:\n%s", name, out)
+		}
+		rest := out[i+len(name)+2:]
+		if j := strings.Index(rest, "\n\n"); j >= 0 {
+			rest = rest[:j]
+		}
+		return rest
+	}
+	mustContain(t, "good", section("good"), "✓ ready", "production")
+	mustContain(t, "missing", section("missing"), "✗", "nowhere.pem")
+	mustContain(t, "swapped", section("swapped"), "✗", "app's own public key")
+	mustContain(t, "retired", section("retired"), "retired", "openapi-sandbox.dl.alipaydev.com")
+	mustContain(t, "wrongkind", section("wrongkind"), "✗", "public key")
+	mustContain(t, "demo", section("demo"), "built-in emulator")
+	if !strings.Contains(out, "* good") {
+		t.Errorf("the default profile is not marked active:\n%s", out)
+	}
+}
+
+func TestProfilesInitWritesAnExampleThatLoads(t *testing.T) {
+	dir := isolate(t)
+	path := filepath.Join(dir, "cfg", "config.toml")
+	out, errOut, status := run(t, "", "profiles", "init", "--config", path)
+	if status != 0 {
+		t.Fatalf("init: %d %s", status, errOut)
+	}
+	mustContain(t, "init", out, path)
+	cfg, err := loadConfig(path)
+	if err != nil {
+		t.Fatalf("the example does not load: %v", err)
+	}
+	if cfg.Default != "sandbox" || cfg.Profiles["production"].Protocol != "v3" || !cfg.Profiles["emulator-v3"].Emulator {
+		t.Fatalf("example profiles: %+v", cfg.Profiles)
+	}
+	if info, _ := os.Stat(path); info.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %o", info.Mode().Perm())
+	}
+	if _, errOut, status = run(t, "", "profiles", "init", "--config", path); status != exitUsage || !strings.Contains(errOut, "--force") {
+		t.Fatalf("init over an existing file: %d %s", status, errOut)
+	}
+}
+
+func TestWorldReadableConfigWithInlineKeyIsWarned(t *testing.T) {
+	dir := isolate(t)
+	key, _ := os.ReadFile(testAppKey)
+	path := writeConfig(t, dir, "[profiles.inline]\napp_id = \"1\"\nprivate_key = '''\n"+string(key)+"'''\n")
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ := run(t, "", "profiles", "--config", path)
+	mustContain(t, "profiles", out, "readable by others", "chmod 600")
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ = run(t, "", "profiles", "--config", path)
+	if strings.Contains(out, "readable by others") {
+		t.Fatal("warned about a private file")
+	}
+}

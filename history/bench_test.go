@@ -1,0 +1,216 @@
+package history
+
+import (
+	"bufio"
+	"context"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"aliauth/gateway"
+)
+
+// BenchmarkHistoryInsert records exchanges one by one, each in its own
+// transaction, as commands and the console do.
+func BenchmarkHistoryInsert(b *testing.B) {
+	s := newStore(b)
+	g := newGenerator(2)
+	traces := g.traces(b.N)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := s.Record(ctx, traces[i], true); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "exchanges/s")
+}
+
+// BenchmarkHistoryImport stores exchanges in bulk, in one transaction.
+func BenchmarkHistoryImport(b *testing.B) {
+	s := newStore(b)
+	g := newGenerator(3)
+	traces := g.traces(b.N)
+	b.ResetTimer()
+	if _, err := s.Import(context.Background(), traces, true); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "exchanges/s")
+}
+
+// keystrokes are what a user types into the history filter, one character at
+// a time: each prefix is one filter to answer.
+var keystrokes = func() []string {
+	var out []string
+	for _, typed := range []string{"isv.code-invalid", "sandbox", "2088", "0b1", "502", "refresh_token", "timeout", "untrusted", "nothing-matches-this", "prod userinfo"} {
+		for i := 1; i <= len(typed); i++ {
+			out = append(out, typed[:i])
+		}
+	}
+	return out
+}()
+
+// BenchmarkHistoryFilter is one keystroke of the console's history filter
+// over 100,000 exchanges: Index.Filter, in memory.
+func BenchmarkHistoryFilter(b *testing.B) {
+	path := fixturePath(b)
+	ctx := context.Background()
+	s, err := Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	x, err := s.LoadIndex(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var worst time.Duration
+	b.ResetTimer()
+	for i := range b.N {
+		start := time.Now()
+		x.Filter(keystrokes[i%len(keystrokes)])
+		worst = max(worst, time.Since(start))
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/keystroke")
+	b.ReportMetric(float64(worst.Microseconds())/1000, "worst-ms")
+}
+
+// BenchmarkHistoryGrep is the same filter answered by the database, a page of
+// 50 at a time: the command line's --grep, and the console before its index
+// is loaded. A common word is found at once; a rare one reads every row.
+func BenchmarkHistoryGrep(b *testing.B) {
+	path := fixturePath(b)
+	ctx := context.Background()
+	s, err := Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	var worst time.Duration
+	b.ResetTimer()
+	for i := range b.N {
+		start := time.Now()
+		if _, err := s.List(ctx, Filter{Text: keystrokes[i%len(keystrokes)], Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+		worst = max(worst, time.Since(start))
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/keystroke")
+	b.ReportMetric(float64(worst.Microseconds())/1000, "worst-ms")
+}
+
+// BenchmarkHistoryOpen is what opening the history view costs at 100,000
+// exchanges: open the database, read the first screenful and the total.
+func BenchmarkHistoryOpen(b *testing.B) {
+	path := fixturePath(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for range b.N {
+		s, err := Open(ctx, path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.List(ctx, Filter{Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Count(ctx, Filter{}); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/open")
+}
+
+// BenchmarkHistoryLoad loads every summary of 100,000 exchanges into an
+// Index, as the console does in the background, and reports the memory the
+// index keeps.
+func BenchmarkHistoryLoad(b *testing.B) {
+	path := fixturePath(b)
+	ctx := context.Background()
+	s, err := Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	var x *Index
+	var before, after runtime.MemStats
+	b.ResetTimer()
+	for range b.N {
+		x = nil
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		if x, err = s.LoadIndex(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/load")
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB-kept")
+	b.ReportMetric(float64(x.Len()), "exchanges")
+	runtime.KeepAlive(x)
+}
+
+// BenchmarkHistoryGet reads one whole trace, as the detail view does.
+func BenchmarkHistoryGet(b *testing.B) {
+	path := fixturePath(b)
+	ctx := context.Background()
+	s, err := Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	var t *gateway.Trace
+	for i := range b.N {
+		if t, err = s.Get(ctx, int64(1+i%fixtureSize)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	_ = t
+}
+
+// BenchmarkHistoryConsole runs what the console does with a history of
+// 100,000 exchanges in a fresh process, and reports from the process's start
+// the time to its first page and to its loaded index, and its peak memory
+// (resident set size; Linux only).
+func BenchmarkHistoryConsole(b *testing.B) {
+	path := fixturePath(b)
+	var firstPage, loaded time.Duration
+	var peakRSS, rss float64
+	for range b.N {
+		cmd := helperCommand(b, "console", path)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			fields := strings.Fields(sc.Text())
+			switch fields[0] {
+			case "first-page":
+				firstPage = time.Since(start)
+			case "index":
+				loaded = time.Since(start)
+			case "VmHWM:":
+				peakRSS, _ = strconv.ParseFloat(fields[1], 64)
+			case "VmRSS:":
+				rss, _ = strconv.ParseFloat(fields[1], 64)
+			}
+		}
+		if err := cmd.Wait(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(firstPage.Microseconds())/1000, "ms-to-first-page")
+	b.ReportMetric(float64(loaded.Microseconds())/1000, "ms-to-index")
+	b.ReportMetric(peakRSS/1024, "peak-RSS-MB")
+	b.ReportMetric(rss/1024, "RSS-MB")
+}

@@ -1,0 +1,241 @@
+package history
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"aliauth/gateway"
+)
+
+// helperEnv, when set, makes the test binary run as a helper process (see
+// runHelper) instead of running tests: the way tests get a second aliauth
+// process that writes to the same database.
+const helperEnv = "HISTORY_TEST_HELPER"
+
+func TestMain(m *testing.M) {
+	if mode := os.Getenv(helperEnv); mode != "" {
+		os.Exit(runHelper(mode))
+	}
+	code := m.Run()
+	removeFixture()
+	os.Exit(code)
+}
+
+// helperCommand runs this test binary as a helper process in the given mode
+// on the database at path.
+func helperCommand(t testing.TB, mode, path string, env ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), helperEnv+"="+mode, "HISTORY_TEST_DB="+path)
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stderr = os.Stderr
+	return cmd
+}
+
+// runHelper is the helper process:
+//
+//	writer: record $HISTORY_TEST_COUNT traces of profile $HISTORY_TEST_NAME,
+//	        printing each id once it is committed
+//	forever: the same without end, until killed
+//	lock: hold the write lock until stdin closes, printing "locked" once held
+//	console: open the history view as the console does, saying when the
+//	        first page and the index are ready, then print its memory use
+func runHelper(mode string) int {
+	ctx := context.Background()
+	path := os.Getenv("HISTORY_TEST_DB")
+	switch mode {
+	case "lock":
+		return holdLock(path)
+	case "console":
+		return console(path)
+	}
+	name := os.Getenv("HISTORY_TEST_NAME")
+	count := 0
+	fmt.Sscan(os.Getenv("HISTORY_TEST_COUNT"), &count)
+	s, err := Open(ctx, path, WithBusyTimeout(30*time.Second))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "helper:", err)
+		return 1
+	}
+	defer s.Close()
+	g := newGenerator(uint64(os.Getpid()))
+	for i := 0; mode == "forever" || i < count; i++ {
+		t := g.trace(time.Now())
+		t.Profile = name
+		t.AppID = fmt.Sprintf("%s-%d", name, i)
+		id, err := s.Record(ctx, t, true)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "helper:", err)
+			return 1
+		}
+		fmt.Println(id)
+	}
+	return 0
+}
+
+func console(path string) int {
+	ctx := context.Background()
+	s, err := Open(ctx, path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "helper:", err)
+		return 1
+	}
+	defer s.Close()
+	page, err := s.List(ctx, Filter{Limit: 50})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "helper:", err)
+		return 1
+	}
+	total, _ := s.Count(ctx, Filter{})
+	fmt.Println("first-page", len(page), total)
+	if os.Getenv("ZZDEBUG") != "" {
+		st, _ := os.ReadFile("/proc/self/status")
+		for _, line := range strings.Split(string(st), "\n") {
+			if strings.HasPrefix(line, "VmRSS:") {
+				fmt.Fprintln(os.Stderr, "after first page", line)
+			}
+		}
+	}
+	x, err := s.LoadIndex(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "helper:", err)
+		return 1
+	}
+	fmt.Println("index", x.Len())
+	for _, k := range keystrokes {
+		x.Filter(k)
+	}
+	if status, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, line := range strings.Split(string(status), "\n") {
+			if strings.HasPrefix(line, "VmHWM:") || strings.HasPrefix(line, "VmRSS:") {
+				fmt.Println(line)
+			}
+		}
+	}
+	if os.Getenv("ZZDEBUG") != "" {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		fmt.Fprintf(os.Stderr, "heap alloc %d MB, heap sys %d MB, sys %d MB, numgc %d\n", m.HeapAlloc>>20, m.HeapSys>>20, m.Sys>>20, m.NumGC)
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		fmt.Fprintf(os.Stderr, "after GC heap alloc %d MB\n", m.HeapAlloc>>20)
+	}
+	runtime.KeepAlive(x)
+	return 0
+}
+
+func holdLock(path string) int {
+	db, err := sql.Open("sqlite", fileURI(path, url.Values{"_txlock": {"immediate"}}))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "helper:", err)
+		return 1
+	}
+	defer db.Close()
+	tx, err := db.Begin()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "helper:", err)
+		return 1
+	}
+	fmt.Println("locked")
+	io.Copy(io.Discard, os.Stdin)
+	tx.Rollback()
+	return 0
+}
+
+// newStore opens a fresh database in a temporary directory.
+func newStore(t testing.TB, opts ...Option) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "aliauth", "history.db"), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// fixture is a database of fixtureSize generated exchanges, built once per
+// test process for the benchmarks.
+const fixtureSize = 100_000
+
+var fixture struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+	took time.Duration
+}
+
+func fixturePath(tb testing.TB) string {
+	tb.Helper()
+	fixture.once.Do(func() {
+		start := time.Now()
+		fixture.dir, fixture.err = os.MkdirTemp("", "aliauth-history-bench-")
+		if fixture.err != nil {
+			return
+		}
+		fixture.path = filepath.Join(fixture.dir, "history.db")
+		s, err := Open(context.Background(), fixture.path)
+		if err != nil {
+			fixture.err = err
+			return
+		}
+		defer s.Close()
+		// Generate the next batch while the last one is written.
+		const batch = 10_000
+		batches := make(chan []*gateway.Trace, 1)
+		go func() {
+			g := newGenerator(1)
+			for range fixtureSize / batch {
+				batches <- g.traces(batch)
+			}
+			close(batches)
+		}()
+		for b := range batches {
+			if _, err := s.Import(context.Background(), b, true); err != nil {
+				fixture.err = err
+				for range batches {
+				}
+				return
+			}
+		}
+		fixture.took = time.Since(start)
+	})
+	if fixture.err != nil {
+		tb.Fatal(fixture.err)
+	}
+	return fixture.path
+}
+
+func removeFixture() {
+	if fixture.dir != "" {
+		os.RemoveAll(fixture.dir)
+	}
+}
+
+// traceOf returns a trace of a given shape for tests that need one of each.
+func sampleTraces() map[string]*gateway.Trace {
+	g := newGenerator(7)
+	at := time.Date(2025, 11, 1, 8, 0, 0, 0, time.UTC)
+	p := genProfiles[0]
+	u := g.users[0]
+	return map[string]*gateway.Trace{
+		"exchange":  g.tokenSuccess(at, p.name, p.env, p.appID, p.gatewayURL, u, "authorization_code", false),
+		"refresh":   g.tokenSuccess(at.Add(time.Minute), p.name, p.env, p.appID, p.gatewayURL, u, "refresh_token", false),
+		"v3":        g.tokenSuccess(at.Add(2*time.Minute), p.name, p.env, p.appID, p.gatewayURL, u, "refresh_token", true),
+		"userinfo":  g.userInfo(at.Add(3*time.Minute), p.name, p.env, p.appID, p.gatewayURL, u),
+		"error":     g.gatewayError(at.Add(4*time.Minute), p.name, p.env, p.appID, p.gatewayURL, "authorization_code", "40002", "Invalid Arguments", "isv.code-invalid", "授权码code无效"),
+		"transport": g.transportError(at.Add(5*time.Minute), p.name, p.env, p.appID, p.gatewayURL),
+		"gbk":       g.gbkError(at.Add(6 * time.Minute)),
+	}
+}

@@ -1,0 +1,290 @@
+package history
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode"
+
+	"aliauth/gateway"
+)
+
+// Filter selects exchanges. The zero Filter selects all of them.
+type Filter struct {
+	// Text keeps the exchanges whose summary contains every word of it,
+	// ignoring case: user or open id, app id, profile, environment, protocol,
+	// method, grant type, outcome, verify status, HTTP status, code, sub_code,
+	// sub_msg or transport error, trace id.
+	Text string
+	// Profile, Method, Outcome and User must match exactly when given. User
+	// is matched against Summary.User: the open id when the exchange has
+	// one, else the user id (Text finds either).
+	Profile string
+	Method  string
+	Outcome string
+	User    string
+	// Since keeps exchanges at or after it.
+	Since time.Time
+	// Limit caps how many List returns (and Export writes): the newest ones.
+	// Zero means no limit.
+	Limit int
+	// BeforeID pages through a long list: only exchanges that come after the
+	// exchange with this id in the newest-first order, typically the last one
+	// of the previous page.
+	BeforeID int64
+	// AfterID keeps only exchanges with a greater id: those recorded since
+	// the exchange with this id, by this process or another (Index.MaxID).
+	AfterID int64
+}
+
+// where is the filter as an SQL condition on exchanges (aliased e).
+func (f Filter) where() (string, []any) {
+	var conds []string
+	var args []any
+	eq := func(column, value string) {
+		if value != "" {
+			conds = append(conds, "e."+column+" = ?")
+			args = append(args, value)
+		}
+	}
+	eq("profile", f.Profile)
+	eq("method", f.Method)
+	eq("outcome", f.Outcome)
+	if f.User != "" {
+		conds = append(conds, "e.user = ?")
+		args = append(args, f.User)
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, "e.time >= ?")
+		args = append(args, f.Since.UnixNano())
+	}
+	if f.BeforeID > 0 {
+		conds = append(conds, "(e.time, e.id) < (SELECT time, id FROM exchanges WHERE id = ?)")
+		args = append(args, f.BeforeID)
+	}
+	if f.AfterID > 0 {
+		conds = append(conds, "e.id > ?")
+		args = append(args, f.AfterID)
+	}
+	for _, term := range searchTerms(f.Text) {
+		conds = append(conds, "instr(e.search, ?) > 0")
+		args = append(args, term)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// searchTerms splits filter text into lower-cased words.
+func searchTerms(text string) []string {
+	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return unicode.IsSpace(r) || r == fieldSeparator || r == recordSeparator
+	})
+}
+
+const summaryColumns = `e.id, e.time, e.profile, e.environment, e.protocol, e.app_id, e.method,
+	e.grant_type, e.outcome, e.verify_status, e.http_status, e.code, e.sub_code, e.message,
+	e.user_id, e.open_id, e.trace_id, e.duration_ms, e.access_expires_at, e.refresh_expires_at,
+	e.secrets_stored, e.user`
+
+// List returns the summaries of the exchanges the filter selects, newest
+// first.
+func (s *Store) List(ctx context.Context, f Filter) ([]Summary, error) {
+	where, args := f.where()
+	query := "SELECT " + summaryColumns + " FROM exchanges e" + where + " ORDER BY e.time DESC, e.id DESC"
+	if f.Limit > 0 {
+		query += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	if err := s.checkBefore(ctx, f.BeforeID); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, s.fail("list exchanges", err)
+	}
+	defer rows.Close()
+	var out []Summary
+	if f.Limit > 0 {
+		out = make([]Summary, 0, min(f.Limit, 1024))
+	}
+	sc := newSummaryScanner(true)
+	for rows.Next() {
+		var sum Summary
+		if err := sc.scan(rows, &sum); err != nil {
+			return nil, s.fail("list exchanges", err)
+		}
+		out = append(out, sum)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail("list exchanges", err)
+	}
+	return out, nil
+}
+
+// checkBefore reports a paging cursor that names no exchange, rather than
+// returning an empty page.
+func (s *Store) checkBefore(ctx context.Context, id int64) error {
+	if id <= 0 {
+		return nil
+	}
+	var one int
+	err := s.db.QueryRowContext(ctx, "SELECT 1 FROM exchanges WHERE id = ?", id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound(s.path, id, "to page from")
+	}
+	if err != nil {
+		return s.fail("list exchanges", err)
+	}
+	return nil
+}
+
+// Count returns how many exchanges the filter selects, ignoring its Limit.
+func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
+	where, args := f.where()
+	if err := s.checkBefore(ctx, f.BeforeID); err != nil {
+		return 0, err
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM exchanges e"+where, args...).Scan(&n); err != nil {
+		return 0, s.fail("count exchanges", err)
+	}
+	return n, nil
+}
+
+// summaryScanner reads summary rows, sharing the strings that repeat from row
+// to row (profiles, methods, outcomes, codes, user ids) so that a long list
+// holds each only once.
+type summaryScanner struct {
+	strings map[string]string // nil: keep every string as read
+	dest    []any
+	row     struct {
+		time, access, refresh int64
+		protocol, outcome     string
+		verify                string
+		secrets               bool
+	}
+	sum Summary
+}
+
+func newSummaryScanner(shareStrings bool) *summaryScanner {
+	sc := &summaryScanner{}
+	if shareStrings {
+		sc.strings = make(map[string]string)
+	}
+	r, s := &sc.row, &sc.sum
+	sc.dest = []any{
+		&s.ID, &r.time, &s.Profile, &s.Environment, &r.protocol, &s.AppID, &s.Method,
+		&s.GrantType, &r.outcome, &r.verify, &s.HTTPStatus, &s.Code, &s.SubCode, &s.Message,
+		&s.UserID, &s.OpenID, &s.TraceID, &s.DurationMS, &r.access, &r.refresh, &r.secrets,
+		&s.User,
+	}
+	return sc
+}
+
+func (sc *summaryScanner) scan(rows *sql.Rows, out *Summary) error {
+	if err := rows.Scan(sc.dest...); err != nil {
+		return err
+	}
+	s, r := sc.sum, &sc.row
+	in := sc.intern
+	s.Profile, s.Environment, s.AppID, s.Method = in(s.Profile), in(s.Environment), in(s.AppID), in(s.Method)
+	s.GrantType, s.Code, s.SubCode, s.Message = in(s.GrantType), in(s.Code), in(s.SubCode), in(s.Message)
+	s.UserID, s.OpenID, s.User = in(s.UserID), in(s.OpenID), in(s.User)
+	s.Protocol = gateway.Protocol(in(r.protocol))
+	s.Outcome = gateway.Outcome(in(r.outcome))
+	s.VerifyStatus = gateway.VerifyStatus(in(r.verify))
+	s.Time = time.Unix(0, r.time)
+	s.AccessExpiresAt, s.RefreshExpiresAt = fromUnixNanos(r.access), fromUnixNanos(r.refresh)
+	s.HasSecrets = r.secrets
+	*out = s
+	return nil
+}
+
+func (sc *summaryScanner) intern(v string) string {
+	if v == "" || sc.strings == nil {
+		return v
+	}
+	if c, ok := sc.strings[v]; ok {
+		return c
+	}
+	sc.strings[v] = v
+	return v
+}
+
+// Get returns the whole trace of one exchange, with its ID set.
+func (s *Store) Get(ctx context.Context, id int64) (*gateway.Trace, error) {
+	var js []byte
+	err := s.db.QueryRowContext(ctx, "SELECT json FROM traces WHERE exchange_id = ?", id).Scan(&js)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound(s.path, id, "")
+	}
+	if err != nil {
+		return nil, s.fail(fmt.Sprintf("read exchange %d", id), err)
+	}
+	return s.decode(id, js)
+}
+
+func (s *Store) decode(id int64, js []byte) (*gateway.Trace, error) {
+	t := new(gateway.Trace)
+	if err := json.Unmarshal(js, t); err != nil {
+		return nil, damaged(s.path, fmt.Sprintf("the trace of exchange %d is not readable JSON (%v)", id, err), err)
+	}
+	t.ID = id
+	return t, nil
+}
+
+// Export writes the exchanges the filter selects as JSON Lines, one trace
+// per line in the shape --json prints, oldest first (with a Limit, the newest
+// ones), and returns how many it wrote. Unless reveal is set, each trace is
+// t.Redact(gateway.Mask): tokens show their kind and last characters only.
+func (s *Store) Export(ctx context.Context, w io.Writer, f Filter, reveal bool) (int, error) {
+	where, args := f.where()
+	inner := "SELECT e.id, e.time FROM exchanges e" + where + " ORDER BY e.time DESC, e.id DESC"
+	if f.Limit > 0 {
+		inner += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	query := "SELECT x.id, t.json FROM (" + inner + ") x JOIN traces t ON t.exchange_id = x.id ORDER BY x.time, x.id"
+	if err := s.checkBefore(ctx, f.BeforeID); err != nil {
+		return 0, err
+	}
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return 0, s.fail("export exchanges", err)
+	}
+	defer rows.Close()
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	n := 0
+	for rows.Next() {
+		var (
+			id int64
+			js []byte
+		)
+		if err := rows.Scan(&id, &js); err != nil {
+			return n, s.fail("export exchanges", err)
+		}
+		t, err := s.decode(id, js)
+		if err != nil {
+			return n, err
+		}
+		if !reveal {
+			t = t.Redact(gateway.Mask)
+		}
+		if err := enc.Encode(t); err != nil {
+			return n, fmt.Errorf("export history: write exchange %d: %w", id, err)
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return n, s.fail("export exchanges", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,214 @@
+// Package history is the local store of exchanges: every call to the gateway,
+// recorded with its whole gateway.Trace, in an SQLite database that several
+// aliauth processes can use at once.
+//
+// A Store records traces (Record, Import), answers the history list (List,
+// Count) and reads, deletes, prunes and exports them. The console keeps an
+// Index, built from the summaries in memory, to filter as the user types.
+package history
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// DefaultBusyTimeout is how long a Store waits for another process to
+// release the database before it gives up with ErrLocked.
+const DefaultBusyTimeout = 5 * time.Second
+
+// Errors a Store reports, to be matched with errors.Is. The errors returned
+// carry the database path and what to do.
+var (
+	// ErrNotFound: no exchange has the given id.
+	ErrNotFound = errors.New("no such exchange")
+	// ErrLocked: another process held the database longer than the busy timeout.
+	ErrLocked = errors.New("history database is locked")
+	// ErrDamaged: the file is not an SQLite database or its pages are corrupt.
+	// The file is left as it is.
+	ErrDamaged = errors.New("history database is damaged")
+	// ErrNewerVersion: the database was written by a newer aliauth, whose
+	// schema this one does not know. It is not migrated down.
+	ErrNewerVersion = errors.New("history database is from a newer aliauth")
+)
+
+// Store is an open history database. It is safe for concurrent use, and
+// other processes may use the same file at the same time.
+type Store struct {
+	db          *sql.DB
+	path        string
+	busyTimeout time.Duration
+}
+
+// Option adjusts how Open opens the database.
+type Option func(*options)
+
+type options struct {
+	busyTimeout time.Duration
+}
+
+// WithBusyTimeout sets how long to wait for a database another process holds
+// before failing with ErrLocked (DefaultBusyTimeout when not given).
+func WithBusyTimeout(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.busyTimeout = d
+		}
+	}
+}
+
+// Open opens the history database at path, creating it (mode 0600, in a
+// directory of mode 0700) when it does not exist, and brings its schema up to
+// date. A file that is not a healthy SQLite database is reported with
+// ErrDamaged and left untouched; one written by a newer aliauth is refused
+// with ErrNewerVersion.
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	o := options{busyTimeout: DefaultBusyTimeout}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if path == "" {
+		return nil, errors.New("open history: no database path given")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open history %q: %w", path, err)
+	}
+	path = abs
+	if err := prepareFile(path); err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", dsn(path, o.busyTimeout))
+	if err != nil {
+		return nil, fmt.Errorf("open history %q: %w", path, err)
+	}
+	s := &Store{db: db, path: path, busyTimeout: o.busyTimeout}
+	if err := s.init(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// init checks the connection, tightens the modes of the files SQLite created
+// beside the database, and migrates.
+func (s *Store) init(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return s.fail("open", err)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := tighten(s.path+suffix, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("open history %q: %w", s.path, err)
+		}
+	}
+	return s.migrate(ctx)
+}
+
+// dsn is the connection string: WAL so readers never wait for a writer,
+// synchronous=NORMAL (a commit survives a crash of the process, and costs no
+// fsync), a busy timeout so two writers take turns, and write transactions
+// that take the write lock when they begin, so they wait for it rather than
+// fail halfway.
+func dsn(path string, busy time.Duration) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout("+strconv.FormatInt(busy.Milliseconds(), 10)+")")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	// Deleted exchanges are overwritten with zeros, so a deleted token does
+	// not linger in the file.
+	q.Add("_pragma", "secure_delete(ON)")
+	q.Set("_txlock", "immediate")
+	return fileURI(path, q)
+}
+
+// fileURI turns a path into an SQLite URI, escaping what SQLite would
+// otherwise read as the start of the query (?) or fragment (#).
+func fileURI(path string, q url.Values) string {
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path), RawQuery: q.Encode()}
+	if u.Path != "" && u.Path[0] != '/' {
+		u.Path = "/" + u.Path // C:/... on Windows
+	}
+	return u.String()
+}
+
+// Close closes the database. The last process to close it folds the
+// write-ahead log back into the file.
+func (s *Store) Close() error {
+	return s.db.Close()
+}
+
+// Path is the absolute path of the database file.
+func (s *Store) Path() string {
+	return s.path
+}
+
+// storeError is an error that reads as one sentence and matches both its
+// kind (ErrLocked, ErrDamaged, ...) and its cause with errors.Is and As.
+type storeError struct {
+	msg  string
+	errs []error
+}
+
+func (e *storeError) Error() string   { return e.msg }
+func (e *storeError) Unwrap() []error { return e.errs }
+
+func damaged(path, reason string, cause error) error {
+	errs := []error{ErrDamaged}
+	if cause != nil {
+		errs = append(errs, cause)
+	}
+	return &storeError{
+		msg:  fmt.Sprintf("history database %q is damaged: %s; it was left untouched: move it aside or use --history to pick another file", path, reason),
+		errs: errs,
+	}
+}
+
+func notFound(path string, id int64, purpose string) error {
+	if purpose != "" {
+		purpose = " " + purpose
+	}
+	return &storeError{
+		msg:  fmt.Sprintf("history %q has no exchange %d%s; aliauth history list shows the ids", path, id, purpose),
+		errs: []error{ErrNotFound},
+	}
+}
+
+func newerVersion(path string, found, known int) error {
+	return &storeError{
+		msg:  fmt.Sprintf("history database %q has schema version %d, written by a newer aliauth (this one knows versions up to %d); upgrade aliauth or use --history to pick another file", path, found, known),
+		errs: []error{ErrNewerVersion},
+	}
+}
+
+// fail turns an error from SQLite into one that says what happened to which
+// file and what to do: a locked database, a damaged one, or anything else.
+func (s *Store) fail(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return fmt.Errorf("history %q: %s: %w", s.path, op, err)
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return &storeError{
+			msg: fmt.Sprintf("history database %q is locked: another aliauth process has held it for more than %s (%s); try again once it is done, or use --history to pick another file",
+				s.path, s.busyTimeout, op),
+			errs: []error{ErrLocked, err},
+		}
+	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+		return damaged(s.path, op+": "+se.Error(), err)
+	}
+	return fmt.Errorf("history %q: %s: %w", s.path, op, err)
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// run runs one command line in-process with its own streams, as a user
+// would from a shell, and returns what it printed and its exit status.
+func run(t testing.TB, stdin string, args ...string) (stdout, stderr string, status int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	a := &app{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut}
+	status = a.main(context.Background(), args)
+	return out.String(), errOut.String(), status
+}
+
+// isolate points the data, config and history locations at a fresh
+// directory, so tests never touch the user's own.
+func isolate(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"XDG_DATA_HOME":   filepath.Join(dir, "data"),
+		"XDG_CONFIG_HOME": filepath.Join(dir, "config"),
+		"HOME":            dir,
+	} {
+		t.Setenv(k, v)
+	}
+	for _, k := range []string{"ALIAUTH_PROFILE", "ALIAUTH_GATEWAY", "ALIAUTH_ENDPOINT", "ALIAUTH_PROTOCOL", "ALIAUTH_APP_ID",
+		"ALIAUTH_PRIVATE_KEY", "ALIAUTH_ALIPAY_PUBLIC_KEY", "ALIAUTH_APP_CERT", "ALIAUTH_ALIPAY_CERT", "ALIAUTH_ALIPAY_ROOT_CERT",
+		"ALIAUTH_SIGN_TYPE", "ALIAUTH_CHARSET", "ALIAUTH_HISTORY", "ALIAUTH_CONFIG", "ALIAUTH_NO_STORE_SECRETS"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	return dir
+}
+
+func mustContain(t testing.TB, what, got string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("%s does not contain %q:\n%s", what, w, got)
+		}
+	}
+}
+
+func TestUsageListsCommandsAndUnknownCommandExits2(t *testing.T) {
+	isolate(t)
+	out, _, status := run(t, "", "-h")
+	if status != 0 {
+		t.Fatalf("-h exits %d", status)
+	}
+	mustContain(t, "usage", out, "exchange", "refresh", "userinfo", "verify", "emulator", "keys", "history", "profiles", "Exit status")
+	_, errOut, status := run(t, "", "exchnage", "x")
+	if status != exitUsage {
+		t.Fatalf("unknown command exits %d", status)
+	}
+	mustContain(t, "stderr", errOut, `unknown command "exchnage"`)
+}
+
+func TestFlagsMayFollowArguments(t *testing.T) {
+	isolate(t)
+	_, errOut, status := run(t, "", "exchange", "--bogus", "x")
+	if status != exitUsage {
+		t.Fatalf("unknown flag exits %d", status)
+	}
+	mustContain(t, "stderr", errOut, "flag provided but not defined: -bogus", "aliauth exchange -h")
+	_, errOut, status = run(t, "", "exchange")
+	if status != exitUsage {
+		t.Fatalf("missing code exits %d", status)
+	}
+	mustContain(t, "stderr", errOut, "takes one auth code")
+}
+
+func TestConsoleNeedsATerminal(t *testing.T) {
+	isolate(t)
+	_, errOut, status := run(t, "")
+	if status != exitUsage {
+		t.Fatalf("console without a terminal exits %d", status)
+	}
+	mustContain(t, "stderr", errOut, "needs a terminal")
+}
+
+func TestParseSinceAndAge(t *testing.T) {
+	ref := time.Date(2026, 11, 24, 12, 0, 0, 0, time.Local)
+	if got, _ := parseSince("2h", ref); !got.Equal(ref.Add(-2 * time.Hour)) {
+		t.Errorf("2h -> %v", got)
+	}
+	if got, _ := parseSince("7d", ref); !got.Equal(ref.Add(-7 * 24 * time.Hour)) {
+		t.Errorf("7d -> %v", got)
+	}
+	if got, _ := parseSince("2026-11-20", ref); got.Day() != 20 {
+		t.Errorf("date -> %v", got)
+	}
+	if _, err := parseSince("last tuesday", ref); err == nil || !strings.Contains(err.Error(), "like 2h or 7d") {
+		t.Errorf("error %v", err)
+	}
+	if _, err := parseAge("-3d"); err == nil {
+		t.Error("negative age accepted")
+	}
+}

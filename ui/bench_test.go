@@ -1,0 +1,4 @@
+package ui
+
+// fixtureDir holds the 100,000-exchange history the benchmarks share.
+var fixtureDir string

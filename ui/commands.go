@@ -1,0 +1,288 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"aliauth/gateway"
+	"aliauth/history"
+)
+
+// All the console's IO happens here, in commands; each returns one message
+// and touches no model state.
+
+// callKind is a gateway call the console makes.
+type callKind int
+
+const (
+	callExchange callKind = iota
+	callRefresh
+	callUserInfo
+)
+
+func (k callKind) String() string {
+	switch k {
+	case callRefresh:
+		return "refresh"
+	case callUserInfo:
+		return "user info"
+	}
+	return "exchange"
+}
+
+// progressive is how the status line says a call is under way.
+func (k callKind) progressive() string {
+	switch k {
+	case callRefresh:
+		return "refreshing the token"
+	case callUserInfo:
+		return "fetching user info"
+	}
+	return "exchanging the auth code"
+}
+
+// callRequest is one call to make: its kind, its argument (an auth code, a
+// refresh token or an access token) and where that came from.
+type callRequest struct {
+	kind callKind
+	arg  string
+	from string
+}
+
+// callDoneMsg is a finished call, already recorded in history.
+type callDoneMsg struct {
+	seq   int
+	req   callRequest
+	trace *gateway.Trace
+	err   error
+	// recordErr says why the trace could not be recorded; history is nil
+	// when there is no history at all.
+	recordErr error
+	recorded  bool
+}
+
+// callCmd makes one call and records its trace before reporting it, so no
+// trace is lost even if the console quits before the message arrives.
+// Recording uses its own context: a cancelled call is still recorded.
+func callCmd(ctx context.Context, seq int, s Session, store *history.Store, req callRequest) tea.Cmd {
+	return func() tea.Msg {
+		return runCall(ctx, seq, s, store, req)
+	}
+}
+
+func runCall(ctx context.Context, seq int, s Session, store *history.Store, req callRequest) callDoneMsg {
+	var (
+		tr  *gateway.Trace
+		err error
+	)
+	switch req.kind {
+	case callRefresh:
+		tr, err = s.Client.Refresh(ctx, req.arg)
+	case callUserInfo:
+		tr, err = s.Client.UserInfo(ctx, req.arg)
+	default:
+		tr, err = s.Client.Exchange(ctx, req.arg)
+	}
+	msg := callDoneMsg{seq: seq, req: req, trace: tr, err: err}
+	if tr != nil && store != nil {
+		recordCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, msg.recordErr = store.Record(recordCtx, tr, s.StoreSecrets)
+		msg.recorded = msg.recordErr == nil
+	}
+	return msg
+}
+
+// historyCallCmd reads an exchange from history and makes a call from it:
+// a refresh with its refresh token, user info with its access token, or the
+// same call again (replay).
+func historyCallCmd(ctx context.Context, seq int, s Session, store *history.Store, id int64, kind callKind, replay bool) tea.Cmd {
+	return func() tea.Msg {
+		tr, err := store.Get(ctx, id)
+		if err != nil {
+			return callDoneMsg{seq: seq, req: callRequest{kind: kind, from: fmt.Sprintf("history #%d", id)}, err: err}
+		}
+		req, err := requestFrom(tr, kind, replay)
+		if err != nil {
+			return callDoneMsg{seq: seq, req: req, err: err}
+		}
+		return runCall(ctx, seq, s, store, req)
+	}
+}
+
+// requestFrom derives a call from a recorded trace. For a replay the call is
+// the trace's own; otherwise kind says which call, with the token the trace
+// received (or sent).
+func requestFrom(t *gateway.Trace, kind callKind, replay bool) (callRequest, error) {
+	from := fmt.Sprintf("history #%d", t.ID)
+	params := t.Request.Params
+	if replay {
+		req := callRequest{kind: callExchange, arg: params["code"], from: "replay of " + from}
+		switch {
+		case t.Method == gateway.MethodUserInfo:
+			req.kind, req.arg = callUserInfo, params["auth_token"]
+		case t.GrantType == gateway.GrantRefreshToken:
+			req.kind, req.arg = callRefresh, params["refresh_token"]
+		}
+		return req, usable(req, "the "+req.kind.String()+" call")
+	}
+	req := callRequest{kind: kind, from: from}
+	switch kind {
+	case callRefresh:
+		if t.Tokens != nil {
+			req.arg = t.Tokens.RefreshToken
+		}
+		if req.arg == "" && t.Method == gateway.MethodUserInfo {
+			return req, fmt.Errorf("%s is a user info call: it carries no refresh token; refresh from a token exchange", from)
+		}
+	case callUserInfo:
+		if t.Tokens != nil {
+			req.arg = t.Tokens.AccessToken
+		}
+		if req.arg == "" {
+			req.arg = params["auth_token"]
+		}
+	}
+	return req, usable(req, from)
+}
+
+// usable refuses a call whose argument is missing or was stored only as a
+// fingerprint.
+func usable(req callRequest, what string) error {
+	name := map[callKind]string{callExchange: "auth code", callRefresh: "refresh token", callUserInfo: "access token"}[req.kind]
+	switch {
+	case req.arg == "":
+		return fmt.Errorf("%s has no %s to use", what, name)
+	case strings.HasPrefix(req.arg, "sha256:"):
+		return fmt.Errorf("history kept only a fingerprint of the %s of %s (secrets are not stored), so it cannot be used", name, what)
+	}
+	return nil
+}
+
+// mintedMsg is a fresh auth code from the emulator, standing in for
+// my.getAuthCode.
+type mintedMsg struct {
+	code  string
+	scope string
+	err   error
+}
+
+func mintCmd(ctx context.Context, mint func(context.Context, string) (string, error), scope string) tea.Cmd {
+	return func() tea.Msg {
+		code, err := mint(ctx, scope)
+		return mintedMsg{code: code, scope: scope, err: err}
+	}
+}
+
+// historyPageMsg is the first screenful of the history list from the
+// database, shown while the index loads.
+type historyPageMsg struct {
+	seq   int
+	text  string
+	rows  []history.Summary
+	total int
+	err   error
+}
+
+func historyPageCmd(store *history.Store, seq int, text string, limit int, count bool) tea.Cmd {
+	return func() tea.Msg {
+		ctx := context.Background()
+		msg := historyPageMsg{seq: seq, text: text, total: -1}
+		msg.rows, msg.err = store.List(ctx, history.Filter{Text: text, Limit: limit})
+		if msg.err == nil && count {
+			msg.total, msg.err = store.Count(ctx, history.Filter{})
+		}
+		return msg
+	}
+}
+
+// historyIndexMsg is the whole history in memory, for filtering as the user
+// types.
+type historyIndexMsg struct {
+	seq   int
+	index *history.Index
+	err   error
+}
+
+func historyIndexCmd(store *history.Store, seq int) tea.Cmd {
+	return func() tea.Msg {
+		x, err := store.LoadIndex(context.Background())
+		return historyIndexMsg{seq: seq, index: x, err: err}
+	}
+}
+
+// historyTraceMsg is one exchange read from history for the detail view.
+type historyTraceMsg struct {
+	id    int64
+	trace *gateway.Trace
+	err   error
+}
+
+func historyGetCmd(store *history.Store, id int64) tea.Cmd {
+	return func() tea.Msg {
+		tr, err := store.Get(context.Background(), id)
+		return historyTraceMsg{id: id, trace: tr, err: err}
+	}
+}
+
+// historyDeletedMsg reports a deleted exchange.
+type historyDeletedMsg struct {
+	id  int64
+	err error
+}
+
+func historyDeleteCmd(store *history.Store, id int64) tea.Cmd {
+	return func() tea.Msg {
+		return historyDeletedMsg{id: id, err: store.Delete(context.Background(), id)}
+	}
+}
+
+// copiedMsg reports a copy to the system clipboard; err means it did not
+// get there and the terminal (OSC 52) has to take it.
+type copiedMsg struct {
+	item copyItem
+	err  error
+}
+
+func copyCmd(clip Clipboard, item copyItem) tea.Cmd {
+	return func() tea.Msg {
+		return copiedMsg{item: item, err: clip.WriteAll(item.text)}
+	}
+}
+
+// profileOpenedMsg is the session for another profile.
+type profileOpenedMsg struct {
+	name    string
+	session Session
+	err     error
+}
+
+func openProfileCmd(open func(string) (Session, error), name string) tea.Cmd {
+	return func() tea.Msg {
+		if open == nil {
+			return profileOpenedMsg{name: name, err: errors.New("this console was started without a way to open other profiles")}
+		}
+		s, err := open(name)
+		if err == nil && s.Client == nil {
+			err = fmt.Errorf("profile %q opened without a gateway client", name)
+		}
+		return profileOpenedMsg{name: name, session: s, err: err}
+	}
+}
+
+// spinMsg advances the busy spinner; clockMsg ticks the expiry countdowns.
+// Each carries the generation that scheduled it so a superseded timer dies.
+type (
+	spinMsg  struct{ gen int }
+	clockMsg struct{ gen int }
+)
+
+// after is the default timer: msg after d.
+func after(d time.Duration, msg tea.Msg) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+}

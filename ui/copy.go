@@ -1,0 +1,172 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"aliauth/gateway"
+)
+
+// copyKind is one of the things the copy menu offers.
+type copyKind int
+
+const (
+	copyAccess copyKind = iota
+	copyRefresh
+	copySubject
+	copyStringToSign
+	copyResponse
+	copyCurl
+	copyJSON
+)
+
+// copyItem is text ready for the clipboard and how to describe it.
+type copyItem struct {
+	text string
+	what string
+	// masked says the value is masked on screen, so the status line can say
+	// the real value was copied.
+	masked bool
+}
+
+// buildCopy picks the text to copy from a trace. fallback supplies the
+// session's latest tokens when the trace itself carries none (a user info
+// call has no refresh token). Tokens, ids, strings to sign, bodies and curl
+// commands are copied as they are; the trace as JSON follows the reveal
+// switch, as --json follows --reveal.
+func buildCopy(kind copyKind, t *gateway.Trace, fallback *gateway.Tokens, reveal bool) (copyItem, error) {
+	if t == nil && kind != copyAccess && kind != copyRefresh && kind != copySubject {
+		return copyItem{}, errors.New("nothing to copy yet: exchange a code first")
+	}
+	secret := func(what, value string) (copyItem, error) {
+		switch {
+		case value == "":
+			return copyItem{}, fmt.Errorf("there is no %s to copy yet", what)
+		case strings.HasPrefix(value, "sha256:"):
+			return copyItem{}, fmt.Errorf("history kept only a fingerprint of this %s (secrets are not stored), so it cannot be copied", what)
+		}
+		return copyItem{text: value, what: what, masked: !reveal}, nil
+	}
+	var tokens *gateway.Tokens
+	if t != nil {
+		tokens = t.Tokens
+	}
+	switch kind {
+	case copyAccess:
+		switch {
+		case tokens != nil && tokens.AccessToken != "":
+			return secret("access token", tokens.AccessToken)
+		case t != nil && t.Request.Params["auth_token"] != "":
+			return secret("access token", t.Request.Params["auth_token"])
+		case fallback != nil:
+			return secret("access token", fallback.AccessToken)
+		}
+		return secret("access token", "")
+	case copyRefresh:
+		switch {
+		case tokens != nil && tokens.RefreshToken != "":
+			return secret("refresh token", tokens.RefreshToken)
+		case fallback != nil:
+			return secret("refresh token", fallback.RefreshToken)
+		}
+		return secret("refresh token", "")
+	case copySubject:
+		if tokens == nil {
+			tokens = fallback
+		}
+		switch {
+		case tokens != nil && tokens.OpenID != "":
+			return copyItem{text: tokens.OpenID, what: "open id"}, nil
+		case tokens != nil && tokens.UserID != "":
+			return copyItem{text: tokens.UserID, what: "user id"}, nil
+		}
+		if t != nil {
+			var ids struct {
+				UserID string `json:"user_id"`
+				OpenID string `json:"open_id"`
+			}
+			_ = json.Unmarshal(t.Result, &ids) // a result without ids leaves them empty
+			if ids.OpenID != "" {
+				return copyItem{text: ids.OpenID, what: "open id"}, nil
+			}
+			if ids.UserID != "" {
+				return copyItem{text: ids.UserID, what: "user id"}, nil
+			}
+		}
+		return copyItem{}, errors.New("there is no user id or open id to copy yet")
+	case copyStringToSign:
+		if t.Request.StringToSign == "" {
+			return copyItem{}, errors.New("this call has no string to sign")
+		}
+		return copyItem{text: t.Request.StringToSign, what: "string to sign", masked: !reveal && hasSecret(t, t.Request.StringToSign)}, nil
+	case copyResponse:
+		if t.Response == nil {
+			return copyItem{}, errors.New("this call got no response to copy")
+		}
+		return copyItem{text: t.Response.BodyText(), what: "raw response body", masked: !reveal && hasSecret(t, string(t.Response.Body))}, nil
+	case copyCurl:
+		return copyItem{text: curlCommand(t), what: "request as curl", masked: !reveal && len(t.Secrets()) > 0}, nil
+	case copyJSON:
+		shown := t
+		what := "trace as JSON (secrets masked; v reveals)"
+		if !reveal {
+			shown = t.Redact(gateway.Mask)
+		} else {
+			what = "trace as JSON, secrets included"
+		}
+		js, err := json.Marshal(shown)
+		if err != nil {
+			return copyItem{}, fmt.Errorf("encode the trace as JSON: %w", err)
+		}
+		return copyItem{text: string(js), what: what}, nil
+	}
+	return copyItem{}, fmt.Errorf("unknown copy target %d", kind)
+}
+
+func hasSecret(t *gateway.Trace, s string) bool {
+	for _, secret := range t.Secrets() {
+		if strings.Contains(s, secret) {
+			return true
+		}
+	}
+	return false
+}
+
+// curlCommand is the request as it was sent, as a curl command line: the URL
+// with its query, the headers that were set and the body, each quoted for a
+// POSIX shell.
+func curlCommand(t *gateway.Trace) string {
+	method := t.Request.HTTPMethod
+	if method == "" {
+		method = "POST"
+	}
+	var b strings.Builder
+	b.WriteString("curl -X " + method + " " + shellQuote(t.Request.URL))
+	names := make([]string, 0, len(t.Request.Headers))
+	for name := range t.Request.Headers {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		b.WriteString(" \\\n  -H " + shellQuote(name+": "+t.Request.Headers[name]))
+	}
+	if t.Request.Body != "" {
+		b.WriteString(" \\\n  --data-raw " + shellQuote(t.Request.Body))
+	}
+	return b.String()
+}
+
+// shellQuote quotes s for a POSIX shell: as is when it holds only characters
+// no shell treats specially, else in single quotes, with each single quote
+// written as '\''.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%_+=:,./-", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,174 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key the console answers to. Keys that are letters work
+// when no text field has the focus; while typing, the ctrl variants do the
+// same job.
+type KeyMap struct {
+	ForceQuit key.Binding
+	Quit      key.Binding
+	Help      key.Binding
+	Cancel    key.Binding
+	Back      key.Binding
+
+	Exchange   key.Binding
+	EditInput  key.Binding
+	LeaveInput key.Binding
+	Grant      key.Binding
+	InputGrant key.Binding
+	Mint       key.Binding
+	InputMint  key.Binding
+	MintBase   key.Binding
+	Refresh    key.Binding
+	UserInfo   key.Binding
+	Copy       key.Binding
+	Reveal     key.Binding
+	History    key.Binding
+	Profiles   key.Binding
+	NextPane   key.Binding
+	PrevPane   key.Binding
+
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	// Scroll and Ends stand for the scrolling keys in help.
+	Scroll key.Binding
+	Ends   key.Binding
+
+	Filter      key.Binding
+	Select      key.Binding
+	Open        key.Binding
+	Replay      key.Binding
+	Delete      key.Binding
+	ListActions key.Binding
+
+	CopyAccess       key.Binding
+	CopyRefresh      key.Binding
+	CopySubject      key.Binding
+	CopyStringToSign key.Binding
+	CopyResponse     key.Binding
+	CopyCurl         key.Binding
+	CopyJSON         key.Binding
+
+	Yes key.Binding
+	No  key.Binding
+}
+
+// DefaultKeyMap is the console's key map.
+func DefaultKeyMap() KeyMap {
+	b := func(keys []string, help, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	k := func(keys ...string) []string { return keys }
+	return KeyMap{
+		ForceQuit: b(k("ctrl+c"), "ctrl+c", "quit"),
+		Quit:      b(k("q"), "q", "quit"),
+		Help:      b(k("?", "f1"), "?", "help"),
+		Cancel:    b(k("esc"), "esc", "cancel"),
+		Back:      b(k("esc"), "esc", "back"),
+
+		Exchange:   b(k("enter"), "enter", "exchange"),
+		EditInput:  b(k("i"), "i", "edit input"),
+		LeaveInput: b(k("esc"), "esc", "leave input"),
+		Grant:      b(k("g"), "g", "grant"),
+		InputGrant: b(k("ctrl+g"), "ctrl+g", "grant"),
+		Mint:       b(k("m"), "m", "mint"),
+		InputMint:  b(k("ctrl+n"), "ctrl+n", "mint"),
+		MintBase:   b(k("M"), "M", "mint auth_base code"),
+		Refresh:    b(k("r"), "r", "refresh"),
+		UserInfo:   b(k("u"), "u", "user info"),
+		Copy:       b(k("c"), "c", "copy"),
+		Reveal:     b(k("v"), "v", "reveal"),
+		History:    b(k("h"), "h", "history"),
+		Profiles:   b(k("p"), "p", "profiles"),
+		NextPane:   b(k("tab"), "tab", "pane"),
+		PrevPane:   b(k("shift+tab"), "shift+tab", "pane back"),
+
+		Up:       b(k("up", "k"), "↑/k", "up"),
+		Down:     b(k("down", "j"), "↓/j", "down"),
+		PageUp:   b(k("pgup", "ctrl+b"), "pgup", "page up"),
+		PageDown: b(k("pgdown", "space", "ctrl+f"), "pgdn/space", "page down"),
+		Top:      b(k("home"), "home", "top"),
+		Bottom:   b(k("end"), "end", "bottom"),
+		Scroll:   b(k("up", "down", "pgup", "pgdown"), "↑↓ pgup pgdn", "scroll"),
+		Ends:     b(k("home", "end"), "home end", "top, bottom"),
+
+		Filter:      b(k("/"), "/", "filter"),
+		Select:      b(k("up", "down"), "↑↓", "select"),
+		Open:        b(k("enter"), "enter", "open"),
+		Replay:      b(k("x"), "x", "replay"),
+		Delete:      b(k("d"), "d", "delete"),
+		ListActions: b(k("tab"), "tab", "actions"),
+
+		CopyAccess:       b(k("a"), "a", "access token"),
+		CopyRefresh:      b(k("r"), "r", "refresh token"),
+		CopySubject:      b(k("i"), "i", "user id / open id"),
+		CopyStringToSign: b(k("s"), "s", "string to sign"),
+		CopyResponse:     b(k("b"), "b", "raw response body"),
+		CopyCurl:         b(k("c"), "c", "request as curl"),
+		CopyJSON:         b(k("j"), "j", "whole trace as JSON"),
+
+		Yes: b(k("y"), "y", "yes"),
+		No:  b(k("n", "esc"), "n/esc", "no"),
+	}
+}
+
+// typingHelp is the footer while the auth code input has the focus.
+func (k KeyMap) typingHelp() []key.Binding {
+	return []key.Binding{k.Exchange, k.InputMint, k.InputGrant, k.LeaveInput, k.ForceQuit}
+}
+
+// resultsHelp is the footer of the exchange screen outside the input.
+func (k KeyMap) resultsHelp() []key.Binding {
+	return []key.Binding{k.Mint, k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.History, k.Help, k.Quit}
+}
+
+// busyHelp is the footer while a call is in flight.
+func (k KeyMap) busyHelp() []key.Binding {
+	return []key.Binding{k.Cancel, k.NextPane, k.Help, k.ForceQuit}
+}
+
+// filterHelp is the footer while typing in the history filter.
+func (k KeyMap) filterHelp() []key.Binding {
+	return []key.Binding{k.Select, k.Open, k.ListActions, k.Back, k.ForceQuit}
+}
+
+// listHelp is the footer of the history list outside the filter.
+func (k KeyMap) listHelp() []key.Binding {
+	return []key.Binding{k.Open, k.Refresh, k.UserInfo, k.Replay, k.Delete, k.Filter, k.Back, k.Help, k.Quit}
+}
+
+// detailHelp is the footer of a history entry's detail view.
+func (k KeyMap) detailHelp() []key.Binding {
+	return []key.Binding{k.Refresh, k.UserInfo, k.Replay, k.Copy, k.Reveal, k.Delete, k.Back, k.Quit}
+}
+
+func withDesc(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
+
+// helpGroup is one titled column of the full help.
+type helpGroup struct {
+	title    string
+	bindings []key.Binding
+}
+
+// fullHelp is the whole key map as the help overlay shows it.
+func (k KeyMap) fullHelp() []helpGroup {
+	typing := func(b key.Binding) key.Binding {
+		b.SetHelp(b.Help().Key, b.Help().Desc+", typing")
+		return b
+	}
+	return []helpGroup{
+		{"Exchange", []key.Binding{k.Exchange, k.Mint, k.MintBase, k.Grant, k.EditInput, typing(k.InputMint), typing(k.InputGrant), k.LeaveInput}},
+		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.NextPane, k.PrevPane, k.Scroll, k.Ends}},
+		{"History", []key.Binding{k.History, k.Filter, k.Open, k.Replay, k.Delete, k.Back}},
+		{"Copy (after c)", []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopySubject, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON}},
+		{"General", []key.Binding{k.Profiles, k.Cancel, k.Help, k.Quit, withDesc(k.ForceQuit, "quit, always")}},
+	}
+}

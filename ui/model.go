@@ -1,0 +1,1041 @@
+// Package ui is aliauth's console: paste an auth code, watch the exchange
+// step by step, refresh, fetch user info, browse history and copy any value.
+//
+// One root Model owns all state; panes are plain structs drawn by pure
+// functions of it; the focus decides where keys go; every call, database
+// read and clipboard write runs in a tea.Cmd (commands.go).
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"aliauth/gateway"
+	"aliauth/history"
+)
+
+// Session is the active profile as the console uses it.
+type Session struct {
+	// Client calls the gateway; Client.Profile() names the profile, its
+	// environment, app id, protocol, sign type, charset and URL.
+	Client *gateway.Client
+	// MintCode stands in for my.getAuthCode (scope "auth_user" or
+	// "auth_base"); nil when not against the emulator.
+	MintCode func(ctx context.Context, scope string) (string, error)
+	// StoreSecrets false makes history keep token fingerprints only.
+	StoreSecrets bool
+}
+
+// Options configure the console.
+type Options struct {
+	Session Session
+	// Profiles are the names the console can switch between (may be just
+	// the active one); Open builds the session for one of them.
+	Profiles []string
+	Open     func(name string) (Session, error)
+	// History records every call; nil when it could not be opened, and then
+	// HistoryError says why (the console shows it and keeps working).
+	History      *history.Store
+	HistoryError error
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Clipboard takes copies; nil means the system clipboard, falling back
+	// to the terminal (OSC 52) where there is none, as over SSH.
+	Clipboard Clipboard
+}
+
+type screen int
+
+const (
+	screenMain screen = iota
+	screenHistory
+	screenDetail
+)
+
+type focus int
+
+const (
+	focusInput focus = iota
+	focusRequest
+	focusResponse
+)
+
+type overlay int
+
+const (
+	overlayNone overlay = iota
+	overlayHelp
+	overlayCopy
+	overlayProfiles
+	overlayConfirmDelete
+)
+
+type statusKind int
+
+const (
+	statusInfo statusKind = iota
+	statusOK
+	statusWarn
+	statusError
+)
+
+type statusLine struct {
+	text string
+	kind statusKind
+}
+
+// inFlight is the call under way: one at a time, cancellable.
+type inFlight struct {
+	seq        int
+	req        callRequest
+	started    time.Time
+	cancel     context.CancelFunc
+	cancelling bool
+}
+
+// Model is the console's root model.
+type Model struct {
+	opts    Options
+	session Session
+	now     func() time.Time
+	clip    Clipboard
+	// after schedules a timer message; tests replace it to run timers by hand.
+	after func(time.Duration, tea.Msg) tea.Cmd
+	base  context.Context
+	stop  context.CancelFunc
+
+	width, height int
+	dark          bool
+	styles        Styles
+	keys          KeyMap
+	help          help.Model
+
+	screen      screen
+	focus       focus
+	detailFocus focus
+	overlay     overlay
+
+	input  textinput.Model
+	grant  string
+	reveal bool
+
+	// current is the trace on the exchange screen; tokens the latest this
+	// session received, which r and u use.
+	current *traceView
+	tokens  *gateway.Tokens
+
+	call      *inFlight
+	callSeq   int
+	spinGen   int
+	spinFrame int
+	clockGen  int
+	clockOn   bool
+
+	status statusLine
+
+	hist          historyState
+	detail        *traceView
+	profileCursor int
+	confirmID     int64
+	helpOffset    int
+}
+
+const (
+	spinInterval  = 100 * time.Millisecond
+	clockInterval = time.Second
+	// minWidth and minHeight are the smallest terminal the console draws in.
+	minWidth  = 60
+	minHeight = 16
+)
+
+// New returns the console's model for Bubble Tea.
+func New(opts Options) *Model {
+	m := &Model{
+		opts:    opts,
+		session: opts.Session,
+		now:     opts.Now,
+		clip:    opts.Clipboard,
+		after:   after,
+		keys:    DefaultKeyMap(),
+		help:    newHelp(),
+		grant:   gateway.GrantAuthorizationCode,
+		dark:    true,
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	if m.clip == nil {
+		m.clip = newSystemClipboard()
+	}
+	m.base, m.stop = context.WithCancel(context.Background())
+	m.input = textinput.New()
+	m.input.Prompt = "› "
+	m.input.CharLimit = 4096
+	m.hist = newHistoryState()
+	m.setStyles(true)
+	m.input.Focus()
+	m.setInputPlaceholder()
+	m.status = m.welcome()
+	return m
+}
+
+// welcome is the first status line: what to do first, and whether history
+// works.
+func (m *Model) welcome() statusLine {
+	if m.opts.History == nil && m.opts.HistoryError != nil {
+		return statusLine{"history is off: " + m.opts.HistoryError.Error(), statusWarn}
+	}
+	if m.session.MintCode != nil {
+		return statusLine{"press ctrl+n (or m outside the input) to mint an auth code, then enter to exchange it", statusInfo}
+	}
+	return statusLine{"paste an auth code from my.getAuthCode (or its redirect URL or JSON) and press enter", statusInfo}
+}
+
+func (m *Model) setStyles(dark bool) {
+	m.dark = dark
+	m.styles = NewStyles(dark)
+	m.help.Styles = m.styles.Help
+	m.input.SetStyles(m.styles.Input)
+	m.hist.filter.SetStyles(m.styles.Input)
+	for _, v := range []*traceView{m.current, m.detail} {
+		if v != nil {
+			v.invalidate()
+		}
+	}
+	m.relayout()
+}
+
+// Init asks the terminal for its background colour, to pick light or dark
+// styles.
+func (m *Model) Init() tea.Cmd {
+	return tea.RequestBackgroundColor
+}
+
+// Update handles one message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.relayout()
+	case tea.BackgroundColorMsg:
+		m.setStyles(msg.IsDark())
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
+	case tea.PasteMsg:
+		return m, m.paste(msg.Content)
+	case callDoneMsg:
+		return m, m.callDone(msg)
+	case mintedMsg:
+		m.minted(msg)
+	case historyPageMsg:
+		m.historyPage(msg)
+	case historyIndexMsg:
+		m.historyIndex(msg)
+	case historyTraceMsg:
+		return m, m.historyTrace(msg)
+	case historyDeletedMsg:
+		m.historyDeleted(msg)
+	case copiedMsg:
+		return m, m.copied(msg)
+	case profileOpenedMsg:
+		m.profileOpened(msg)
+	case spinMsg:
+		if msg.gen == m.spinGen && m.call != nil {
+			m.spinFrame++
+			return m, m.after(spinInterval, spinMsg{m.spinGen})
+		}
+	case clockMsg:
+		if msg.gen != m.clockGen {
+			return m, nil
+		}
+		m.clockOn = false
+		return m, m.ensureClock()
+	}
+	return m, nil
+}
+
+// key routes a key press: ctrl+c always quits; then an open overlay, a call
+// to cancel, and the screen with its focus, in that order.
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	if key.Matches(msg, k.ForceQuit) {
+		return m.quit()
+	}
+	if m.tooSmall() {
+		if key.Matches(msg, k.Quit) {
+			return m.quit()
+		}
+		return nil
+	}
+	if m.overlay != overlayNone {
+		return m.overlayKey(msg)
+	}
+	if m.call != nil && key.Matches(msg, k.Cancel) {
+		m.cancelCall()
+		return nil
+	}
+	switch m.screen {
+	case screenHistory:
+		return m.historyKey(msg)
+	case screenDetail:
+		return m.detailKey(msg)
+	}
+	if m.focus == focusInput {
+		return m.inputKey(msg)
+	}
+	return m.mainKey(msg)
+}
+
+func (m *Model) quit() tea.Cmd {
+	if m.call != nil {
+		m.call.cancel()
+	}
+	m.stop()
+	return tea.Quit
+}
+
+// inputKey handles keys while the auth code input has the focus: text goes
+// to the input; only keys that cannot be text act.
+func (m *Model) inputKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Exchange):
+		return m.submit()
+	case key.Matches(msg, k.NextPane):
+		m.setFocus(focusRequest)
+	case key.Matches(msg, k.PrevPane), key.Matches(msg, k.LeaveInput):
+		m.setFocus(focusResponse)
+	case key.Matches(msg, k.InputGrant):
+		m.toggleGrant()
+	case key.Matches(msg, k.InputMint):
+		return m.mint("auth_user")
+	case msg.String() == "f1":
+		m.openHelp()
+	default:
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+// mainKey handles the exchange screen outside the input.
+func (m *Model) mainKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.openHelp()
+	case key.Matches(msg, k.Exchange):
+		return m.submit()
+	case key.Matches(msg, k.EditInput), key.Matches(msg, k.Back):
+		m.setFocus(focusInput)
+	case key.Matches(msg, k.NextPane):
+		m.setFocus((m.focus + 1) % 3)
+	case key.Matches(msg, k.PrevPane):
+		m.setFocus((m.focus + 2) % 3)
+	case key.Matches(msg, k.Grant), key.Matches(msg, k.InputGrant):
+		m.toggleGrant()
+	case key.Matches(msg, k.Mint), key.Matches(msg, k.InputMint):
+		return m.mint("auth_user")
+	case key.Matches(msg, k.MintBase):
+		return m.mint("auth_base")
+	case key.Matches(msg, k.Refresh):
+		return m.refreshLatest()
+	case key.Matches(msg, k.UserInfo):
+		return m.userInfoLatest()
+	case key.Matches(msg, k.Copy):
+		m.openCopy()
+	case key.Matches(msg, k.Reveal):
+		m.toggleReveal()
+	case key.Matches(msg, k.History):
+		return m.openHistory()
+	case key.Matches(msg, k.Profiles):
+		m.openProfiles()
+	default:
+		if m.current != nil {
+			m.scroll(msg, m.current, m.focus)
+		}
+	}
+	return nil
+}
+
+// detailKey handles a history entry's detail view.
+func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	t := m.detail.trace
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.openHelp()
+	case key.Matches(msg, k.Back):
+		m.screen = screenHistory
+	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
+		if m.detailFocus == focusRequest {
+			m.detailFocus = focusResponse
+		} else {
+			m.detailFocus = focusRequest
+		}
+	case key.Matches(msg, k.Refresh):
+		return m.callFromTrace(t, callRefresh, false)
+	case key.Matches(msg, k.UserInfo):
+		return m.callFromTrace(t, callUserInfo, false)
+	case key.Matches(msg, k.Replay):
+		return m.callFromTrace(t, callExchange, true)
+	case key.Matches(msg, k.Copy):
+		m.openCopy()
+	case key.Matches(msg, k.Reveal):
+		m.toggleReveal()
+	case key.Matches(msg, k.Delete):
+		m.confirmDelete(t.ID)
+	case key.Matches(msg, k.History):
+		m.screen = screenHistory
+	default:
+		m.scroll(msg, m.detail, m.detailFocus)
+	}
+	return nil
+}
+
+// scroll moves the focused pane of v for the scrolling keys.
+func (m *Model) scroll(msg tea.KeyPressMsg, v *traceView, f focus) {
+	p, rows := &v.resp, m.paneRows(f)
+	if f == focusRequest {
+		p = &v.req
+	}
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		p.scrollBy(-1, rows)
+	case key.Matches(msg, k.Down):
+		p.scrollBy(1, rows)
+	case key.Matches(msg, k.PageUp):
+		p.scrollBy(-max(1, rows-1), rows)
+	case key.Matches(msg, k.PageDown):
+		p.scrollBy(max(1, rows-1), rows)
+	case key.Matches(msg, k.Top):
+		p.scrollTo(0, rows)
+	case key.Matches(msg, k.Bottom):
+		p.scrollTo(p.doc.lineCount(), rows)
+	}
+}
+
+func (m *Model) setFocus(f focus) {
+	if f == focusInput {
+		m.input.Focus()
+	} else {
+		m.input.Blur()
+	}
+	m.focus = f
+}
+
+// submit runs the call the input asks for: exchange the code, or refresh
+// with the token, as the grant switch says.
+func (m *Model) submit() tea.Cmd {
+	value := m.input.Value()
+	if m.grant == gateway.GrantRefreshToken {
+		token := strings.TrimSpace(value)
+		from := "input"
+		if token == "" && m.tokens != nil {
+			token, from = m.tokens.RefreshToken, "latest tokens"
+		}
+		if token == "" {
+			m.setFocus(focusInput)
+			return m.fail("no refresh token: exchange a code first, or paste a refresh token")
+		}
+		return m.startCall(callRequest{kind: callRefresh, arg: token, from: from})
+	}
+	code, err := gateway.ParseAuthCode(value)
+	if err != nil {
+		m.setFocus(focusInput)
+		if strings.TrimSpace(value) == "" && m.session.MintCode != nil {
+			return m.fail("the input is empty: paste an auth code, or press ctrl+n to mint one from the emulator")
+		}
+		return m.fail(err.Error())
+	}
+	return m.startCall(callRequest{kind: callExchange, arg: code, from: "input"})
+}
+
+func (m *Model) refreshLatest() tea.Cmd {
+	if m.tokens == nil || m.tokens.RefreshToken == "" {
+		return m.fail("no refresh token yet: exchange a code first (m mints one in the emulator), or refresh from a history entry (h)")
+	}
+	return m.startCall(callRequest{kind: callRefresh, arg: m.tokens.RefreshToken, from: "latest tokens"})
+}
+
+func (m *Model) userInfoLatest() tea.Cmd {
+	if m.tokens == nil || m.tokens.AccessToken == "" {
+		return m.fail("no access token yet: exchange a code first (m mints one in the emulator), or use one from history (h)")
+	}
+	return m.startCall(callRequest{kind: callUserInfo, arg: m.tokens.AccessToken, from: "latest tokens"})
+}
+
+// callFromTrace refreshes, fetches user info or replays from a trace.
+func (m *Model) callFromTrace(t *gateway.Trace, kind callKind, replay bool) tea.Cmd {
+	req, err := requestFrom(t, kind, replay)
+	if err != nil {
+		return m.fail(err.Error())
+	}
+	return m.startCall(req)
+}
+
+// startCall begins a call, unless one is under way.
+func (m *Model) startCall(req callRequest) tea.Cmd {
+	if m.call != nil {
+		return m.fail("a call is already under way; esc cancels it")
+	}
+	ctx, cancel := context.WithCancel(m.base)
+	m.callSeq++
+	m.call = &inFlight{seq: m.callSeq, req: req, started: m.now(), cancel: cancel}
+	m.spinGen++
+	return tea.Batch(callCmd(ctx, m.callSeq, m.session, m.opts.History, req), m.after(spinInterval, spinMsg{m.spinGen}))
+}
+
+// startHistoryCall begins a call from a history entry not yet read.
+func (m *Model) startHistoryCall(id int64, kind callKind, replay bool) tea.Cmd {
+	if m.call != nil {
+		return m.fail("a call is already under way; esc cancels it")
+	}
+	ctx, cancel := context.WithCancel(m.base)
+	m.callSeq++
+	req := callRequest{kind: kind, from: "history"}
+	m.call = &inFlight{seq: m.callSeq, req: req, started: m.now(), cancel: cancel}
+	m.spinGen++
+	return tea.Batch(historyCallCmd(ctx, m.callSeq, m.session, m.opts.History, id, kind, replay), m.after(spinInterval, spinMsg{m.spinGen}))
+}
+
+func (m *Model) cancelCall() {
+	m.call.cancel()
+	m.call.cancelling = true
+}
+
+// callDone shows a finished call. Its trace is already in history.
+func (m *Model) callDone(msg callDoneMsg) tea.Cmd {
+	if m.call != nil && m.call.seq == msg.seq {
+		m.call.cancel()
+		m.call = nil
+	}
+	if msg.trace == nil {
+		return m.fail(msg.req.kind.String() + ": " + errorText(msg.err))
+	}
+	t := msg.trace
+	if msg.recorded {
+		sum := history.SummaryOf(t)
+		sum.HasSecrets = sum.HasSecrets && m.session.StoreSecrets
+		m.hist.added(sum)
+	}
+	m.current = newTraceView(t, m.reveal)
+	if t.Outcome == gateway.OutcomeSuccess && t.Tokens != nil {
+		m.tokens = t.Tokens
+	}
+	if t.Outcome == gateway.OutcomeSuccess && msg.req.from == "input" {
+		m.input.SetValue("") // codes are single-use; refresh tokens rotate
+	}
+	m.screen = screenMain
+	m.overlay = overlayNone
+	m.setFocus(focusResponse)
+	m.relayout()
+	m.status = outcomeStatus(t, msg.req)
+	if msg.recordErr != nil {
+		m.status = statusLine{m.status.text + " · NOT recorded in history: " + msg.recordErr.Error(), statusError}
+	}
+	return m.ensureClock()
+}
+
+func errorText(err error) string {
+	if err == nil {
+		return "no trace and no error"
+	}
+	return err.Error()
+}
+
+// outcomeStatus sums up a call in one line.
+func outcomeStatus(t *gateway.Trace, req callRequest) statusLine {
+	what := req.kind.String()
+	if req.from != "" && req.from != "input" {
+		what += " (" + req.from + ")"
+	}
+	switch t.Outcome {
+	case gateway.OutcomeSuccess:
+		text := "✓ " + what + " succeeded"
+		if t.Verification != nil {
+			text += ", response " + string(t.Verification.Status)
+		}
+		if t.Tokens != nil {
+			text += " · r refreshes · u fetches user info"
+		}
+		kind := statusOK
+		if len(t.Warnings) > 0 {
+			kind = statusWarn
+			text += " · ⚠ " + t.Warnings[0]
+		}
+		return statusLine{text, kind}
+	case gateway.OutcomeGatewayError:
+		e := t.Error
+		code := e.Code
+		if e.SubCode != "" {
+			code = e.SubCode
+		}
+		text := "✗ " + what + ": the gateway answered " + code
+		if e.Meaning != "" {
+			text += ": " + e.Meaning
+		}
+		return statusLine{text, statusError}
+	case gateway.OutcomeTransportError:
+		return statusLine{"✗ " + what + ": " + t.TransportError, statusError}
+	case gateway.OutcomeUntrusted:
+		detail := ""
+		if t.Verification != nil {
+			detail = ": " + string(t.Verification.Status)
+		}
+		return statusLine{"✗ " + what + ": the response cannot be trusted" + detail, statusError}
+	case gateway.OutcomeDryRun:
+		return statusLine{what + ": built and signed, not sent (dry run)", statusWarn}
+	}
+	return statusLine{what + ": " + string(t.Outcome), statusInfo}
+}
+
+func (m *Model) fail(text string) tea.Cmd {
+	m.status = statusLine{text, statusError}
+	return nil
+}
+
+// mint asks the emulator for a fresh auth code.
+func (m *Model) mint(scope string) tea.Cmd {
+	if m.session.MintCode == nil {
+		env := m.session.Client.Profile()
+		return m.fail("minting codes needs the emulator; profile " + env.Name + " points at " + env.Environment() + ": get a code from my.getAuthCode in the mini program and paste it")
+	}
+	m.status = statusLine{"minting an " + scope + " code, as my.getAuthCode would…", statusInfo}
+	return mintCmd(m.base, m.session.MintCode, scope)
+}
+
+func (m *Model) minted(msg mintedMsg) {
+	if msg.err != nil {
+		m.status = statusLine{"mint a code: " + msg.err.Error(), statusError}
+		return
+	}
+	m.grant = gateway.GrantAuthorizationCode
+	m.input.EchoMode = textinput.EchoNormal
+	m.input.SetValue(msg.code)
+	m.input.CursorEnd()
+	m.setInputPlaceholder()
+	if m.screen == screenMain {
+		m.setFocus(focusInput)
+	}
+	m.status = statusLine{"minted a " + msg.scope + " code (single-use, expires in minutes): enter exchanges it", statusOK}
+}
+
+// paste takes bracketed paste: on the exchange screen it goes to the input
+// whatever has the focus, with the auth code taken out of a redirect URL or
+// a JSON blob; in the history list it goes to the filter.
+func (m *Model) paste(content string) tea.Cmd {
+	if m.overlay != overlayNone {
+		return nil
+	}
+	switch m.screen {
+	case screenHistory:
+		m.hist.filtering = true
+		m.hist.filter.Focus()
+		m.hist.filter.SetValue(m.hist.filter.Value() + strings.Join(strings.Fields(content), " "))
+		return m.filterChanged()
+	case screenDetail:
+		return m.fail("paste on the exchange screen: esc twice goes back to it")
+	}
+	m.setFocus(focusInput)
+	if m.grant == gateway.GrantRefreshToken {
+		m.input.SetValue(strings.TrimSpace(content))
+		m.status = statusLine{"pasted a refresh token: enter refreshes with it", statusInfo}
+		return nil
+	}
+	code, err := gateway.ParseAuthCode(content)
+	if err != nil {
+		flat := strings.Join(strings.Fields(content), " ")
+		if len(flat) > m.input.CharLimit {
+			flat = flat[:m.input.CharLimit]
+		}
+		m.input.SetValue(flat)
+		return m.fail("pasted text: " + err.Error())
+	}
+	m.input.SetValue(code)
+	m.input.CursorEnd()
+	m.status = statusLine{"took the auth code from the pasted " + pastedKind(content) + ": enter exchanges it", statusOK}
+	return nil
+}
+
+// pastedKind names what was pasted, as ParseAuthCode reads it.
+func pastedKind(s string) string {
+	s = strings.Trim(strings.TrimSpace(s), "\"'`")
+	switch {
+	case strings.HasPrefix(s, "{"):
+		return "JSON"
+	case strings.Contains(s, "://") || strings.Contains(s, "auth_code=") || strings.Contains(s, "authCode="):
+		return "redirect URL"
+	}
+	return "text"
+}
+
+// toggleGrant switches between authorization_code and refresh_token. With
+// refresh_token an empty input means the latest refresh token.
+func (m *Model) toggleGrant() {
+	if m.grant == gateway.GrantAuthorizationCode {
+		m.grant = gateway.GrantRefreshToken
+		if m.input.Value() == "" && m.tokens != nil {
+			m.input.SetValue(m.tokens.RefreshToken)
+			m.input.CursorEnd()
+		}
+	} else {
+		m.grant = gateway.GrantAuthorizationCode
+		if m.tokens != nil && m.input.Value() == m.tokens.RefreshToken {
+			m.input.SetValue("")
+		}
+	}
+	m.setInputPlaceholder()
+	m.status = statusLine{"grant_type=" + m.grant, statusInfo}
+}
+
+func (m *Model) toggleReveal() {
+	m.reveal = !m.reveal
+	for _, v := range []*traceView{m.current, m.detail} {
+		if v != nil {
+			v.setReveal(m.reveal)
+		}
+	}
+	m.setInputPlaceholder()
+	m.relayout()
+	if m.reveal {
+		m.status = statusLine{"secrets revealed on screen: v masks them again", statusWarn}
+	} else {
+		m.status = statusLine{"secrets masked on screen", statusInfo}
+	}
+}
+
+// ensureClock keeps the countdown ticking once a second while a shown token
+// has not expired, and lets it stop otherwise.
+func (m *Model) ensureClock() tea.Cmd {
+	if m.clockOn || !m.counting() {
+		return nil
+	}
+	m.clockOn = true
+	m.clockGen++
+	return m.after(clockInterval, clockMsg{m.clockGen})
+}
+
+func (m *Model) counting() bool {
+	now := m.now()
+	return m.current.counting(now) || (m.screen == screenDetail && m.detail.counting(now))
+}
+
+// openCopy shows the copy menu, if there is anything to copy.
+func (m *Model) openCopy() {
+	if m.copySource() == nil && m.tokens == nil {
+		m.fail("nothing to copy yet: exchange a code first")
+		return
+	}
+	m.overlay = overlayCopy
+}
+
+// copySource is the trace the copy menu copies from.
+func (m *Model) copySource() *gateway.Trace {
+	if m.screen == screenDetail && m.detail != nil {
+		return m.detail.trace
+	}
+	if m.current != nil {
+		return m.current.trace
+	}
+	return nil
+}
+
+func (m *Model) copyKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	kinds := []struct {
+		b    key.Binding
+		kind copyKind
+	}{
+		{k.CopyAccess, copyAccess}, {k.CopyRefresh, copyRefresh}, {k.CopySubject, copySubject},
+		{k.CopyStringToSign, copyStringToSign}, {k.CopyResponse, copyResponse}, {k.CopyCurl, copyCurl}, {k.CopyJSON, copyJSON},
+	}
+	for _, c := range kinds {
+		if key.Matches(msg, c.b) {
+			m.overlay = overlayNone
+			item, err := buildCopy(c.kind, m.copySource(), m.copyFallback(), m.reveal)
+			if err != nil {
+				return m.fail("copy: " + err.Error())
+			}
+			return copyCmd(m.clip, item)
+		}
+	}
+	if key.Matches(msg, k.Back) || key.Matches(msg, k.Copy) {
+		m.overlay = overlayNone
+	}
+	return nil
+}
+
+// copyFallback is where tokens come from when the trace has none: the
+// session's latest, on the exchange screen only.
+func (m *Model) copyFallback() *gateway.Tokens {
+	if m.screen == screenDetail {
+		return nil
+	}
+	return m.tokens
+}
+
+// copied says what was copied and how; when the system clipboard could not
+// take it, the terminal is asked to (OSC 52).
+func (m *Model) copied(msg copiedMsg) tea.Cmd {
+	suffix := ""
+	if msg.item.masked {
+		suffix = " (masked on screen)"
+	}
+	if msg.err == nil {
+		m.status = statusLine{"copied " + msg.item.what + suffix + " to the system clipboard", statusOK}
+		return nil
+	}
+	m.status = statusLine{"copied " + msg.item.what + suffix + " via OSC 52, through the terminal: " + msg.err.Error() + " (the terminal must allow clipboard writes)", statusOK}
+	return tea.SetClipboard(msg.item.text)
+}
+
+func (m *Model) openProfiles() {
+	m.profileCursor = 0
+	name := m.session.Client.Profile().Name
+	for i, p := range m.opts.Profiles {
+		if p == name {
+			m.profileCursor = i
+		}
+	}
+	m.overlay = overlayProfiles
+}
+
+func (m *Model) profilesKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		m.profileCursor = max(0, m.profileCursor-1)
+	case key.Matches(msg, k.Down):
+		m.profileCursor = min(len(m.opts.Profiles)-1, m.profileCursor+1)
+	case key.Matches(msg, k.Back), key.Matches(msg, k.Profiles):
+		m.overlay = overlayNone
+	case key.Matches(msg, k.Open):
+		if len(m.opts.Profiles) == 0 {
+			m.overlay = overlayNone
+			return nil
+		}
+		name := m.opts.Profiles[m.profileCursor]
+		m.overlay = overlayNone
+		if name == m.session.Client.Profile().Name {
+			return nil
+		}
+		if m.call != nil {
+			return m.fail("a call is under way; cancel it (esc) before switching profiles")
+		}
+		m.status = statusLine{"opening profile " + name + "…", statusInfo}
+		return openProfileCmd(m.opts.Open, name)
+	}
+	return nil
+}
+
+// profileOpened switches to another profile. Tokens of the old one belong
+// to another app, so they are dropped with the trace that showed them.
+func (m *Model) profileOpened(msg profileOpenedMsg) {
+	if msg.err != nil {
+		m.status = statusLine{"profile " + msg.name + ": " + msg.err.Error(), statusError}
+		return
+	}
+	m.session = msg.session
+	m.tokens = nil
+	m.current = nil
+	m.input.SetValue("")
+	m.grant = gateway.GrantAuthorizationCode
+	m.setInputPlaceholder()
+	m.screen = screenMain
+	p := msg.session.Client.Profile()
+	m.status = statusLine{"switched to profile " + p.Name + " (" + envLabel(p.Environment()) + ", app " + p.AppID + ")", statusOK}
+}
+
+func (m *Model) openHelp() {
+	m.helpOffset = 0
+	m.overlay = overlayHelp
+}
+
+func (m *Model) confirmDelete(id int64) {
+	m.confirmID = id
+	m.overlay = overlayConfirmDelete
+}
+
+func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch m.overlay {
+	case overlayHelp:
+		return m.helpKey(msg)
+	case overlayCopy:
+		return m.copyKey(msg)
+	case overlayProfiles:
+		return m.profilesKey(msg)
+	case overlayConfirmDelete:
+		switch {
+		case key.Matches(msg, k.Yes):
+			m.overlay = overlayNone
+			m.status = statusLine{"deleting…", statusInfo}
+			return historyDeleteCmd(m.opts.History, m.confirmID)
+		case key.Matches(msg, k.No):
+			m.overlay = overlayNone
+			m.status = statusLine{"kept", statusInfo}
+		}
+	}
+	return nil
+}
+
+// relayout rebuilds what depends on the size of the terminal.
+func (m *Model) relayout() {
+	if m.width <= 0 {
+		return
+	}
+	m.help.SetWidth(m.width)
+	m.layoutInput()
+	m.hist.filter.SetWidth(max(10, m.width-12))
+	for _, v := range []*traceView{m.current, m.detail} {
+		if v == nil {
+			continue
+		}
+		l := layoutPanes(m.width, m.panesHeight(), true)
+		v.layout(&m.styles, l.reqWidth, l.respWidth)
+	}
+}
+
+// tooSmall reports a terminal in which nothing useful fits.
+func (m *Model) tooSmall() bool {
+	return m.width > 0 && (m.width < minWidth || m.height < minHeight)
+}
+
+// Heights of the fixed rows.
+const (
+	headerHeight = 2
+	footerHeight = 1
+)
+
+// panesHeight is the height left for the panes on the current screen.
+func (m *Model) panesHeight() int {
+	h := m.height - headerHeight - m.statusHeight() - footerHeight - len(m.bannerLines())
+	switch m.screen {
+	case screenDetail:
+		h-- // the entry's title
+	default:
+		h-- // the input
+	}
+	return max(2, h)
+}
+
+// paneRows is how many content lines the pane with focus f shows.
+func (m *Model) paneRows(f focus) int {
+	resp := true
+	if m.screen == screenDetail {
+		resp = m.detailFocus != focusRequest
+	} else {
+		resp = m.focus != focusRequest
+	}
+	l := layoutPanes(m.width, m.panesHeight(), resp)
+	if f == focusRequest {
+		return l.reqHeight - 1
+	}
+	return l.respHeight - 1
+}
+
+// View draws the console.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	if m.session.Client != nil {
+		p := m.session.Client.Profile()
+		v.WindowTitle = "aliauth · " + p.Name + " · " + envLabel(p.Environment())
+	}
+	return v
+}
+
+func (m *Model) render() string {
+	switch {
+	case m.width <= 0:
+		return ""
+	case m.tooSmall():
+		return m.tooSmallView()
+	}
+	c := &drawContext{now: m.now(), styles: &m.styles, width: m.width}
+	parts := []string{m.headerView()}
+	parts = append(parts, m.bannerLines()...)
+	switch m.screen {
+	case screenHistory:
+		parts = append(parts, m.historyView())
+	case screenDetail:
+		parts = append(parts, m.detailTitle(), m.panesView(m.detail, m.detailFocus, c))
+	default:
+		parts = append(parts, m.inputView(), m.panesView(m.current, m.focus, c))
+	}
+	parts = append(parts, m.statusView(), m.footerView())
+	base := strings.Join(parts, "\n")
+	if m.overlay != overlayNone {
+		base = m.withOverlay(base)
+	}
+	return base
+}
+
+// panesView draws a trace's panes, or what to do when there is none yet.
+func (m *Model) panesView(v *traceView, f focus, c *drawContext) string {
+	h := m.panesHeight()
+	if v == nil {
+		return m.emptyPanes(h)
+	}
+	l := layoutPanes(m.width, h, f != focusRequest)
+	reqTitle, respTitle := "REQUEST", "RESPONSE"
+	if v.trace.Outcome != "" {
+		respTitle += " · " + strings.ToUpper(string(v.trace.Outcome))
+	}
+	return v.viewPanes(l, f, c, reqTitle, respTitle)
+}
+
+// bannerLines are the shown trace's warnings, loudly, above the panes: a
+// retired sandbox host or skipped verification must not be missed.
+func (m *Model) bannerLines() []string {
+	var v *traceView
+	switch m.screen {
+	case screenMain:
+		v = m.current
+	case screenDetail:
+		v = m.detail
+	}
+	if v == nil || len(v.trace.Warnings) == 0 || m.width <= 0 {
+		return nil
+	}
+	var out []string
+	for i, w := range v.trace.Warnings {
+		if i == 2 {
+			out[1] = fit(m.styles.Banner.Render(" ⚠ "+clean(v.trace.Warnings[1])+" (+"+formatCount(len(v.trace.Warnings)-2)+" more in the response pane) "), m.width)
+			break
+		}
+		out = append(out, fit(m.styles.Banner.Render(" ⚠ "+clean(w)+" "), m.width))
+	}
+	return out
+}
+
+func (m *Model) tooSmallView() string {
+	msg := "The terminal is " + formatCount(m.width) + "×" + formatCount(m.height) +
+		"; aliauth needs at least " + formatCount(minWidth) + "×" + formatCount(minHeight) +
+		". Enlarge the window, or press ctrl+c to quit."
+	lines := wrapWords(msg, max(10, m.width-2))
+	return strings.Join(lines, "\n")
+}
+
+// Run starts the console and returns when the user quits or ctx ends.
+func Run(ctx context.Context, opts Options) error {
+	_, err := tea.NewProgram(New(opts), tea.WithContext(ctx)).Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}

@@ -1,0 +1,164 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"aliauth/gateway"
+)
+
+// traceView is a trace laid out for the request and response panes. The
+// exchange screen and the history detail both use one. Everything costly
+// (masking, wrapping) happens when the trace, the reveal switch or the width
+// changes, never per frame.
+type traceView struct {
+	trace  *gateway.Trace
+	reveal bool
+	shown  *gateway.Trace
+	body   *bodyText
+
+	req, resp         pane
+	reqWidth, respWid int
+}
+
+func newTraceView(t *gateway.Trace, reveal bool) *traceView {
+	v := &traceView{trace: t}
+	v.setReveal(reveal)
+	return v
+}
+
+// setReveal masks or unmasks the secrets; the docs are rebuilt by the next
+// layout.
+func (v *traceView) setReveal(reveal bool) {
+	v.reveal = reveal
+	v.shown = v.trace
+	if !reveal {
+		v.shown = v.trace.Redact(gateway.Mask)
+	}
+	v.body = prepareBody(v.trace, reveal)
+	v.reqWidth, v.respWid = 0, 0
+}
+
+// layout builds the panes' docs for the given widths, keeping each pane's
+// scroll position.
+func (v *traceView) layout(st *Styles, reqWidth, respWidth int) {
+	if reqWidth != v.reqWidth {
+		v.req.doc = requestDoc(v.shown, st, reqWidth-paneMargin)
+		v.reqWidth = reqWidth
+	}
+	if respWidth != v.respWid {
+		v.resp.doc = responseDoc(v.shown, v.body, st, respWidth-paneMargin)
+		v.respWid = respWidth
+	}
+}
+
+// invalidate forces the next layout to rebuild, as after a style change.
+func (v *traceView) invalidate() {
+	v.reqWidth, v.respWid = 0, 0
+}
+
+// counting reports whether an expiry countdown is running, which is when
+// the clock needs to tick.
+func (v *traceView) counting(now time.Time) bool {
+	if v == nil || v.trace.Tokens == nil {
+		return false
+	}
+	tk := v.trace.Tokens
+	if tk.Permanent {
+		return false
+	}
+	return tk.AccessExpiresAt.After(now) || tk.RefreshExpiresAt.After(now)
+}
+
+// paneLayout is where the two panes go on screen.
+type paneLayout struct {
+	sideBySide bool
+	reqWidth   int
+	respWidth  int
+	reqHeight  int
+	respHeight int
+}
+
+// minSideBySide is the width from which the panes sit side by side; below
+// it each would be too narrow for a string to sign.
+const minSideBySide = 120
+
+// layoutPanes shares width x height between the panes: side by side when
+// wide, stacked when narrow, the focused pane taller.
+func layoutPanes(width, height int, focusResponse bool) paneLayout {
+	if width >= minSideBySide {
+		left := (width - 1) / 2
+		return paneLayout{sideBySide: true, reqWidth: left, respWidth: width - 1 - left, reqHeight: height, respHeight: height}
+	}
+	small := max(3, height/3)
+	if height-small < 3 {
+		small = height / 2
+	}
+	l := paneLayout{reqWidth: width, respWidth: width}
+	if focusResponse {
+		l.reqHeight, l.respHeight = small, height-small
+	} else {
+		l.reqHeight, l.respHeight = height-small, small
+	}
+	return l
+}
+
+// viewPanes draws both panes in the given layout.
+func (v *traceView) viewPanes(l paneLayout, focused focus, c *drawContext, reqTitle, respTitle string) string {
+	req := v.req.view(reqTitle, l.reqWidth, l.reqHeight, focused == focusRequest, c)
+	resp := v.resp.view(respTitle, l.respWidth, l.respHeight, focused == focusResponse, c)
+	if !l.sideBySide {
+		return req + "\n" + resp
+	}
+	left, right := strings.Split(req, "\n"), strings.Split(resp, "\n")
+	sep := c.styles.Separator.Render("│")
+	var b strings.Builder
+	for i := range max(len(left), len(right)) {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(left) {
+			b.WriteString(left[i])
+		} else {
+			b.WriteString(strings.Repeat(" ", l.reqWidth))
+		}
+		b.WriteString(sep)
+		if i < len(right) {
+			b.WriteString(right[i])
+		}
+	}
+	return b.String()
+}
+
+// emptyPanes stands where the panes will be before the first call: what to
+// do, in order.
+func (m *Model) emptyPanes(height int) string {
+	st := &m.styles
+	steps := []string{
+		"Nothing exchanged yet.",
+		"",
+	}
+	if m.session.MintCode != nil {
+		steps = append(steps, "1. ctrl+n mints an auth code: the emulator stands in for the mini program's my.getAuthCode. Or paste a code: the bare code, a redirect URL or JSON.")
+	} else {
+		steps = append(steps, "1. Paste the auth code my.getAuthCode returned in the mini program: the bare code, a redirect URL or JSON.")
+	}
+	steps = append(steps,
+		"2. enter exchanges it: the request (parameters, string to sign, signature) and the response (verification, tokens, raw body) appear here.",
+		"3. r refreshes, u fetches user info, c copies, v reveals secrets, h opens history, p switches profile, ? lists every key.",
+	)
+	lines := []string{fit(st.PaneTitle.Render(" REQUEST · RESPONSE ")+st.Dim.Render(strings.Repeat("─", max(0, m.width-21))), m.width)}
+	for _, s := range steps {
+		for i, l := range wrapWords(s, m.width-6) {
+			indent := "  "
+			if i > 0 {
+				indent = "     "
+			}
+			lines = append(lines, fit(indent+st.Value.Render(l), m.width))
+		}
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines[:height], "\n")
+}
