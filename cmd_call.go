@@ -66,8 +66,8 @@ func (a *app) runUserInfo(ctx context.Context, args []string) error {
 }
 
 // openProfile resolves and opens the profile the options select.
-func openProfile(o *options) (*session, error) {
-	cfg, err := loadConfig(o.config)
+func (a *app) openProfile(o *options) (*session, error) {
+	cfg, err := a.loadConfig(o.config)
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: err}
 	}
@@ -105,7 +105,7 @@ func (a *app) call(ctx context.Context, o *options, do func(context.Context, *ga
 			return usageError("--timestamp: %v, in China Standard Time (UTC+8), e.g. \"2026-11-24 16:19:10\"", err)
 		}
 	}
-	s, err := openProfile(o)
+	s, err := a.openProfile(o)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bufio"
+	"context"
 	"crypto/rsa"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -348,5 +353,53 @@ func TestKeysCommands(t *testing.T) {
 	mustContain(t, "inspect private", out, "private key", "PKCS#8", "2048")
 	if strings.Contains(out, strings.TrimSpace(string(priv))[:40]) {
 		t.Fatal("inspect printed the private key")
+	}
+}
+
+func TestStandaloneEmulatorPrintsItsReadyLineAndServes(t *testing.T) {
+	dir := isolate(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int)
+	go func() {
+		a := &app{stdin: strings.NewReader(""), stdout: pw, stderr: io.Discard}
+		done <- a.main(ctx, []string{"emulator", "--addr", "127.0.0.1:0", "--dir", filepath.Join(dir, "emu")})
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ready emulator.ReadyLine
+	if err := json.Unmarshal([]byte(line), &ready); err != nil {
+		t.Fatalf("ready line %q: %v", line, err)
+	}
+	for name, v := range map[string]string{"gateway": ready.Gateway, "endpoint": ready.Endpoint, "app_id": ready.AppID,
+		"app_private_key": ready.AppPrivateKey, "app_public_key": ready.AppPublicKey, "alipay_public_key": ready.AlipayPublicKey, "authcode_url": ready.AuthCodeURL} {
+		if v == "" {
+			t.Errorf("ready line lacks %s", name)
+		}
+	}
+	if !strings.HasPrefix(ready.Gateway, "http://127.0.0.1:") {
+		t.Errorf("gateway %s is not on loopback", ready.Gateway)
+	}
+	resp, err := http.PostForm(ready.AuthCodeURL, url.Values{"scope": {"auth_user"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	code, err := gateway.ParseAuthCode(string(raw))
+	if err != nil {
+		t.Fatalf("authcode answer %s: %v", raw, err)
+	}
+	out, _, status := run(t, "", "exchange", code, "--gateway", ready.Gateway, "--app-id", ready.AppID,
+		"--private-key", ready.AppPrivateKey, "--alipay-public-key", ready.AlipayPublicKey)
+	if status != 0 {
+		t.Fatalf("exchange against the standalone emulator: %d\n%s", status, out)
+	}
+	cancel()
+	if status := <-done; status != 0 {
+		t.Fatalf("emulator exits %d after interrupt", status)
 	}
 }

@@ -2,9 +2,9 @@ package main
 
 import (
 	"encoding/json"
-	"regexp"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 

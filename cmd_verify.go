@@ -46,7 +46,7 @@ func (a *app) runVerify(ctx context.Context, args []string) error {
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
-	key, source, err := verifyKey(&o)
+	key, source, err := a.verifyKey(&o)
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func detectMethod(body []byte) string {
 // verifyKey is --alipay-public-key (or ALIAUTH_ALIPAY_PUBLIC_KEY), else the
 // selected profile's Alipay key: with nothing configured, the built-in
 // emulator's, so its output verifies.
-func verifyKey(o *options) (*rsa.PublicKey, string, error) {
+func (a *app) verifyKey(o *options) (*rsa.PublicKey, string, error) {
 	source := o.AlipayPublicKey
 	if source == "" {
 		source = os.Getenv("ALIAUTH_ALIPAY_PUBLIC_KEY")
@@ -151,7 +151,7 @@ func verifyKey(o *options) (*rsa.PublicKey, string, error) {
 		}
 		return key, sourceName(source), nil
 	}
-	s, err := openProfile(o)
+	s, err := a.openProfile(o)
 	if err != nil {
 		return nil, "", usageError("no Alipay public key: pass --alipay-public-key FILE (%v)", err)
 	}

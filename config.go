@@ -105,6 +105,19 @@ func loadConfig(flagValue string) (*configFile, error) {
 	return cfg, nil
 }
 
+// loadConfig loads the config file and warns, on every use, when it is
+// readable by others and holds a private key inline.
+func (a *app) loadConfig(flagValue string) (*configFile, error) {
+	cfg, err := loadConfig(flagValue)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range configFileWarnings(cfg) {
+		fmt.Fprintln(a.stderr, "aliauth: warning: "+w)
+	}
+	return cfg, nil
+}
+
 // profile returns a copy of the named profile; the demo profile always exists.
 func (c *configFile) profile(name string) *profileConfig {
 	if p, ok := c.Profiles[name]; ok {

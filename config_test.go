@@ -176,3 +176,32 @@ func TestWorldReadableConfigWithInlineKeyIsWarned(t *testing.T) {
 		t.Fatal("warned about a private file")
 	}
 }
+
+func TestEmulatorProfilesInCertificateModeOverV2AndV3(t *testing.T) {
+	dir := isolate(t)
+	cfg := writeConfig(t, dir, `
+[profiles.cert-v2]
+emulator = true
+cert_mode = true
+[profiles.cert-v3]
+emulator = true
+cert_mode = true
+protocol = "v3"
+`)
+	for _, profile := range []string{"cert-v2", "cert-v3"} {
+		code, _, status := run(t, "", "emulator", "code")
+		if status != 0 {
+			t.Fatal("emulator code failed")
+		}
+		out, errOut, status := run(t, "", "exchange", strings.TrimSpace(code), "--config", cfg, "--profile", profile, "-v")
+		if status != 0 {
+			t.Fatalf("%s: exit %d\n%s%s", profile, status, out, errOut)
+		}
+		mustContain(t, profile, out, "✓ success · signature verified", "cert SN")
+		if profile == "cert-v2" {
+			mustContain(t, profile, out, "app_cert_sn=", "alipay_root_cert_sn=")
+		} else {
+			mustContain(t, profile, out, "authorization: ALIPAY-SHA256withRSA app_id=", ",app_cert_sn=", "alipay-root-cert-sn")
+		}
+	}
+}

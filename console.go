@@ -26,7 +26,7 @@ func (a *app) runConsole(ctx context.Context, args []string) error {
 	if !a.interactive {
 		return usageError("the console needs a terminal; in scripts use the commands (aliauth exchange, refresh, userinfo, history, ...; aliauth -h lists them)")
 	}
-	cfg, err := loadConfig(o.config)
+	cfg, err := a.loadConfig(o.config)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}

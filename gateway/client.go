@@ -283,7 +283,8 @@ func (t *Trace) err() error {
 
 // settle decides the outcome from verification and result: a failed
 // signature is never trusted; an unsigned error is still an error; an
-// unsigned success is untrusted.
+// unsigned success is untrusted. Skipped verification is already among the
+// profile's warnings.
 func (t *Trace) settle() {
 	status := t.Verification.Status
 	switch {
@@ -295,9 +296,6 @@ func (t *Trace) settle() {
 		t.Outcome = OutcomeUntrusted
 	default:
 		t.Outcome = OutcomeSuccess
-	}
-	if status == Skipped {
-		t.Warnings = appendUnique(t.Warnings, "the response was NOT verified: no Alipay public key is configured")
 	}
 	if status == VerifiedNormalized {
 		t.Warnings = appendUnique(t.Warnings, "verified after whitespace normalization: this is not the raw body")

@@ -3,6 +3,7 @@ package gateway
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -69,6 +70,31 @@ func FuzzTamperedResponse(f *testing.F) {
 		}
 		if v.Status == Verified && !bytes.Equal(env.Content, []byte(content)) {
 			t.Fatalf("verified content %q differs from what was signed", env.Content)
+		}
+	})
+}
+
+// FuzzParseAuthCode: whatever is pasted, the extractor either refuses with
+// ErrNoAuthCode or returns something shaped like a code.
+func FuzzParseAuthCode(f *testing.F) {
+	for _, seed := range []string{
+		"4b203fe6c11548bcabd8da5bb087a83b",
+		`{"authCode":"4b203fe6c11548bcabd8da5bb087a83b","authSuccessScopes":["auth_user"]}`,
+		"https://example.com/cb?app_id=1&auth_code=abc&scope=auth_user",
+		"auth_code=x#y", `{"a":[{"code":1}]}`, "  'q'  ", "%%%", "{",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, pasted string) {
+		code, err := ParseAuthCode(pasted)
+		if err != nil {
+			if !errors.Is(err, ErrNoAuthCode) {
+				t.Fatalf("error %v does not wrap ErrNoAuthCode", err)
+			}
+			return
+		}
+		if code == "" || len(code) > 256 || strings.ContainsAny(code, " \t\n\"'&=?#{}") {
+			t.Fatalf("ParseAuthCode(%q) = %q, which is not a code", pasted, code)
 		}
 	})
 }

@@ -95,6 +95,9 @@ func codeFromURL(s string) (string, error) {
 // checkCode accepts what an auth code can be: letters, digits and - _ . only.
 func checkCode(code string) (string, error) {
 	code = strings.TrimSpace(code)
+	if code == "" {
+		return "", fmt.Errorf("%w: the code in the pasted text is empty", ErrNoAuthCode)
+	}
 	if len(code) > 256 {
 		return "", fmt.Errorf("%w: %d characters is far longer than an auth code; paste only the code", ErrNoAuthCode, len(code))
 	}
