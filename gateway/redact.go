@@ -35,35 +35,31 @@ func (t *Trace) Secrets() []string {
 	}
 	add(t.Request.Params["refresh_token"])
 	add(t.Request.Params["auth_token"])
-	for _, key := range []string{"access_token", "refresh_token", "auth_token"} {
-		add(jsonStringField(t.Result, key))
-	}
 	if t.Tokens != nil {
 		add(t.Tokens.AccessToken)
 		add(t.Tokens.RefreshToken)
 	}
-	add(t.requestBodySecret())
+	// One pass over the result, which may be large, for tokens the decoded
+	// Tokens may lack (a result read back from an older export, say).
+	var received struct {
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
+		AuthToken    string `json:"auth_token"`
+	}
+	if len(t.Result) > 0 && json.Unmarshal(t.Result, &received) == nil {
+		add(received.AccessToken)
+		add(received.RefreshToken)
+		add(received.AuthToken)
+	}
+	if t.Protocol == V3 && t.Request.Body != "" {
+		var sent struct {
+			RefreshToken string `json:"refresh_token"`
+		}
+		if json.Unmarshal([]byte(t.Request.Body), &sent) == nil {
+			add(sent.RefreshToken)
+		}
+	}
 	return out
-}
-
-// requestBodySecret finds the refresh token in a v3 JSON request body.
-func (t *Trace) requestBodySecret() string {
-	if t.Protocol != V3 || t.Request.Body == "" {
-		return ""
-	}
-	return jsonStringField(json.RawMessage(t.Request.Body), "refresh_token")
-}
-
-func jsonStringField(raw json.RawMessage, key string) string {
-	if len(raw) == 0 {
-		return ""
-	}
-	var m map[string]any
-	if json.Unmarshal(raw, &m) != nil {
-		return ""
-	}
-	s, _ := m[key].(string)
-	return s
 }
 
 // Redact returns a deep copy of the trace in which every secret it carries is

@@ -82,8 +82,7 @@ func newNonce() string {
 func (c *Client) readV3(t *Trace) error {
 	p := &c.profile
 	resp := t.Response
-	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(resp.Body, &probe); err != nil {
+	if _, err := scanObject(resp.Body); err != nil {
 		return notJSON(resp, err)
 	}
 	ts, nonce, sig := resp.Headers["alipay-timestamp"], resp.Headers["alipay-nonce"], resp.Headers["alipay-signature"]

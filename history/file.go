@@ -223,7 +223,8 @@ func checkHeader(path string) error {
 }
 
 // probe has SQLite read the schema of the file without locking it, writing to
-// it, or creating a write-ahead log beside it (immutable=1).
+// it, or creating a write-ahead log beside it (immutable=1), and refuses a
+// database that another program made.
 func probe(path string) error {
 	q := url.Values{}
 	q.Set("mode", "ro")
@@ -233,8 +234,8 @@ func probe(path string) error {
 		return fmt.Errorf("open history database %q: %w", path, err)
 	}
 	defer db.Close()
-	var tables int
-	err = db.QueryRow("SELECT count(*) FROM sqlite_schema").Scan(&tables)
+	var objects, version int
+	err = db.QueryRow("SELECT count(*), (SELECT user_version FROM pragma_user_version) FROM sqlite_schema").Scan(&objects, &version)
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
@@ -244,6 +245,12 @@ func probe(path string) error {
 	}
 	if err != nil {
 		return fmt.Errorf("open history database %q: %w", path, err)
+	}
+	if version == 0 && objects > 0 { // aliauth sets the version with its first tables
+		return &storeError{
+			msg:  fmt.Sprintf("history database %q is not aliauth's: it is an SQLite database of another program; it was left untouched: use --history to pick another file", path),
+			errs: []error{ErrDamaged},
+		}
 	}
 	return nil
 }

@@ -120,6 +120,22 @@ func TestOpenDamaged(t *testing.T) {
 	}
 }
 
+func TestOpenAnotherProgramsDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.db")
+	db := rawDB(t, path, nil)
+	if _, err := db.Exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me')"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	content, _ := os.ReadFile(path)
+	info, _ := os.Stat(path)
+	_, err := Open(context.Background(), path)
+	if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "another program") || !strings.Contains(err.Error(), path) {
+		t.Fatalf("Open of another program's database: %v", err)
+	}
+	untouched(t, path, content, info.ModTime())
+}
+
 func TestDamagedPagesFoundLater(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
 	written(t, path, 300)

@@ -3,72 +3,80 @@ package history
 import (
 	"bytes"
 	"context"
+	"runtime"
 	"slices"
-	"sort"
+	"strings"
+	"sync"
 	"time"
 
 	"aliauth/gateway"
 )
 
 // Index holds the summaries of a whole history in memory so the console can
-// filter them as the user types: a keystroke's Filter over 100,000 exchanges
-// takes a few milliseconds, with no round trip to the database. It matches
-// exactly what Filter.Text matches in the database.
+// filter them as the user types, with no round trip to the database: at
+// 100,000 exchanges a keystroke's Filter takes a few milliseconds at most.
+// It matches exactly what Filter.Text matches in the database.
 //
 // Positions count from the newest exchange (0) to the oldest (Len()-1).
-// Filter, At and Position may be called from several goroutines at once, but
-// not while Add or Remove runs.
+// Filter, At, Position and MaxID may be called from several goroutines at
+// once, but not while Add or Remove runs.
+//
+// Most of what the filter searches is shared by many exchanges: the same
+// profile, app, method, outcome, error. The index keeps each distinct
+// combination of those fields once, as a class, and per exchange only its
+// class and its own ids (user id, open id, trace id). A filter looks through
+// the text of the classes, which is short, and the ids of the exchanges.
 type Index struct {
 	rows []indexRow // oldest first
-	// values holds each distinct text value once; rows refer to them by
-	// number, 0 being "".
+
+	// values holds each distinct text value once; rows and classes refer to
+	// them by number, 0 being "".
 	values  []string
 	numbers map[string]uint32
-	// text is the search text of every row, oldest first, each followed by
-	// recordSeparator; ends[i] is the offset just past row i's.
+
+	classes  []class
+	classIDs map[class]uint32
+	// classText is the shared search text of every class, each followed by
+	// recordSeparator; classEnds[i] is the offset just past class i's.
+	classText []byte
+	classEnds []int
+
+	// text is the own search text of every row, oldest first, each followed
+	// by recordSeparator; ends[i] is the offset just past row i's.
 	text []byte
 	ends []int
+
+	// recent remembers Filter's last answers.
+	recent recentFilters
 }
 
-// indexRow is a Summary in about a third of its size: its times as Unix
-// nanoseconds and its repeated text as numbers.
+// class is the fields of a summary that many summaries share.
+type class struct {
+	profile, environment, protocol, appID, method, grantType uint32
+	outcome, verifyStatus, code, subCode, message            uint32
+	status                                                   int32
+}
+
+// indexRow is a Summary in about a third of its size.
 type indexRow struct {
 	id, time, accessExpires, refreshExpires int64
 	duration                                float64
-	status                                  int32
+	class                                   uint32
+	user, userID, openID                    uint32
 	hasSecrets                              bool
 	traceID                                 string // nearly always unique, so not numbered
-	fields                                  [fieldCount]uint32
 }
 
-// The text fields of an indexRow.
-const (
-	fieldProfile = iota
-	fieldEnvironment
-	fieldProtocol
-	fieldAppID
-	fieldMethod
-	fieldGrantType
-	fieldOutcome
-	fieldVerifyStatus
-	fieldCode
-	fieldSubCode
-	fieldMessage
-	fieldUser
-	fieldUserID
-	fieldOpenID
-	fieldCount
-)
-
-// recordSeparator ends each summary's search text in Index.text; no search
-// term holds it.
+// recordSeparator ends each row's (and class's) search text; no search term
+// holds it.
 const recordSeparator = '\x1e'
 
 func newEmptyIndex(capacity int) *Index {
 	return &Index{
-		rows:    make([]indexRow, 0, capacity),
-		values:  []string{""},
-		numbers: map[string]uint32{"": 0},
+		rows:     make([]indexRow, 0, capacity),
+		values:   []string{""},
+		numbers:  map[string]uint32{"": 0},
+		classIDs: map[class]uint32{},
 	}
 }
 
@@ -125,49 +133,61 @@ func (x *Index) number(v string) uint32 {
 	return n
 }
 
+// row turns a summary into a row, adding its class when it is new.
 func (x *Index) row(s *Summary) indexRow {
-	r := indexRow{
+	n := x.number
+	c := class{
+		profile: n(s.Profile), environment: n(s.Environment), protocol: n(string(s.Protocol)),
+		appID: n(s.AppID), method: n(s.Method), grantType: n(s.GrantType),
+		outcome: n(string(s.Outcome)), verifyStatus: n(string(s.VerifyStatus)),
+		code: n(s.Code), subCode: n(s.SubCode), message: n(s.Message),
+		status: int32(s.HTTPStatus),
+	}
+	id, ok := x.classIDs[c]
+	if !ok {
+		id = uint32(len(x.classes))
+		x.classes = append(x.classes, c)
+		x.classIDs[c] = id
+		x.classText = appendSharedText(x.classText, s)
+		x.classText = append(x.classText, recordSeparator)
+		x.classEnds = append(x.classEnds, len(x.classText))
+	}
+	return indexRow{
 		id:             s.ID,
 		time:           s.Time.UnixNano(),
 		accessExpires:  unixNanos(s.AccessExpiresAt),
 		refreshExpires: unixNanos(s.RefreshExpiresAt),
 		duration:       s.DurationMS,
-		status:         int32(s.HTTPStatus),
+		class:          id,
+		user:           n(s.User),
+		userID:         n(s.UserID),
+		openID:         n(s.OpenID),
 		hasSecrets:     s.HasSecrets,
 		traceID:        s.TraceID,
 	}
-	for f, v := range [fieldCount]string{
-		fieldProfile: s.Profile, fieldEnvironment: s.Environment, fieldProtocol: string(s.Protocol),
-		fieldAppID: s.AppID, fieldMethod: s.Method, fieldGrantType: s.GrantType,
-		fieldOutcome: string(s.Outcome), fieldVerifyStatus: string(s.VerifyStatus),
-		fieldCode: s.Code, fieldSubCode: s.SubCode, fieldMessage: s.Message,
-		fieldUser: s.User, fieldUserID: s.UserID, fieldOpenID: s.OpenID,
-	} {
-		r.fields[f] = x.number(v)
-	}
-	return r
 }
 
 func (x *Index) summary(r *indexRow) Summary {
-	v := func(f int) string { return x.values[r.fields[f]] }
+	c := &x.classes[r.class]
+	v := func(n uint32) string { return x.values[n] }
 	return Summary{
 		ID:               r.id,
 		Time:             time.Unix(0, r.time),
-		Profile:          v(fieldProfile),
-		Environment:      v(fieldEnvironment),
-		Protocol:         gateway.Protocol(v(fieldProtocol)),
-		AppID:            v(fieldAppID),
-		Method:           v(fieldMethod),
-		GrantType:        v(fieldGrantType),
-		Outcome:          gateway.Outcome(v(fieldOutcome)),
-		VerifyStatus:     gateway.VerifyStatus(v(fieldVerifyStatus)),
-		HTTPStatus:       int(r.status),
-		Code:             v(fieldCode),
-		SubCode:          v(fieldSubCode),
-		Message:          v(fieldMessage),
-		User:             v(fieldUser),
-		UserID:           v(fieldUserID),
-		OpenID:           v(fieldOpenID),
+		Profile:          v(c.profile),
+		Environment:      v(c.environment),
+		Protocol:         gateway.Protocol(v(c.protocol)),
+		AppID:            v(c.appID),
+		Method:           v(c.method),
+		GrantType:        v(c.grantType),
+		Outcome:          gateway.Outcome(v(c.outcome)),
+		VerifyStatus:     gateway.VerifyStatus(v(c.verifyStatus)),
+		HTTPStatus:       int(c.status),
+		Code:             v(c.code),
+		SubCode:          v(c.subCode),
+		Message:          v(c.message),
+		User:             v(r.user),
+		UserID:           v(r.userID),
+		OpenID:           v(r.openID),
 		TraceID:          r.traceID,
 		DurationMS:       r.duration,
 		AccessExpiresAt:  fromUnixNanos(r.accessExpires),
@@ -198,7 +218,7 @@ func (x *Index) sort() {
 }
 
 func (x *Index) rebuildText() {
-	x.text = make([]byte, 0, 200*len(x.rows))
+	x.text = make([]byte, 0, 100*len(x.rows))
 	x.ends = make([]int, len(x.rows))
 	for i := range x.rows {
 		x.text = x.appendText(x.text, &x.rows[i])
@@ -207,8 +227,8 @@ func (x *Index) rebuildText() {
 }
 
 func (x *Index) appendText(dst []byte, r *indexRow) []byte {
-	s := x.summary(r)
-	dst = appendSearchText(dst, &s)
+	s := Summary{UserID: x.values[r.userID], OpenID: x.values[r.openID], TraceID: r.traceID}
+	dst = appendOwnText(dst, &s)
 	return append(dst, recordSeparator)
 }
 
@@ -225,65 +245,265 @@ func (x *Index) At(i int) Summary {
 // Filter returns the positions of the summaries that contain every word of
 // text, ignoring case (as Filter.Text does), newest first. Empty text
 // matches every summary.
+//
+// A keystroke usually narrows the last filter ("isv.c" becomes "isv.co") or
+// goes back to an earlier one (backspace), so the index remembers its last
+// few answers: a narrower filter looks only at the rows an earlier one found
+// when they are few, and an earlier one is answered from memory.
 func (x *Index) Filter(text string) []int {
 	terms := searchTerms(text)
-	n := len(x.rows)
 	if len(terms) == 0 {
-		all := make([]int, n)
+		all := make([]int, len(x.rows))
 		for i := range all {
 			all[i] = i
 		}
 		return all
 	}
-	// Scan for the longest term, which likely matches least; check the
-	// others only in the rows it finds.
-	slices.SortFunc(terms, func(a, b string) int { return len(b) - len(a) })
-	first := []byte(terms[0])
-	rest := make([][]byte, len(terms)-1)
-	for i, t := range terms[1:] {
-		rest[i] = []byte(t)
-	}
-	var rows []int
-	off, row := 0, 0
-	for {
-		i := bytes.Index(x.text[off:], first)
-		if i < 0 {
-			break
+	// The longest term likely matches least: look for it first.
+	slices.SortStableFunc(terms, func(a, b string) int { return len(b) - len(a) })
+	key := strings.Join(terms, " ")
+	rows, ok := x.recent.get(key)
+	if !ok {
+		if base, ok := x.recent.narrowing(terms); ok && len(base) <= len(x.rows)/4 {
+			rows = x.refine(base, terms)
+		} else {
+			rows = x.scan(terms)
 		}
-		at := off + i
-		from := row
-		row = from + sort.Search(len(x.ends)-from, func(k int) bool { return x.ends[from+k] > at })
-		start := 0
-		if row > 0 {
-			start = x.ends[row-1]
-		}
-		if containsAll(x.text[start:x.ends[row]], rest) {
-			rows = append(rows, row)
-		}
-		off = x.ends[row]
-		row++
+		x.recent.put(key, terms, rows)
 	}
 	// rows are oldest first; positions count from the newest.
+	n := len(x.rows)
 	out := make([]int, len(rows))
 	for i, r := range rows {
-		out[len(rows)-1-i] = n - 1 - r
+		out[len(rows)-1-i] = n - 1 - int(r)
 	}
 	return out
 }
 
-func containsAll(s []byte, terms [][]byte) bool {
-	for _, t := range terms {
-		if !bytes.Contains(s, t) {
+// match is what a filter looks for: its words, and for each the classes
+// whose shared text holds it.
+type match struct {
+	words   [][]byte
+	classes [][]bool
+}
+
+func (x *Index) match(terms []string) match {
+	m := match{words: make([][]byte, len(terms)), classes: make([][]bool, len(terms))}
+	for i, t := range terms {
+		m.words[i] = []byte(t)
+		m.classes[i] = x.classesHolding(m.words[i])
+	}
+	return m
+}
+
+// classesHolding marks the classes whose shared text holds word.
+func (x *Index) classesHolding(word []byte) []bool {
+	hold := make([]bool, len(x.classes))
+	off, c := 0, 0
+	for {
+		i := bytes.Index(x.classText[off:], word)
+		if i < 0 {
+			return hold
+		}
+		for at := off + i; x.classEnds[c] <= at; {
+			c++
+		}
+		hold[c] = true
+		off = x.classEnds[c]
+		c++
+	}
+}
+
+// holds reports whether row r holds word i of the match, other than in the
+// text the caller already looked through.
+func (x *Index) holds(m *match, i, r int) bool {
+	return m.classes[i][x.rows[r].class] || bytes.Contains(x.rowText(r), m.words[i])
+}
+
+// rowText is the own search text of row r, with its separator.
+func (x *Index) rowText(r int) []byte {
+	start := 0
+	if r > 0 {
+		start = x.ends[r-1]
+	}
+	return x.text[start:x.ends[r]]
+}
+
+// refine keeps the rows of base that hold every term.
+func (x *Index) refine(base []int32, terms []string) []int32 {
+	m := x.match(terms)
+	var out []int32
+	for _, r := range base {
+		if x.holdsAll(&m, int(r), 0) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (x *Index) holdsAll(m *match, r, from int) bool {
+	for i := from; i < len(m.words); i++ {
+		if !x.holds(m, i, r) {
 			return false
 		}
 	}
 	return true
 }
 
+// scanChunk is how many rows one CPU scans at least.
+const scanChunk = 16 << 10
+
+// scan finds the rows that hold every term, looking through every row.
+func (x *Index) scan(terms []string) []int32 {
+	m := x.match(terms)
+	parts := min(runtime.GOMAXPROCS(0), len(x.rows)/scanChunk+1)
+	if parts == 1 {
+		return x.scanRows(&m, 0, len(x.rows))
+	}
+	found := make([][]int32, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			found[p] = x.scanRows(&m, p*len(x.rows)/parts, (p+1)*len(x.rows)/parts)
+		})
+	}
+	wg.Wait()
+	return slices.Concat(found...)
+}
+
+// scanRows finds, among rows from to to-1, those that hold every word of the
+// match. The rows whose class holds the first word are candidates, and so
+// are those whose own text holds it, which one pass through their text
+// finds; the other words are checked in the candidates.
+func (x *Index) scanRows(m *match, from, to int) []int32 {
+	var out []int32
+	if from >= to {
+		return out
+	}
+	byClass := slices.Contains(m.classes[0], true)
+	start := 0
+	if from > 0 {
+		start = x.ends[from-1]
+	}
+	end := x.ends[to-1]
+	// find returns where the first word is next in the rows' own text, at
+	// or after off; end when it is not.
+	find := func(off int) int {
+		i := bytes.Index(x.text[off:end], m.words[0])
+		if i < 0 {
+			return end
+		}
+		return off + i
+	}
+	at := find(start)
+	for r := from; r < to; r++ {
+		switch {
+		case at < x.ends[r]: // in this row's own text
+			if x.holdsAll(m, r, 1) {
+				out = append(out, int32(r))
+			}
+			at = find(x.ends[r])
+		case byClass:
+			if m.classes[0][x.rows[r].class] && x.holdsAll(m, r, 1) {
+				out = append(out, int32(r))
+			}
+		case at == end:
+			return out
+		default: // no row before the one holding at can match
+			for x.ends[r+1] <= at {
+				r++
+			}
+		}
+	}
+	return out
+}
+
+// recentFilters remembers the last answers of Filter, as the rows they
+// found, oldest first.
+type recentFilters struct {
+	mu      sync.Mutex
+	entries []recentFilter // the most recent last
+	size    int            // rows held by all entries
+}
+
+type recentFilter struct {
+	key   string
+	terms []string
+	rows  []int32
+}
+
+// An index remembers up to recentFilterCount answers, enough to go back over
+// a long word with backspace, holding up to recentFilterRows rows in all
+// (a megabyte).
+const (
+	recentFilterCount = 32
+	recentFilterRows  = 256 << 10
+)
+
+func (c *recentFilters) get(key string) ([]int32, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, e := range c.entries {
+		if e.key == key {
+			c.entries = append(slices.Delete(c.entries, i, i+1), e)
+			return e.rows, true
+		}
+	}
+	return nil, false
+}
+
+// narrowing returns the smallest remembered answer whose every term is part
+// of one of terms: every row that holds terms is among its rows.
+func (c *recentFilters) narrowing(terms []string) ([]int32, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var best []int32
+	found := false
+	for _, e := range c.entries {
+		if (!found || len(e.rows) < len(best)) && implied(e.terms, terms) {
+			best, found = e.rows, true
+		}
+	}
+	return best, found
+}
+
+// implied reports whether text holding every term of terms holds every term
+// of old.
+func implied(old, terms []string) bool {
+	for _, o := range old {
+		if !slices.ContainsFunc(terms, func(t string) bool { return strings.Contains(t, o) }) {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *recentFilters) put(key string, terms []string, rows []int32) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(rows) > recentFilterRows {
+		return
+	}
+	for len(c.entries) > 0 && (len(c.entries) == recentFilterCount || c.size+len(rows) > recentFilterRows) {
+		c.size -= len(c.entries[0].rows)
+		c.entries = slices.Delete(c.entries, 0, 1)
+	}
+	c.entries = append(c.entries, recentFilter{key: key, terms: terms, rows: rows})
+	c.size += len(rows)
+}
+
+// forget drops every remembered answer, when the rows change.
+func (c *recentFilters) forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries, c.size = nil, 0
+}
+
 // Add puts a summary in the index, such as that of an exchange just
 // recorded (SummaryOf the trace, whose ID Record set). Adding the newest
 // costs little; adding one older than the newest rebuilds the index.
 func (x *Index) Add(s Summary) {
+	x.recent.forget()
 	r := x.row(&s)
 	n := len(x.rows)
 	if n == 0 || compareRows(x.rows[n-1], r) < 0 {
@@ -304,6 +524,7 @@ func (x *Index) Remove(id int64) bool {
 	if row < 0 {
 		return false
 	}
+	x.recent.forget()
 	start := 0
 	if row > 0 {
 		start = x.ends[row-1]

@@ -99,14 +99,6 @@ func console(path string) int {
 	}
 	total, _ := s.Count(ctx, Filter{})
 	fmt.Println("first-page", len(page), total)
-	if os.Getenv("ZZDEBUG") != "" {
-		st, _ := os.ReadFile("/proc/self/status")
-		for _, line := range strings.Split(string(st), "\n") {
-			if strings.HasPrefix(line, "VmRSS:") {
-				fmt.Fprintln(os.Stderr, "after first page", line)
-			}
-		}
-	}
 	x, err := s.LoadIndex(ctx)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "helper:", err)
@@ -122,14 +114,6 @@ func console(path string) int {
 				fmt.Println(line)
 			}
 		}
-	}
-	if os.Getenv("ZZDEBUG") != "" {
-		var m runtime.MemStats
-		runtime.ReadMemStats(&m)
-		fmt.Fprintf(os.Stderr, "heap alloc %d MB, heap sys %d MB, sys %d MB, numgc %d\n", m.HeapAlloc>>20, m.HeapSys>>20, m.Sys>>20, m.NumGC)
-		runtime.GC()
-		runtime.ReadMemStats(&m)
-		fmt.Fprintf(os.Stderr, "after GC heap alloc %d MB\n", m.HeapAlloc>>20)
 	}
 	runtime.KeepAlive(x)
 	return 0
@@ -185,36 +169,81 @@ func fixturePath(tb testing.TB) string {
 			return
 		}
 		fixture.path = filepath.Join(fixture.dir, "history.db")
-		s, err := Open(context.Background(), fixture.path)
-		if err != nil {
-			fixture.err = err
-			return
-		}
-		defer s.Close()
-		// Generate the next batch while the last one is written.
-		const batch = 10_000
-		batches := make(chan []*gateway.Trace, 1)
-		go func() {
-			g := newGenerator(1)
-			for range fixtureSize / batch {
-				batches <- g.traces(batch)
-			}
-			close(batches)
-		}()
-		for b := range batches {
-			if _, err := s.Import(context.Background(), b, true); err != nil {
-				fixture.err = err
-				for range batches {
-				}
-				return
-			}
-		}
+		fixture.err = buildFixture(fixture.path)
 		fixture.took = time.Since(start)
 	})
 	if fixture.err != nil {
 		tb.Fatal(fixture.err)
 	}
 	return fixture.path
+}
+
+// buildFixture writes fixtureSize generated exchanges, in one transaction,
+// with the rows Import writes. Nothing else has the new file open, so it is
+// written without the write-ahead log, which would write everything twice;
+// it is put back in WAL mode at the end.
+func buildFixture(path string) error {
+	ctx := context.Background()
+	s, err := Open(ctx, path) // the schema
+	if err != nil {
+		return err
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", fileURI(path, url.Values{"_pragma": {"journal_mode(OFF)", "synchronous(OFF)"}}))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	tx, err := db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	stmts, err := prepareInsert(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer stmts.close()
+	// Batches are generated and encoded on every CPU, each by its own
+	// generator over its own stretch of time, a few ahead of the one being
+	// written.
+	const batch = 2000
+	ready := make([]chan []*row, fixtureSize/batch)
+	for k := range ready {
+		ready[k] = make(chan []*row, 1)
+	}
+	ahead := make(chan struct{}, runtime.GOMAXPROCS(0))
+	users := newGenerator(0).users // the same 5,000 users throughout
+	go func() {
+		for k := range ready {
+			ahead <- struct{}{}
+			go func() {
+				g := newGenerator(uint64(k + 1))
+				g.users = users
+				g.clock = g.clock.Add(time.Duration(k*batch) * time.Minute)
+				rows := make([]*row, batch)
+				for i, t := range g.traces(batch) {
+					rows[i], _ = newRow(t, true) // generated traces always encode
+				}
+				ready[k] <- rows
+			}()
+		}
+	}()
+	for k := range ready {
+		rows := <-ready[k]
+		<-ahead
+		for _, r := range rows {
+			if _, err := r.insert(ctx, stmts); err != nil {
+				return err
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	_, err = db.Exec("PRAGMA journal_mode = WAL")
+	return err
 }
 
 func removeFixture() {

@@ -68,11 +68,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	if version > SchemaVersion() {
 		return newerVersion(s.path, version, SchemaVersion())
 	}
-	return s.migrateTo(ctx, SchemaVersion())
+	return s.upgrade(ctx)
 }
 
-// migrateTo applies the steps after the current version up to target.
-func (s *Store) migrateTo(ctx context.Context, target int) error {
+// upgrade applies the steps after the current version, holding the write
+// lock.
+func (s *Store) upgrade(ctx context.Context) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.fail("begin the schema migration", err)
@@ -86,7 +87,7 @@ func (s *Store) migrateTo(ctx context.Context, target int) error {
 	if version > SchemaVersion() {
 		return newerVersion(s.path, version, SchemaVersion())
 	}
-	for _, m := range migrations[version:target] {
+	for _, m := range migrations[version:] {
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			return s.fail("migrate the schema to version "+strconv.Itoa(m.version)+" ("+m.name+")", err)
 		}

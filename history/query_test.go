@@ -3,6 +3,7 @@ package history
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -211,6 +212,59 @@ func TestIndexMatchesList(t *testing.T) {
 		}
 		if !slices.Equal(gotIDs, ids(list)) {
 			t.Errorf("Index.Filter(%q) = %d exchanges, List = %d", term, len(gotIDs), len(list))
+		}
+	}
+}
+
+func TestIndexRemembersAndNarrows(t *testing.T) {
+	_, sums := filled(t, 2000)
+	x := NewIndex(slices.Clone(sums))
+	fresh := NewIndex(slices.Clone(sums)) // answers every filter from scratch
+	var typed []string
+	for _, word := range []string{"isv.code-invalid", "0b", "sandbox 2", "a"} {
+		for i := 1; i <= len(word); i++ { // typing
+			typed = append(typed, word[:i])
+		}
+		for i := len(word) - 1; i > 0; i-- { // backspace
+			typed = append(typed, word[:i])
+		}
+	}
+	for _, text := range typed {
+		fresh.recent.forget()
+		if got, want := x.Filter(text), fresh.Filter(text); !slices.Equal(got, want) {
+			t.Errorf("Filter(%q) while typing: %d matches, from scratch %d", text, len(got), len(want))
+		}
+	}
+}
+
+func TestIndexScansInParallel(t *testing.T) {
+	base := make([]Summary, 0, 2000)
+	for _, tr := range newGenerator(71).traces(2000) {
+		base = append(base, SummaryOf(tr))
+	}
+	const n = 3*scanChunk + 123 // enough rows for several CPUs
+	sums := make([]Summary, n)
+	for i := range sums {
+		s := base[i%len(base)]
+		s.ID = int64(i + 1)
+		s.Time = base[0].Time.Add(time.Duration(i) * time.Second)
+		s.TraceID = fmt.Sprintf("0b%028x", i*7919)
+		sums[i] = s
+	}
+	x := NewIndex(sums)
+	for _, text := range []string{"0b", "0b00000000000000000000001", "isv.code", "sandbox 2088", "prod user.info", "a", "no-such"} {
+		var want []int
+		terms := searchTerms(text)
+		for p := range x.Len() {
+			s := x.At(p)
+			hay := searchText(&s)
+			if !slices.ContainsFunc(terms, func(t string) bool { return !strings.Contains(hay, t) }) {
+				want = append(want, p)
+			}
+		}
+		x.recent.forget()
+		if got := x.Filter(text); !slices.Equal(got, want) {
+			t.Errorf("Filter(%q) = %d matches, want %d", text, len(got), len(want))
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"modernc.org/sqlite"
@@ -33,8 +34,8 @@ var (
 	ErrNotFound = errors.New("no such exchange")
 	// ErrLocked: another process held the database longer than the busy timeout.
 	ErrLocked = errors.New("history database is locked")
-	// ErrDamaged: the file is not an SQLite database or its pages are corrupt.
-	// The file is left as it is.
+	// ErrDamaged: the file is not an SQLite database, or not aliauth's, or
+	// its pages are corrupt. The file is left as it is.
 	ErrDamaged = errors.New("history database is damaged")
 	// ErrNewerVersion: the database was written by a newer aliauth, whose
 	// schema this one does not know. It is not migrated down.
@@ -102,8 +103,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 // init checks the connection, tightens the modes of the files SQLite created
 // beside the database, and migrates.
 func (s *Store) init(ctx context.Context) error {
-	if err := s.db.PingContext(ctx); err != nil {
-		return s.fail("open", err)
+	if err := s.useWAL(ctx); err != nil {
+		return err
 	}
 	for _, suffix := range []string{"-wal", "-shm"} {
 		if err := tighten(s.path+suffix, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -113,15 +114,51 @@ func (s *Store) init(ctx context.Context) error {
 	return s.migrate(ctx)
 }
 
-// dsn is the connection string: WAL so readers never wait for a writer,
-// synchronous=NORMAL (a commit survives a crash of the process, and costs no
-// fsync), a busy timeout so two writers take turns, and write transactions
-// that take the write lock when they begin, so they wait for it rather than
-// fail halfway.
+// useWAL puts the database in WAL mode, in which readers never wait for a
+// writer. The mode stays with the file, so this only changes a new database
+// (or one another program put back in rollback mode). Processes that open a
+// new database at the same moment may find it busy without SQLite waiting
+// for it; they try again until the busy timeout.
+func (s *Store) useWAL(ctx context.Context) error {
+	deadline := time.Now().Add(s.busyTimeout)
+	for {
+		var mode string
+		err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode)
+		if err == nil {
+			if !strings.EqualFold(mode, "wal") {
+				return fmt.Errorf("history %q: the file system does not allow WAL mode (the journal mode is %s); use --history to put the database on a local disk", s.path, mode)
+			}
+			return nil
+		}
+		if !isBusy(err) || time.Now().After(deadline) {
+			return s.fail("open", err)
+		}
+		select {
+		case <-ctx.Done():
+			return s.fail("open", ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// isBusy reports whether SQLite found the database locked.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	code := se.Code() & 0xff
+	return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
+}
+
+// dsn is the connection string of every connection: synchronous=NORMAL (a
+// commit survives the process being killed, and costs no fsync; only a power
+// cut may lose the last few), a busy timeout so two writers take turns, and
+// write transactions that take the write lock when they begin, so they wait
+// for it rather than fail halfway.
 func dsn(path string, busy time.Duration) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout("+strconv.FormatInt(busy.Milliseconds(), 10)+")")
-	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(ON)")
 	// Deleted exchanges are overwritten with zeros, so a deleted token does
@@ -200,14 +237,14 @@ func (s *Store) fail(op string, err error) error {
 	if !errors.As(err, &se) {
 		return fmt.Errorf("history %q: %s: %w", s.path, op, err)
 	}
-	switch se.Code() & 0xff {
-	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+	switch {
+	case isBusy(err):
 		return &storeError{
 			msg: fmt.Sprintf("history database %q is locked: another aliauth process has held it for more than %s (%s); try again once it is done, or use --history to pick another file",
 				s.path, s.busyTimeout, op),
 			errs: []error{ErrLocked, err},
 		}
-	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+	case se.Code()&0xff == sqlite3.SQLITE_CORRUPT || se.Code()&0xff == sqlite3.SQLITE_NOTADB:
 		return damaged(s.path, op+": "+se.Error(), err)
 	}
 	return fmt.Errorf("history %q: %s: %w", s.path, op, err)

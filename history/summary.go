@@ -138,25 +138,44 @@ func searchText(s *Summary) string {
 	return string(appendSearchText(make([]byte, 0, 256), s))
 }
 
-// appendSearchText appends searchText(s) to dst.
+// appendSearchText appends searchText(s) to dst: first the fields that many
+// exchanges share (the same profile, method, outcome, error...), then the
+// ids that are the exchange's own.
 func appendSearchText(dst []byte, s *Summary) []byte {
-	fields := [...]string{
-		s.Profile, s.Environment, string(s.Protocol), s.AppID, s.Method, s.GrantType,
-		string(s.Outcome), string(s.VerifyStatus), "", s.Code, s.SubCode, s.Message,
-		s.UserID, s.OpenID, s.TraceID,
-	}
-	const statusField = 8
-	for i, f := range fields {
+	dst = appendSharedText(dst, s)
+	dst = append(dst, fieldSeparator)
+	return appendOwnText(dst, s)
+}
+
+// appendSharedText appends the search text of the fields that take few
+// values: profile, environment, protocol, app id, method, grant type,
+// outcome, verify status, HTTP status, code, sub_code, message.
+func appendSharedText(dst []byte, s *Summary) []byte {
+	for i, f := range [...]string{s.Profile, s.Environment, string(s.Protocol), s.AppID, s.Method, s.GrantType, string(s.Outcome), string(s.VerifyStatus)} {
 		if i > 0 {
 			dst = append(dst, fieldSeparator)
 		}
-		if i == statusField && s.HTTPStatus != 0 {
-			dst = strconv.AppendInt(dst, int64(s.HTTPStatus), 10)
-			continue
-		}
+		dst = appendLower(dst, f)
+	}
+	dst = append(dst, fieldSeparator)
+	if s.HTTPStatus != 0 {
+		dst = strconv.AppendInt(dst, int64(s.HTTPStatus), 10)
+	}
+	for _, f := range [...]string{s.Code, s.SubCode, s.Message} {
+		dst = append(dst, fieldSeparator)
 		dst = appendLower(dst, f)
 	}
 	return dst
+}
+
+// appendOwnText appends the search text of the ids nearly every exchange has
+// its own of: user id, open id, trace id.
+func appendOwnText(dst []byte, s *Summary) []byte {
+	dst = appendLower(dst, s.UserID)
+	dst = append(dst, fieldSeparator)
+	dst = appendLower(dst, s.OpenID)
+	dst = append(dst, fieldSeparator)
+	return appendLower(dst, s.TraceID)
 }
 
 // appendLower appends strings.ToLower(s) to dst, without allocating for the

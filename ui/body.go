@@ -19,11 +19,12 @@ type bodyText struct {
 	note string
 }
 
-// prepareBody computes the body as shown. The verification's offsets index
+// prepareBody computes the body as shown, with mask applied to it (the
+// identity when secrets are revealed). The verification's offsets index
 // the raw bytes; masking shortens tokens and GBK decoding changes lengths,
 // so the body is transformed in three pieces (before, inside and after the
 // signed content) and the offsets are the lengths of the pieces.
-func prepareBody(t *gateway.Trace, reveal bool) *bodyText {
+func prepareBody(t *gateway.Trace, mask func(string) string) *bodyText {
 	if t.Response == nil {
 		return &bodyText{}
 	}
@@ -38,10 +39,6 @@ func prepareBody(t *gateway.Trace, reveal bool) *bodyText {
 			return string(b)
 		}
 		return (&gateway.Response{Body: b}).BodyText()
-	}
-	mask := func(s string) string { return s }
-	if !reveal {
-		mask = masker(t)
 	}
 	if to == 0 {
 		b := &bodyText{text: mask(show(raw))}
@@ -72,10 +69,9 @@ func prepareBody(t *gateway.Trace, reveal bool) *bodyText {
 	return b
 }
 
-// masker replaces the trace's secrets with gateway.Mask of them, as
-// Trace.Redact does, for text Redact does not cover.
-func masker(t *gateway.Trace) func(string) string {
-	secrets := t.Secrets()
+// masker replaces secrets with gateway.Mask of them, as Trace.Redact does,
+// for text Redact does not cover.
+func masker(secrets []string) func(string) string {
 	if len(secrets) == 0 {
 		return func(s string) string { return s }
 	}
@@ -84,11 +80,6 @@ func masker(t *gateway.Trace) func(string) string {
 		pairs = append(pairs, s, gateway.Mask(s))
 	}
 	return strings.NewReplacer(pairs...).Replace
-}
-
-// maskSecrets masks the trace's secrets in s.
-func maskSecrets(t *gateway.Trace, s string) string {
-	return masker(t)(s)
 }
 
 // bodyBlock draws the body, wrapped to the pane, a line at a time.

@@ -60,8 +60,10 @@ type callDoneMsg struct {
 	req   callRequest
 	trace *gateway.Trace
 	err   error
-	// recordErr says why the trace could not be recorded; history is nil
-	// when there is no history at all.
+	// view is the trace prepared for display, off the UI's loop, since
+	// preparing a large answer takes longer than a frame.
+	view *traceView
+	// recordErr says why the trace could not be recorded.
 	recordErr error
 	recorded  bool
 }
@@ -69,13 +71,13 @@ type callDoneMsg struct {
 // callCmd makes one call and records its trace before reporting it, so no
 // trace is lost even if the console quits before the message arrives.
 // Recording uses its own context: a cancelled call is still recorded.
-func callCmd(ctx context.Context, seq int, s Session, store *history.Store, req callRequest) tea.Cmd {
+func callCmd(ctx context.Context, seq int, s Session, store *history.Store, req callRequest, reveal bool) tea.Cmd {
 	return func() tea.Msg {
-		return runCall(ctx, seq, s, store, req)
+		return runCall(ctx, seq, s, store, req, reveal)
 	}
 }
 
-func runCall(ctx context.Context, seq int, s Session, store *history.Store, req callRequest) callDoneMsg {
+func runCall(ctx context.Context, seq int, s Session, store *history.Store, req callRequest, reveal bool) callDoneMsg {
 	var (
 		tr  *gateway.Trace
 		err error
@@ -95,13 +97,16 @@ func runCall(ctx context.Context, seq int, s Session, store *history.Store, req 
 		_, msg.recordErr = store.Record(recordCtx, tr, s.StoreSecrets)
 		msg.recorded = msg.recordErr == nil
 	}
+	if tr != nil {
+		msg.view = newTraceView(tr, reveal)
+	}
 	return msg
 }
 
 // historyCallCmd reads an exchange from history and makes a call from it:
 // a refresh with its refresh token, user info with its access token, or the
 // same call again (replay).
-func historyCallCmd(ctx context.Context, seq int, s Session, store *history.Store, id int64, kind callKind, replay bool) tea.Cmd {
+func historyCallCmd(ctx context.Context, seq int, s Session, store *history.Store, id int64, kind callKind, replay, reveal bool) tea.Cmd {
 	return func() tea.Msg {
 		tr, err := store.Get(ctx, id)
 		if err != nil {
@@ -111,7 +116,7 @@ func historyCallCmd(ctx context.Context, seq int, s Session, store *history.Stor
 		if err != nil {
 			return callDoneMsg{seq: seq, req: req, err: err}
 		}
-		return runCall(ctx, seq, s, store, req)
+		return runCall(ctx, seq, s, store, req, reveal)
 	}
 }
 
@@ -209,24 +214,28 @@ type historyIndexMsg struct {
 	err   error
 }
 
-func historyIndexCmd(store *history.Store, seq int) tea.Cmd {
+func historyIndexCmd(ctx context.Context, store *history.Store, seq int) tea.Cmd {
 	return func() tea.Msg {
-		x, err := store.LoadIndex(context.Background())
+		x, err := store.LoadIndex(ctx)
 		return historyIndexMsg{seq: seq, index: x, err: err}
 	}
 }
 
-// historyTraceMsg is one exchange read from history for the detail view.
+// historyTraceMsg is one exchange read from history for the detail view,
+// prepared for display.
 type historyTraceMsg struct {
-	id    int64
-	trace *gateway.Trace
-	err   error
+	id   int64
+	view *traceView
+	err  error
 }
 
-func historyGetCmd(store *history.Store, id int64) tea.Cmd {
+func historyGetCmd(store *history.Store, id int64, reveal bool) tea.Cmd {
 	return func() tea.Msg {
 		tr, err := store.Get(context.Background(), id)
-		return historyTraceMsg{id: id, trace: tr, err: err}
+		if err != nil {
+			return historyTraceMsg{id: id, err: err}
+		}
+		return historyTraceMsg{id: id, view: newTraceView(tr, reveal)}
 	}
 }
 

@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"aliauth/gateway"
 )
 
@@ -32,12 +35,13 @@ type copyItem struct {
 	masked bool
 }
 
-// buildCopy picks the text to copy from a trace. fallback supplies the
+// buildCopy picks the text to copy from a trace whose tokens are secrets.
+// fallback supplies the
 // session's latest tokens when the trace itself carries none (a user info
 // call has no refresh token). Tokens, ids, strings to sign, bodies and curl
 // commands are copied as they are; the trace as JSON follows the reveal
 // switch, as --json follows --reveal.
-func buildCopy(kind copyKind, t *gateway.Trace, fallback *gateway.Tokens, reveal bool) (copyItem, error) {
+func buildCopy(kind copyKind, t *gateway.Trace, secrets []string, fallback *gateway.Tokens, reveal bool) (copyItem, error) {
 	if t == nil && kind != copyAccess && kind != copyRefresh && kind != copySubject {
 		return copyItem{}, errors.New("nothing to copy yet: exchange a code first")
 	}
@@ -101,14 +105,14 @@ func buildCopy(kind copyKind, t *gateway.Trace, fallback *gateway.Tokens, reveal
 		if t.Request.StringToSign == "" {
 			return copyItem{}, errors.New("this call has no string to sign")
 		}
-		return copyItem{text: t.Request.StringToSign, what: "string to sign", masked: !reveal && hasSecret(t, t.Request.StringToSign)}, nil
+		return copyItem{text: t.Request.StringToSign, what: "string to sign", masked: !reveal && hasSecret(secrets, t.Request.StringToSign)}, nil
 	case copyResponse:
 		if t.Response == nil {
 			return copyItem{}, errors.New("this call got no response to copy")
 		}
-		return copyItem{text: t.Response.BodyText(), what: "raw response body", masked: !reveal && hasSecret(t, string(t.Response.Body))}, nil
+		return copyItem{text: t.Response.BodyText(), what: "raw response body", masked: !reveal && hasSecret(secrets, string(t.Response.Body))}, nil
 	case copyCurl:
-		return copyItem{text: curlCommand(t), what: "request as curl", masked: !reveal && len(t.Secrets()) > 0}, nil
+		return copyItem{text: curlCommand(t), what: "request as curl", masked: !reveal && len(secrets) > 0}, nil
 	case copyJSON:
 		shown := t
 		what := "trace as JSON (secrets masked; v reveals)"
@@ -126,8 +130,8 @@ func buildCopy(kind copyKind, t *gateway.Trace, fallback *gateway.Tokens, reveal
 	return copyItem{}, fmt.Errorf("unknown copy target %d", kind)
 }
 
-func hasSecret(t *gateway.Trace, s string) bool {
-	for _, secret := range t.Secrets() {
+func hasSecret(secrets []string, s string) bool {
+	for _, secret := range secrets {
 		if strings.Contains(s, secret) {
 			return true
 		}
@@ -161,7 +165,7 @@ func curlCommand(t *gateway.Trace) string {
 
 // shellQuote quotes s for a POSIX shell: as is when it holds only characters
 // no shell treats specially, else in single quotes, with each single quote
-// written as '\''.
+// written as '\”.
 func shellQuote(s string) string {
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%_+=:,./-", r))
@@ -169,4 +173,79 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// openCopy shows the copy menu, if there is anything to copy.
+func (m *Model) openCopy() {
+	if m.copyView() == nil && m.tokens == nil {
+		m.fail("nothing to copy yet: exchange a code first")
+		return
+	}
+	m.overlay = overlayCopy
+}
+
+// copyView is the trace the copy menu copies from.
+func (m *Model) copyView() *traceView {
+	if m.screen == screenDetail {
+		return m.detail
+	}
+	return m.current
+}
+
+// buildCopy is buildCopy for what the copy menu copies from.
+func (m *Model) buildCopy(kind copyKind) (copyItem, error) {
+	v := m.copyView()
+	if v == nil {
+		return buildCopy(kind, nil, nil, m.copyFallback(), m.reveal)
+	}
+	return buildCopy(kind, v.trace, v.secrets, m.copyFallback(), m.reveal)
+}
+
+func (m *Model) copyKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	kinds := []struct {
+		b    key.Binding
+		kind copyKind
+	}{
+		{k.CopyAccess, copyAccess}, {k.CopyRefresh, copyRefresh}, {k.CopySubject, copySubject},
+		{k.CopyStringToSign, copyStringToSign}, {k.CopyResponse, copyResponse}, {k.CopyCurl, copyCurl}, {k.CopyJSON, copyJSON},
+	}
+	for _, c := range kinds {
+		if key.Matches(msg, c.b) {
+			m.overlay = overlayNone
+			item, err := m.buildCopy(c.kind)
+			if err != nil {
+				return m.fail("copy: " + err.Error())
+			}
+			return copyCmd(m.clip, item)
+		}
+	}
+	if key.Matches(msg, k.Back) || key.Matches(msg, k.Copy) {
+		m.overlay = overlayNone
+	}
+	return nil
+}
+
+// copyFallback is where tokens come from when the trace has none: the
+// session's latest, on the exchange screen only.
+func (m *Model) copyFallback() *gateway.Tokens {
+	if m.screen == screenDetail {
+		return nil
+	}
+	return m.tokens
+}
+
+// copied says what was copied and how; when the system clipboard could not
+// take it, the terminal is asked to (OSC 52).
+func (m *Model) copied(msg copiedMsg) tea.Cmd {
+	suffix := ""
+	if msg.item.masked {
+		suffix = " (masked on screen)"
+	}
+	if msg.err == nil {
+		m.status = statusLine{"copied " + msg.item.what + suffix + " to the system clipboard", statusOK}
+		return nil
+	}
+	m.status = statusLine{"copied " + msg.item.what + suffix + " via OSC 52, through the terminal: " + msg.err.Error() + " (the terminal must allow clipboard writes)", statusOK}
+	return tea.SetClipboard(msg.item.text)
 }

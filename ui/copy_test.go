@@ -115,12 +115,12 @@ func TestCurlHasEveryPartOfTheRequest(t *testing.T) {
 
 func TestCopyWithNothingToCopy(t *testing.T) {
 	for _, kind := range []copyKind{copyAccess, copyRefresh, copySubject, copyStringToSign, copyResponse, copyCurl, copyJSON} {
-		if _, err := buildCopy(kind, nil, nil, false); err == nil {
+		if _, err := buildCopy(kind, nil, nil, nil, false); err == nil {
 			t.Errorf("copy %d from nothing did not fail", kind)
 		}
 	}
 	transport := &gateway.Trace{Outcome: gateway.OutcomeTransportError, TransportError: "refused"}
-	if _, err := buildCopy(copyResponse, transport, nil, false); err == nil || !strings.Contains(err.Error(), "no response") {
+	if _, err := buildCopy(copyResponse, transport, nil, nil, false); err == nil || !strings.Contains(err.Error(), "no response") {
 		t.Errorf("copying the body of a call without a response: %v", err)
 	}
 }

@@ -387,7 +387,7 @@ func TestWarningsAreLoud(t *testing.T) {
 	p := newPeer(t)
 	s := p.session(t, "nokey", func(pr *gateway.Profile) { pr.AlipayPublicKey = nil })
 	h := newHarness(t, Options{Session: s}, 80, 24)
-	h.mustSee("NO ALIPAY KEY")
+	h.mustSee("NO ALIPAY KEY", "⚠ no Alipay public key is configured") // before any call
 	h.exchange()
 	h.mustSee("⚠ no Alipay public key is configured", "NOT VERIFIED: NO ALIPAY KEY")
 	if h.m.status.kind != statusWarn {
@@ -402,7 +402,7 @@ func TestRetiredSandboxIsNamed(t *testing.T) {
 		pr.Gateway = "https://openapi.alipaydev.com/gateway.do"
 	})
 	h := newHarness(t, Options{Session: s}, 100, 24)
-	h.mustSee("SANDBOX", "profile old", "openapi.alipaydev.com")
+	h.mustSee("SANDBOX", "profile old", "⚠ openapi.alipaydev.com is the retired sandbox host")
 	h.key("esc", "m")
 	if !strings.Contains(h.status(), "minting codes needs the emulator") {
 		t.Fatalf("status %q", h.status())
@@ -575,7 +575,7 @@ func TestBackgroundColourPicksStyles(t *testing.T) {
 	}
 	dark := h.m.styles.Value.GetForeground()
 	h.send(tea.BackgroundColorMsg{Color: whiteColor{}})
-	if h.m.dark || h.m.styles.Value.GetForeground() == dark {
+	if h.m.styles.Value.GetForeground() == dark {
 		t.Fatal("a light background did not switch to light styles")
 	}
 }
@@ -583,3 +583,51 @@ func TestBackgroundColourPicksStyles(t *testing.T) {
 type whiteColor struct{}
 
 func (whiteColor) RGBA() (r, g, b, a uint32) { return 0xffff, 0xffff, 0xffff, 0xffff }
+
+func TestProfileThatFailsToOpenSaysWhy(t *testing.T) {
+	p := newPeer(t)
+	open := func(name string) (Session, error) {
+		return Session{}, errFromReason(`read private key "prod.key": no such file`)
+	}
+	h := newHarness(t, Options{Session: p.session(t, "default"), Profiles: []string{"prod"}, Open: open}, 80, 24)
+	h.key("esc", "p")
+	h.mustSee("● default", "prod") // the active profile is offered even when not configured
+	h.key("down", "enter")
+	if h.m.session.Client.Profile().Name != "default" || !strings.Contains(h.status(), `profile prod: read private key "prod.key"`) {
+		t.Fatalf("profile %s, status %q", h.m.session.Client.Profile().Name, h.status())
+	}
+}
+
+func TestMintAuthBaseCode(t *testing.T) {
+	p := newPeer(t)
+	h := newHarness(t, Options{Session: p.session(t, "default")}, 80, 24)
+	h.key("esc", "M")
+	if !strings.Contains(h.status(), "auth_base") {
+		t.Fatalf("status %q", h.status())
+	}
+	h.key("enter", "u")
+	tr := h.m.current.trace
+	if tr.Method != gateway.MethodUserInfo || tr.Outcome != gateway.OutcomeGatewayError {
+		t.Fatalf("user info with an auth_base token: %s %s", tr.Method, tr.Outcome)
+	}
+}
+
+func TestQuitDuringACallRecordsItFirst(t *testing.T) {
+	p := newPeer(t)
+	store := newStore(t)
+	h := newHarness(t, Options{Session: p.session(t, "default"), History: store}, 80, 24)
+	p.emu.Arm(emulator.Fault{Kind: emulator.FaultDelay, Delay: time.Minute})
+	h.key("ctrl+n")
+	_, cmd := h.m.Update(keyMsg("enter"))
+	h.key("ctrl+c")
+	if h.quit || !strings.Contains(h.status(), "recording it, then quitting") {
+		t.Fatalf("quit at once with a call under way (status %q)", h.status())
+	}
+	h.run(cmd) // the cancelled call returns, is recorded, and the console quits
+	if !h.quit {
+		t.Fatal("the console did not quit once the call was recorded")
+	}
+	if got := records(t, store); len(got) != 1 || got[0].Outcome != gateway.OutcomeTransportError {
+		t.Fatalf("history holds %+v", got)
+	}
+}

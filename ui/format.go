@@ -18,6 +18,14 @@ func formatCount(n int) string {
 	return s
 }
 
+// plural writes a count with its noun: "1 match", "2 matches".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return formatCount(n) + " " + many
+}
+
 // formatBytes writes a size the way people read it.
 func formatBytes(n int) string {
 	switch {

@@ -155,9 +155,6 @@ type harness struct {
 	quit  bool
 }
 
-// pinned is the clock the harness's model reads.
-var pinned = time.Date(2026, 5, 4, 12, 0, 0, 0, cst)
-
 func newHarness(t testing.TB, opts Options, width, height int) *harness {
 	t.Helper()
 	h := &harness{t: t, clip: &fakeClipboard{}}

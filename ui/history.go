@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"aliauth/gateway"
 	"aliauth/history"
@@ -131,7 +132,7 @@ func (m *Model) openHistory() tea.Cmd {
 		m.hist.loadingIndex = true
 		m.hist.indexSeq++
 		m.hist.recorded = nil
-		cmds = append(cmds, historyIndexCmd(store, m.hist.indexSeq))
+		cmds = append(cmds, historyIndexCmd(m.base, store, m.hist.indexSeq))
 	}
 	if m.hist.index == nil {
 		cmds = append(cmds, m.historyFirstPage(true))
@@ -270,7 +271,7 @@ func (m *Model) historyKey(msg tea.KeyPressMsg) tea.Cmd {
 				return m.filterChanged()
 			}
 			m.screen = screenMain
-		case msg.String() == "f1":
+		case key.Matches(msg, k.InputHelp):
 			m.openHelp()
 		default:
 			before := h.filter.Value()
@@ -342,18 +343,21 @@ func (m *Model) openSelected() tea.Cmd {
 		return m.fail("no history entry is selected")
 	}
 	m.status = statusLine{"reading history #" + formatCount(int(s.ID)) + "…", statusInfo}
-	return historyGetCmd(m.opts.History, s.ID)
+	return historyGetCmd(m.opts.History, s.ID, m.reveal)
 }
 
 func (m *Model) historyTrace(msg historyTraceMsg) tea.Cmd {
 	if msg.err != nil {
 		return m.fail(msg.err.Error())
 	}
-	m.detail = newTraceView(msg.trace, m.reveal)
+	m.detail = msg.view
+	if m.detail.reveal != m.reveal {
+		m.detail.setReveal(m.reveal)
+	}
 	m.screen = screenDetail
 	m.detailFocus = focusResponse
 	m.relayout()
-	m.status = statusLine{"history #" + formatCount(int(msg.id)) + ": r refreshes from it, u fetches user info, x replays it", statusInfo}
+	m.status = statusLine{"history #" + formatCount(int(msg.id)) + ": " + entryHint(msg.view.trace), statusInfo}
 	return m.ensureClock()
 }
 
@@ -387,6 +391,24 @@ func (m *Model) historyDeleted(msg historyDeletedMsg) {
 	m.clampSelection()
 }
 
+// entryHint says which calls a history entry can make.
+func entryHint(t *gateway.Trace) string {
+	var can []string
+	if _, err := requestFrom(t, callRefresh, false); err == nil {
+		can = append(can, "r refreshes with its refresh token")
+	}
+	if _, err := requestFrom(t, callUserInfo, false); err == nil {
+		can = append(can, "u fetches user info with its access token")
+	}
+	if _, err := requestFrom(t, callExchange, true); err == nil {
+		can = append(can, "x replays it")
+	}
+	if len(can) == 0 {
+		return "its tokens were not stored, so no call can be made from it"
+	}
+	return strings.Join(can, ", ")
+}
+
 // historyView is the list: a title with counts, the filter, and the rows
 // in view.
 func (m *Model) historyView() string {
@@ -398,12 +420,12 @@ func (m *Model) historyView() string {
 	case m.opts.History == nil:
 		title += st.Warn.Render(" history is off")
 	case h.total >= 0:
-		title += st.Dim.Render(" " + formatCount(h.total) + " exchanges")
+		title += st.Dim.Render(" " + plural(h.total, "exchange", "exchanges"))
 		if strings.TrimSpace(h.filter.Value()) != "" {
 			if h.index != nil {
-				title += st.Value.Render(" · " + formatCount(h.rows()) + " match")
+				title += st.Value.Render(" · " + plural(h.rows(), "match", "matches"))
 			} else {
-				title += st.Value.Render(" · first " + formatCount(h.rows()) + " matches")
+				title += st.Value.Render(" · first " + plural(h.rows(), "match", "matches"))
 			}
 		}
 	}
@@ -472,34 +494,33 @@ func (m *Model) historyRow(s history.Summary, selected bool) string {
 	if detail == "" {
 		detail = string(s.VerifyStatus)
 		if s.DurationMS > 0 {
-			detail += " · " + formatDuration(time.Duration(s.DurationMS * float64(time.Millisecond)))
+			detail += " · " + formatDuration(time.Duration(s.DurationMS*float64(time.Millisecond)))
 		}
 	}
-	user := s.User
-	if user == "" {
-		user = "—"
-	}
-	userWidth := 14
-	if m.width >= 100 {
-		userWidth = 20
-	}
-	cols := []struct {
+	type column struct {
 		text  string
 		width int
-		style func(...string) string
-	}{
-		{"#" + formatCount(int(s.ID)), 9, st.Dim.Render},
-		{s.Time.Local().Format("01-02 15:04:05"), 15, st.Value.Render},
-		{mark + " " + outcome, 12, outStyle.Render},
-		{callName(s.Method, s.GrantType) + " " + string(s.Protocol), 14, st.Value.Render},
-		{user, userWidth, st.Value.Render},
+		style lipgloss.Style
+	}
+	cols := []column{
+		{"#" + formatCount(int(s.ID)), 9, st.Dim},
+		{s.Time.Local().Format("01-02 15:04:05"), 15, st.Value},
+		{mark + " " + outcome, 12, outStyle},
+		{callName(s.Method, s.GrantType) + " " + string(s.Protocol), 14, st.Value},
+	}
+	// Narrow terminals have no room for a user column: the user leads the
+	// detail instead, where what went wrong takes its place on errors.
+	if m.width >= 100 {
+		user := s.User
+		if user == "" {
+			user = "—"
+		}
+		cols = append(cols, column{user, 20, st.Value})
+	} else if s.User != "" {
+		detail = s.User + " · " + detail
 	}
 	if m.width >= 120 {
-		cols = append(cols, struct {
-			text  string
-			width int
-			style func(...string) string
-		}{s.Profile, 14, st.Dim.Render})
+		cols = append(cols, column{s.Profile, 14, st.Dim})
 	}
 	var plain, styled strings.Builder
 	plain.WriteString(" ")
@@ -508,7 +529,7 @@ func (m *Model) historyRow(s history.Summary, selected bool) string {
 	for _, col := range cols {
 		text := fit(clean(col.text), col.width-1) + " "
 		plain.WriteString(text)
-		styled.WriteString(col.style(text))
+		styled.WriteString(col.style.Render(text))
 		used += col.width
 	}
 	rest := fit(clean(detail), max(0, m.width-used))

@@ -69,7 +69,7 @@ func TestHistoryFilterBeforeTheIndexLoadsQueriesTheDatabase(t *testing.T) {
 	if h.m.hist.rows() != 1 || h.m.hist.at(0).Method != gateway.MethodUserInfo {
 		t.Fatalf("rows %d from the database", h.m.hist.rows())
 	}
-	h.mustSee("first 1 matches")
+	h.mustSee("first 1 match")
 }
 
 func TestHistoryDetailReusesThePanes(t *testing.T) {
@@ -79,6 +79,13 @@ func TestHistoryDetailReusesThePanes(t *testing.T) {
 		t.Fatalf("screen %d", h.m.screen)
 	}
 	h.mustSee("HISTORY #2", "refresh", "REQUEST", "RESPONSE · SUCCESS", "✓ VERIFIED", "TOKENS", "grant_type=refresh_token")
+	if !strings.Contains(h.status(), "r refreshes with its refresh token") {
+		t.Errorf("status %q does not say what the entry can do", h.status())
+	}
+	h.key("esc", "up", "enter") // the user info call has no refresh token
+	if strings.Contains(h.status(), "r refreshes") || !strings.Contains(h.status(), "x replays it") {
+		t.Errorf("status %q", h.status())
+	}
 	h.key("esc")
 	if h.m.screen != screenHistory {
 		t.Fatal("esc did not go back to the list")

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"aliauth/gateway"
@@ -51,4 +54,98 @@ func (m *Model) setInputPlaceholder() {
 		m.input.EchoMode = textinput.EchoNormal
 	}
 	m.layoutInput()
+}
+
+// mint asks the emulator for a fresh auth code.
+func (m *Model) mint(scope string) tea.Cmd {
+	if m.session.MintCode == nil {
+		env := m.session.Client.Profile()
+		return m.fail("minting codes needs the emulator; profile " + env.Name + " points at " + env.Environment() + ": get a code from my.getAuthCode in the mini program and paste it")
+	}
+	m.status = statusLine{"minting an " + scope + " code, as my.getAuthCode would…", statusInfo}
+	return mintCmd(m.base, m.session.MintCode, scope)
+}
+
+func (m *Model) minted(msg mintedMsg) {
+	if msg.err != nil {
+		m.status = statusLine{"mint a code: " + msg.err.Error(), statusError}
+		return
+	}
+	m.grant = gateway.GrantAuthorizationCode
+	m.input.EchoMode = textinput.EchoNormal
+	m.input.SetValue(msg.code)
+	m.input.CursorEnd()
+	m.setInputPlaceholder()
+	if m.screen == screenMain {
+		m.setFocus(focusInput)
+	}
+	m.status = statusLine{"minted an " + msg.scope + " code (single-use, expires in minutes): enter exchanges it", statusOK}
+}
+
+// paste takes bracketed paste: on the exchange screen it goes to the input
+// whatever has the focus, with the auth code taken out of a redirect URL or
+// a JSON blob; in the history list it goes to the filter.
+func (m *Model) paste(content string) tea.Cmd {
+	if m.overlay != overlayNone {
+		return nil
+	}
+	switch m.screen {
+	case screenHistory:
+		m.hist.filtering = true
+		m.hist.filter.Focus()
+		m.hist.filter.SetValue(m.hist.filter.Value() + strings.Join(strings.Fields(content), " "))
+		return m.filterChanged()
+	case screenDetail:
+		return m.fail("paste on the exchange screen: esc twice goes back to it")
+	}
+	m.setFocus(focusInput)
+	if m.grant == gateway.GrantRefreshToken {
+		m.input.SetValue(strings.TrimSpace(content))
+		m.status = statusLine{"pasted a refresh token: enter refreshes with it", statusInfo}
+		return nil
+	}
+	code, err := gateway.ParseAuthCode(content)
+	if err != nil {
+		flat := strings.Join(strings.Fields(content), " ")
+		if len(flat) > m.input.CharLimit {
+			flat = flat[:m.input.CharLimit]
+		}
+		m.input.SetValue(flat)
+		return m.fail("pasted text: " + err.Error())
+	}
+	m.input.SetValue(code)
+	m.input.CursorEnd()
+	m.status = statusLine{"took the auth code from the pasted " + pastedKind(content) + ": enter exchanges it", statusOK}
+	return nil
+}
+
+// pastedKind names what was pasted, as ParseAuthCode reads it.
+func pastedKind(s string) string {
+	s = strings.Trim(strings.TrimSpace(s), "\"'`")
+	switch {
+	case strings.HasPrefix(s, "{"):
+		return "JSON"
+	case strings.Contains(s, "://") || strings.Contains(s, "auth_code=") || strings.Contains(s, "authCode="):
+		return "redirect URL"
+	}
+	return "text"
+}
+
+// toggleGrant switches between authorization_code and refresh_token. With
+// refresh_token an empty input means the latest refresh token.
+func (m *Model) toggleGrant() {
+	if m.grant == gateway.GrantAuthorizationCode {
+		m.grant = gateway.GrantRefreshToken
+		if m.input.Value() == "" && m.tokens != nil {
+			m.input.SetValue(m.tokens.RefreshToken)
+			m.input.CursorEnd()
+		}
+	} else {
+		m.grant = gateway.GrantAuthorizationCode
+		if m.tokens != nil && m.input.Value() == m.tokens.RefreshToken {
+			m.input.SetValue("")
+		}
+	}
+	m.setInputPlaceholder()
+	m.status = statusLine{"grant_type=" + m.grant, statusInfo}
 }

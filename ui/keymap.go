@@ -9,6 +9,7 @@ type KeyMap struct {
 	ForceQuit key.Binding
 	Quit      key.Binding
 	Help      key.Binding
+	InputHelp key.Binding
 	Cancel    key.Binding
 	Back      key.Binding
 
@@ -68,6 +69,7 @@ func DefaultKeyMap() KeyMap {
 		ForceQuit: b(k("ctrl+c"), "ctrl+c", "quit"),
 		Quit:      b(k("q"), "q", "quit"),
 		Help:      b(k("?", "f1"), "?", "help"),
+		InputHelp: b(k("f1"), "f1", "help"),
 		Cancel:    b(k("esc"), "esc", "cancel"),
 		Back:      b(k("esc"), "esc", "back"),
 
@@ -119,7 +121,7 @@ func DefaultKeyMap() KeyMap {
 
 // typingHelp is the footer while the auth code input has the focus.
 func (k KeyMap) typingHelp() []key.Binding {
-	return []key.Binding{k.Exchange, k.InputMint, k.InputGrant, k.LeaveInput, k.ForceQuit}
+	return []key.Binding{k.Exchange, k.InputMint, k.InputGrant, k.LeaveInput, k.InputHelp, k.ForceQuit}
 }
 
 // resultsHelp is the footer of the exchange screen outside the input.

@@ -112,7 +112,6 @@ type Model struct {
 	stop  context.CancelFunc
 
 	width, height int
-	dark          bool
 	styles        Styles
 	keys          KeyMap
 	help          help.Model
@@ -145,6 +144,8 @@ type Model struct {
 	profileCursor int
 	confirmID     int64
 	helpOffset    int
+	// quitting is set when the user quit while a call was under way.
+	quitting bool
 }
 
 const (
@@ -166,7 +167,6 @@ func New(opts Options) *Model {
 		keys:    DefaultKeyMap(),
 		help:    newHelp(),
 		grant:   gateway.GrantAuthorizationCode,
-		dark:    true,
 	}
 	if m.now == nil {
 		m.now = time.Now
@@ -193,13 +193,12 @@ func (m *Model) welcome() statusLine {
 		return statusLine{"history is off: " + m.opts.HistoryError.Error(), statusWarn}
 	}
 	if m.session.MintCode != nil {
-		return statusLine{"press ctrl+n (or m outside the input) to mint an auth code, then enter to exchange it", statusInfo}
+		return statusLine{"ctrl+n mints an auth code, enter exchanges it", statusInfo}
 	}
-	return statusLine{"paste an auth code from my.getAuthCode (or its redirect URL or JSON) and press enter", statusInfo}
+	return statusLine{"paste an auth code from my.getAuthCode (or its redirect URL or JSON), then press enter", statusInfo}
 }
 
 func (m *Model) setStyles(dark bool) {
-	m.dark = dark
 	m.styles = NewStyles(dark)
 	m.help.Styles = m.styles.Help
 	m.input.SetStyles(m.styles.Input)
@@ -293,9 +292,15 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	return m.mainKey(msg)
 }
 
+// quit ends the console. A call under way is cancelled first and the
+// console waits the moment it takes to record it, so its trace is not
+// lost; a second quit does not wait.
 func (m *Model) quit() tea.Cmd {
-	if m.call != nil {
-		m.call.cancel()
+	if m.call != nil && !m.quitting {
+		m.quitting = true
+		m.cancelCall()
+		m.status = statusLine{"cancelling the call and recording it, then quitting…", statusWarn}
+		return nil
 	}
 	m.stop()
 	return tea.Quit
@@ -316,7 +321,7 @@ func (m *Model) inputKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.toggleGrant()
 	case key.Matches(msg, k.InputMint):
 		return m.mint("auth_user")
-	case msg.String() == "f1":
+	case key.Matches(msg, k.InputHelp):
 		m.openHelp()
 	default:
 		var cmd tea.Cmd
@@ -437,269 +442,9 @@ func (m *Model) setFocus(f focus) {
 	m.focus = f
 }
 
-// submit runs the call the input asks for: exchange the code, or refresh
-// with the token, as the grant switch says.
-func (m *Model) submit() tea.Cmd {
-	value := m.input.Value()
-	if m.grant == gateway.GrantRefreshToken {
-		token := strings.TrimSpace(value)
-		from := "input"
-		if token == "" && m.tokens != nil {
-			token, from = m.tokens.RefreshToken, "latest tokens"
-		}
-		if token == "" {
-			m.setFocus(focusInput)
-			return m.fail("no refresh token: exchange a code first, or paste a refresh token")
-		}
-		return m.startCall(callRequest{kind: callRefresh, arg: token, from: from})
-	}
-	code, err := gateway.ParseAuthCode(value)
-	if err != nil {
-		m.setFocus(focusInput)
-		if strings.TrimSpace(value) == "" && m.session.MintCode != nil {
-			return m.fail("the input is empty: paste an auth code, or press ctrl+n to mint one from the emulator")
-		}
-		return m.fail(err.Error())
-	}
-	return m.startCall(callRequest{kind: callExchange, arg: code, from: "input"})
-}
-
-func (m *Model) refreshLatest() tea.Cmd {
-	if m.tokens == nil || m.tokens.RefreshToken == "" {
-		return m.fail("no refresh token yet: exchange a code first (m mints one in the emulator), or refresh from a history entry (h)")
-	}
-	return m.startCall(callRequest{kind: callRefresh, arg: m.tokens.RefreshToken, from: "latest tokens"})
-}
-
-func (m *Model) userInfoLatest() tea.Cmd {
-	if m.tokens == nil || m.tokens.AccessToken == "" {
-		return m.fail("no access token yet: exchange a code first (m mints one in the emulator), or use one from history (h)")
-	}
-	return m.startCall(callRequest{kind: callUserInfo, arg: m.tokens.AccessToken, from: "latest tokens"})
-}
-
-// callFromTrace refreshes, fetches user info or replays from a trace.
-func (m *Model) callFromTrace(t *gateway.Trace, kind callKind, replay bool) tea.Cmd {
-	req, err := requestFrom(t, kind, replay)
-	if err != nil {
-		return m.fail(err.Error())
-	}
-	return m.startCall(req)
-}
-
-// startCall begins a call, unless one is under way.
-func (m *Model) startCall(req callRequest) tea.Cmd {
-	if m.call != nil {
-		return m.fail("a call is already under way; esc cancels it")
-	}
-	ctx, cancel := context.WithCancel(m.base)
-	m.callSeq++
-	m.call = &inFlight{seq: m.callSeq, req: req, started: m.now(), cancel: cancel}
-	m.spinGen++
-	return tea.Batch(callCmd(ctx, m.callSeq, m.session, m.opts.History, req), m.after(spinInterval, spinMsg{m.spinGen}))
-}
-
-// startHistoryCall begins a call from a history entry not yet read.
-func (m *Model) startHistoryCall(id int64, kind callKind, replay bool) tea.Cmd {
-	if m.call != nil {
-		return m.fail("a call is already under way; esc cancels it")
-	}
-	ctx, cancel := context.WithCancel(m.base)
-	m.callSeq++
-	req := callRequest{kind: kind, from: "history"}
-	m.call = &inFlight{seq: m.callSeq, req: req, started: m.now(), cancel: cancel}
-	m.spinGen++
-	return tea.Batch(historyCallCmd(ctx, m.callSeq, m.session, m.opts.History, id, kind, replay), m.after(spinInterval, spinMsg{m.spinGen}))
-}
-
-func (m *Model) cancelCall() {
-	m.call.cancel()
-	m.call.cancelling = true
-}
-
-// callDone shows a finished call. Its trace is already in history.
-func (m *Model) callDone(msg callDoneMsg) tea.Cmd {
-	if m.call != nil && m.call.seq == msg.seq {
-		m.call.cancel()
-		m.call = nil
-	}
-	if msg.trace == nil {
-		return m.fail(msg.req.kind.String() + ": " + errorText(msg.err))
-	}
-	t := msg.trace
-	if msg.recorded {
-		sum := history.SummaryOf(t)
-		sum.HasSecrets = sum.HasSecrets && m.session.StoreSecrets
-		m.hist.added(sum)
-	}
-	m.current = newTraceView(t, m.reveal)
-	if t.Outcome == gateway.OutcomeSuccess && t.Tokens != nil {
-		m.tokens = t.Tokens
-	}
-	if t.Outcome == gateway.OutcomeSuccess && msg.req.from == "input" {
-		m.input.SetValue("") // codes are single-use; refresh tokens rotate
-	}
-	m.screen = screenMain
-	m.overlay = overlayNone
-	m.setFocus(focusResponse)
-	m.relayout()
-	m.status = outcomeStatus(t, msg.req)
-	if msg.recordErr != nil {
-		m.status = statusLine{m.status.text + " · NOT recorded in history: " + msg.recordErr.Error(), statusError}
-	}
-	return m.ensureClock()
-}
-
-func errorText(err error) string {
-	if err == nil {
-		return "no trace and no error"
-	}
-	return err.Error()
-}
-
-// outcomeStatus sums up a call in one line.
-func outcomeStatus(t *gateway.Trace, req callRequest) statusLine {
-	what := req.kind.String()
-	if req.from != "" && req.from != "input" {
-		what += " (" + req.from + ")"
-	}
-	switch t.Outcome {
-	case gateway.OutcomeSuccess:
-		text := "✓ " + what + " succeeded"
-		if t.Verification != nil {
-			text += ", response " + string(t.Verification.Status)
-		}
-		if t.Tokens != nil {
-			text += " · r refreshes · u fetches user info"
-		}
-		kind := statusOK
-		if len(t.Warnings) > 0 {
-			kind = statusWarn
-			text += " · ⚠ " + t.Warnings[0]
-		}
-		return statusLine{text, kind}
-	case gateway.OutcomeGatewayError:
-		e := t.Error
-		code := e.Code
-		if e.SubCode != "" {
-			code = e.SubCode
-		}
-		text := "✗ " + what + ": the gateway answered " + code
-		if e.Meaning != "" {
-			text += ": " + e.Meaning
-		}
-		return statusLine{text, statusError}
-	case gateway.OutcomeTransportError:
-		return statusLine{"✗ " + what + ": " + t.TransportError, statusError}
-	case gateway.OutcomeUntrusted:
-		detail := ""
-		if t.Verification != nil {
-			detail = ": " + string(t.Verification.Status)
-		}
-		return statusLine{"✗ " + what + ": the response cannot be trusted" + detail, statusError}
-	case gateway.OutcomeDryRun:
-		return statusLine{what + ": built and signed, not sent (dry run)", statusWarn}
-	}
-	return statusLine{what + ": " + string(t.Outcome), statusInfo}
-}
-
 func (m *Model) fail(text string) tea.Cmd {
 	m.status = statusLine{text, statusError}
 	return nil
-}
-
-// mint asks the emulator for a fresh auth code.
-func (m *Model) mint(scope string) tea.Cmd {
-	if m.session.MintCode == nil {
-		env := m.session.Client.Profile()
-		return m.fail("minting codes needs the emulator; profile " + env.Name + " points at " + env.Environment() + ": get a code from my.getAuthCode in the mini program and paste it")
-	}
-	m.status = statusLine{"minting an " + scope + " code, as my.getAuthCode would…", statusInfo}
-	return mintCmd(m.base, m.session.MintCode, scope)
-}
-
-func (m *Model) minted(msg mintedMsg) {
-	if msg.err != nil {
-		m.status = statusLine{"mint a code: " + msg.err.Error(), statusError}
-		return
-	}
-	m.grant = gateway.GrantAuthorizationCode
-	m.input.EchoMode = textinput.EchoNormal
-	m.input.SetValue(msg.code)
-	m.input.CursorEnd()
-	m.setInputPlaceholder()
-	if m.screen == screenMain {
-		m.setFocus(focusInput)
-	}
-	m.status = statusLine{"minted a " + msg.scope + " code (single-use, expires in minutes): enter exchanges it", statusOK}
-}
-
-// paste takes bracketed paste: on the exchange screen it goes to the input
-// whatever has the focus, with the auth code taken out of a redirect URL or
-// a JSON blob; in the history list it goes to the filter.
-func (m *Model) paste(content string) tea.Cmd {
-	if m.overlay != overlayNone {
-		return nil
-	}
-	switch m.screen {
-	case screenHistory:
-		m.hist.filtering = true
-		m.hist.filter.Focus()
-		m.hist.filter.SetValue(m.hist.filter.Value() + strings.Join(strings.Fields(content), " "))
-		return m.filterChanged()
-	case screenDetail:
-		return m.fail("paste on the exchange screen: esc twice goes back to it")
-	}
-	m.setFocus(focusInput)
-	if m.grant == gateway.GrantRefreshToken {
-		m.input.SetValue(strings.TrimSpace(content))
-		m.status = statusLine{"pasted a refresh token: enter refreshes with it", statusInfo}
-		return nil
-	}
-	code, err := gateway.ParseAuthCode(content)
-	if err != nil {
-		flat := strings.Join(strings.Fields(content), " ")
-		if len(flat) > m.input.CharLimit {
-			flat = flat[:m.input.CharLimit]
-		}
-		m.input.SetValue(flat)
-		return m.fail("pasted text: " + err.Error())
-	}
-	m.input.SetValue(code)
-	m.input.CursorEnd()
-	m.status = statusLine{"took the auth code from the pasted " + pastedKind(content) + ": enter exchanges it", statusOK}
-	return nil
-}
-
-// pastedKind names what was pasted, as ParseAuthCode reads it.
-func pastedKind(s string) string {
-	s = strings.Trim(strings.TrimSpace(s), "\"'`")
-	switch {
-	case strings.HasPrefix(s, "{"):
-		return "JSON"
-	case strings.Contains(s, "://") || strings.Contains(s, "auth_code=") || strings.Contains(s, "authCode="):
-		return "redirect URL"
-	}
-	return "text"
-}
-
-// toggleGrant switches between authorization_code and refresh_token. With
-// refresh_token an empty input means the latest refresh token.
-func (m *Model) toggleGrant() {
-	if m.grant == gateway.GrantAuthorizationCode {
-		m.grant = gateway.GrantRefreshToken
-		if m.input.Value() == "" && m.tokens != nil {
-			m.input.SetValue(m.tokens.RefreshToken)
-			m.input.CursorEnd()
-		}
-	} else {
-		m.grant = gateway.GrantAuthorizationCode
-		if m.tokens != nil && m.input.Value() == m.tokens.RefreshToken {
-			m.input.SetValue("")
-		}
-	}
-	m.setInputPlaceholder()
-	m.status = statusLine{"grant_type=" + m.grant, statusInfo}
 }
 
 func (m *Model) toggleReveal() {
@@ -732,132 +477,6 @@ func (m *Model) ensureClock() tea.Cmd {
 func (m *Model) counting() bool {
 	now := m.now()
 	return m.current.counting(now) || (m.screen == screenDetail && m.detail.counting(now))
-}
-
-// openCopy shows the copy menu, if there is anything to copy.
-func (m *Model) openCopy() {
-	if m.copySource() == nil && m.tokens == nil {
-		m.fail("nothing to copy yet: exchange a code first")
-		return
-	}
-	m.overlay = overlayCopy
-}
-
-// copySource is the trace the copy menu copies from.
-func (m *Model) copySource() *gateway.Trace {
-	if m.screen == screenDetail && m.detail != nil {
-		return m.detail.trace
-	}
-	if m.current != nil {
-		return m.current.trace
-	}
-	return nil
-}
-
-func (m *Model) copyKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	kinds := []struct {
-		b    key.Binding
-		kind copyKind
-	}{
-		{k.CopyAccess, copyAccess}, {k.CopyRefresh, copyRefresh}, {k.CopySubject, copySubject},
-		{k.CopyStringToSign, copyStringToSign}, {k.CopyResponse, copyResponse}, {k.CopyCurl, copyCurl}, {k.CopyJSON, copyJSON},
-	}
-	for _, c := range kinds {
-		if key.Matches(msg, c.b) {
-			m.overlay = overlayNone
-			item, err := buildCopy(c.kind, m.copySource(), m.copyFallback(), m.reveal)
-			if err != nil {
-				return m.fail("copy: " + err.Error())
-			}
-			return copyCmd(m.clip, item)
-		}
-	}
-	if key.Matches(msg, k.Back) || key.Matches(msg, k.Copy) {
-		m.overlay = overlayNone
-	}
-	return nil
-}
-
-// copyFallback is where tokens come from when the trace has none: the
-// session's latest, on the exchange screen only.
-func (m *Model) copyFallback() *gateway.Tokens {
-	if m.screen == screenDetail {
-		return nil
-	}
-	return m.tokens
-}
-
-// copied says what was copied and how; when the system clipboard could not
-// take it, the terminal is asked to (OSC 52).
-func (m *Model) copied(msg copiedMsg) tea.Cmd {
-	suffix := ""
-	if msg.item.masked {
-		suffix = " (masked on screen)"
-	}
-	if msg.err == nil {
-		m.status = statusLine{"copied " + msg.item.what + suffix + " to the system clipboard", statusOK}
-		return nil
-	}
-	m.status = statusLine{"copied " + msg.item.what + suffix + " via OSC 52, through the terminal: " + msg.err.Error() + " (the terminal must allow clipboard writes)", statusOK}
-	return tea.SetClipboard(msg.item.text)
-}
-
-func (m *Model) openProfiles() {
-	m.profileCursor = 0
-	name := m.session.Client.Profile().Name
-	for i, p := range m.opts.Profiles {
-		if p == name {
-			m.profileCursor = i
-		}
-	}
-	m.overlay = overlayProfiles
-}
-
-func (m *Model) profilesKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Up):
-		m.profileCursor = max(0, m.profileCursor-1)
-	case key.Matches(msg, k.Down):
-		m.profileCursor = min(len(m.opts.Profiles)-1, m.profileCursor+1)
-	case key.Matches(msg, k.Back), key.Matches(msg, k.Profiles):
-		m.overlay = overlayNone
-	case key.Matches(msg, k.Open):
-		if len(m.opts.Profiles) == 0 {
-			m.overlay = overlayNone
-			return nil
-		}
-		name := m.opts.Profiles[m.profileCursor]
-		m.overlay = overlayNone
-		if name == m.session.Client.Profile().Name {
-			return nil
-		}
-		if m.call != nil {
-			return m.fail("a call is under way; cancel it (esc) before switching profiles")
-		}
-		m.status = statusLine{"opening profile " + name + "…", statusInfo}
-		return openProfileCmd(m.opts.Open, name)
-	}
-	return nil
-}
-
-// profileOpened switches to another profile. Tokens of the old one belong
-// to another app, so they are dropped with the trace that showed them.
-func (m *Model) profileOpened(msg profileOpenedMsg) {
-	if msg.err != nil {
-		m.status = statusLine{"profile " + msg.name + ": " + msg.err.Error(), statusError}
-		return
-	}
-	m.session = msg.session
-	m.tokens = nil
-	m.current = nil
-	m.input.SetValue("")
-	m.grant = gateway.GrantAuthorizationCode
-	m.setInputPlaceholder()
-	m.screen = screenMain
-	p := msg.session.Client.Profile()
-	m.status = statusLine{"switched to profile " + p.Name + " (" + envLabel(p.Environment()) + ", app " + p.AppID + ")", statusOK}
 }
 
 func (m *Model) openHelp() {
@@ -935,13 +554,11 @@ func (m *Model) panesHeight() int {
 
 // paneRows is how many content lines the pane with focus f shows.
 func (m *Model) paneRows(f focus) int {
-	resp := true
+	focused := m.focus
 	if m.screen == screenDetail {
-		resp = m.detailFocus != focusRequest
-	} else {
-		resp = m.focus != focusRequest
+		focused = m.detailFocus
 	}
-	l := layoutPanes(m.width, m.panesHeight(), resp)
+	l := layoutPanes(m.width, m.panesHeight(), focused != focusRequest)
 	if f == focusRequest {
 		return l.reqHeight - 1
 	}
@@ -1000,22 +617,26 @@ func (m *Model) panesView(v *traceView, f focus, c *drawContext) string {
 }
 
 // bannerLines are the shown trace's warnings, loudly, above the panes: a
-// retired sandbox host or skipped verification must not be missed.
+// retired sandbox host or skipped verification must not be missed. Before
+// the first call they are the profile's, which every call will carry.
 func (m *Model) bannerLines() []string {
-	var v *traceView
-	switch m.screen {
-	case screenMain:
-		v = m.current
-	case screenDetail:
-		v = m.detail
-	}
-	if v == nil || len(v.trace.Warnings) == 0 || m.width <= 0 {
+	if m.width <= 0 {
 		return nil
 	}
+	var warnings []string
+	switch {
+	case m.screen == screenMain && m.current != nil:
+		warnings = m.current.trace.Warnings
+	case m.screen == screenMain && m.session.Client != nil:
+		p := m.session.Client.Profile()
+		warnings = p.Warnings()
+	case m.screen == screenDetail:
+		warnings = m.detail.trace.Warnings
+	}
 	var out []string
-	for i, w := range v.trace.Warnings {
+	for i, w := range warnings {
 		if i == 2 {
-			out[1] = fit(m.styles.Banner.Render(" ⚠ "+clean(v.trace.Warnings[1])+" (+"+formatCount(len(v.trace.Warnings)-2)+" more in the response pane) "), m.width)
+			out[1] = fit(m.styles.Banner.Render(" ⚠ "+clean(warnings[1])+" (+"+formatCount(len(warnings)-2)+" more in the response pane) "), m.width)
 			break
 		}
 		out = append(out, fit(m.styles.Banner.Render(" ⚠ "+clean(w)+" "), m.width))

@@ -27,9 +27,22 @@ func (m *Model) copyMenuView() string {
 	w := labelWidth(names...)
 	preview := max(10, min(48, m.width-w-16))
 	lines := []string{st.Title.Render("Copy")}
-	src, fallback := m.copySource(), m.copyFallback()
+	src := m.copyView()
 	for i, it := range items {
-		item, err := buildCopy(it.kind, src, fallback, m.reveal)
+		if it.kind == copyJSON {
+			// Encoding a large trace for a preview would cost a frame.
+			preview := "as --json prints it, secrets masked"
+			if m.reveal {
+				preview = "as --json --reveal prints it"
+			}
+			if src == nil {
+				lines = append(lines, st.Dim.Render(it.key+"  "+names[i]+"  (none)"))
+				continue
+			}
+			lines = append(lines, st.Prompt.Render(it.key)+"  "+st.Value.Render(names[i])+"  "+st.Dim.Render(preview))
+			continue
+		}
+		item, err := m.buildCopy(it.kind)
 		name := names[i] + strings.Repeat(" ", w-len([]rune(names[i])))
 		if err != nil {
 			lines = append(lines, st.Dim.Render(it.key+"  "+name+"  (none)"))
@@ -41,7 +54,7 @@ func (m *Model) copyMenuView() string {
 		case it.kind == copyAccess || it.kind == copyRefresh:
 			shown = gateway.Mask(shown)
 		case src != nil:
-			shown = maskSecrets(src, shown)
+			shown = src.mask(shown)
 		}
 		shown = strings.Join(strings.Fields(clean(shown)), " ")
 		if len([]rune(shown)) > preview {
@@ -50,29 +63,6 @@ func (m *Model) copyMenuView() string {
 		lines = append(lines, st.Prompt.Render(it.key)+"  "+st.Value.Render(name)+"  "+st.Dim.Render(shown))
 	}
 	lines = append(lines, "", st.Dim.Render("Copies the real value even when masked on screen · esc closes"))
-	return strings.Join(lines, "\n")
-}
-
-// profilesView is the profile picker.
-func (m *Model) profilesView() string {
-	st := &m.styles
-	lines := []string{st.Title.Render("Profiles")}
-	active := m.session.Client.Profile().Name
-	for i, name := range m.opts.Profiles {
-		mark := "  "
-		if name == active {
-			mark = "● "
-		}
-		line := mark + clean(name)
-		if i == m.profileCursor {
-			line = st.RowSelected.Render(line)
-		}
-		lines = append(lines, line)
-	}
-	if len(m.opts.Profiles) <= 1 {
-		lines = append(lines, "", st.Dim.Render("Only one profile: add more to the config file (aliauth profiles init)."))
-	}
-	lines = append(lines, "", st.Dim.Render("enter switches without restarting · esc closes"))
 	return strings.Join(lines, "\n")
 }
 

@@ -12,30 +12,53 @@ import (
 // (masking, wrapping) happens when the trace, the reveal switch or the width
 // changes, never per frame.
 type traceView struct {
-	trace  *gateway.Trace
+	trace *gateway.Trace
+	// secrets are the trace's tokens, found once: finding them decodes the
+	// result, which for a large answer is not cheap. mask masks them.
+	secrets []string
+	mask    func(string) string
+	// fields are the result's members, decoded once.
+	fields [][2]string
 	reveal bool
 	shown  *gateway.Trace
 	body   *bodyText
+	// masked and revealed keep both forms once made, so v switches between
+	// them at once however large the answer.
+	masked, revealed *shownForm
 
 	req, resp         pane
 	reqWidth, respWid int
 }
 
 func newTraceView(t *gateway.Trace, reveal bool) *traceView {
-	v := &traceView{trace: t}
+	v := &traceView{trace: t, secrets: t.Secrets(), fields: orderedFields(t.Result)}
+	v.mask = masker(v.secrets)
 	v.setReveal(reveal)
 	return v
+}
+
+// shownForm is the trace as the panes show it, masked or not.
+type shownForm struct {
+	trace *gateway.Trace
+	body  *bodyText
 }
 
 // setReveal masks or unmasks the secrets; the docs are rebuilt by the next
 // layout.
 func (v *traceView) setReveal(reveal bool) {
-	v.reveal = reveal
-	v.shown = v.trace
+	form := &v.revealed
 	if !reveal {
-		v.shown = v.trace.Redact(gateway.Mask)
+		form = &v.masked
 	}
-	v.body = prepareBody(v.trace, reveal)
+	if *form == nil {
+		if reveal {
+			*form = &shownForm{trace: v.trace, body: prepareBody(v.trace, func(s string) string { return s })}
+		} else {
+			*form = &shownForm{trace: v.trace.Redact(gateway.Mask), body: prepareBody(v.trace, v.mask)}
+		}
+	}
+	v.reveal = reveal
+	v.shown, v.body = (*form).trace, (*form).body
 	v.reqWidth, v.respWid = 0, 0
 }
 
@@ -47,7 +70,7 @@ func (v *traceView) layout(st *Styles, reqWidth, respWidth int) {
 		v.reqWidth = reqWidth
 	}
 	if respWidth != v.respWid {
-		v.resp.doc = responseDoc(v.shown, v.body, st, respWidth-paneMargin)
+		v.resp.doc = responseDoc(v, st, respWidth-paneMargin)
 		v.respWid = respWidth
 	}
 }

@@ -38,7 +38,7 @@ func showing(t testing.TB, tr *gateway.Trace, width, height int) *harness {
 	p := &peer{emu: newPeer(t).emu, url: "http://127.0.0.1:47391"}
 	now := tr.Time.Add(time.Minute)
 	h := newHarness(t, Options{Session: p.session(t, "default"), Now: func() time.Time { return now }}, width, height)
-	h.send(callDoneMsg{req: callRequest{kind: callExchange, from: "input"}, trace: tr})
+	h.send(callDoneMsg{req: callRequest{kind: callExchange, from: "input"}, trace: tr, view: newTraceView(tr, false)})
 	return h
 }
 

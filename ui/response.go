@@ -21,10 +21,10 @@ var v3SignatureHeaders = []string{"alipay-signature", "alipay-timestamp", "alipa
 
 // responseDoc is the response pane: what came back, whether it verified and
 // with which key, what it means, and the raw body with the signed content
-// marked. t is the trace as it is shown (masked unless revealed); body is
-// its raw body prepared once for display.
-func responseDoc(t *gateway.Trace, body *bodyText, st *Styles, width int) doc {
+// marked.
+func responseDoc(v *traceView, st *Styles, width int) doc {
 	b := newBuilder(st, width)
+	t, body := v.shown, v.body
 	resp := t.Response
 
 	switch {
@@ -52,7 +52,7 @@ func responseDoc(t *gateway.Trace, body *bodyText, st *Styles, width int) doc {
 		tokenSection(b, tk, st)
 	}
 	if t.Error == nil {
-		decodedSection(b, t, st)
+		decodedSection(b, v, st)
 	}
 
 	if v := t.Verification; v != nil {
@@ -301,11 +301,13 @@ var tokenFields = []string{"user_id", "open_id", "union_id", "access_token", "re
 
 // decodedSection lists the result's fields in the order the gateway wrote
 // them: the user's profile for user info, the rest of a token answer.
-func decodedSection(b *builder, t *gateway.Trace, st *Styles) {
-	fields := orderedFields(t.Result)
+func decodedSection(b *builder, v *traceView, st *Styles) {
 	var keep [][2]string
-	for _, f := range fields {
-		if t.Tokens == nil || !slices.Contains(tokenFields, f[0]) {
+	for _, f := range v.fields {
+		if v.trace.Tokens == nil || !slices.Contains(tokenFields, f[0]) {
+			if !v.reveal {
+				f[1] = v.mask(f[1])
+			}
 			keep = append(keep, f)
 		}
 	}
@@ -323,8 +325,26 @@ func decodedSection(b *builder, t *gateway.Trace, st *Styles) {
 	}
 }
 
+// maxDecodedValue bounds a decoded field on screen; the raw body below
+// holds it whole.
+const maxDecodedValue = 1024
+
+// shorten cuts s to at most n bytes, on a character boundary, saying how
+// long it was.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "… (" + formatBytes(len(s)) + " in all; the raw body has it whole)"
+}
+
 // orderedFields reads the top-level members of a JSON object in order,
-// strings unquoted and anything else as compact JSON.
+// strings unquoted and anything else as compact JSON, each cut to
+// maxDecodedValue.
 func orderedFields(raw json.RawMessage) [][2]string {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
@@ -350,7 +370,7 @@ func orderedFields(raw json.RawMessage) [][2]string {
 				s = string(value)
 			}
 		}
-		out = append(out, [2]string{name, s})
+		out = append(out, [2]string{name, shorten(s, maxDecodedValue)})
 	}
 	return out
 }

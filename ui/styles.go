@@ -11,13 +11,13 @@ import (
 // the signed span has a gutter mark), so the console reads the same with
 // NO_COLOR, where Bubble Tea's renderer drops colours but keeps attributes.
 type Styles struct {
-	Title    lipgloss.Style
-	Dim      lipgloss.Style
-	Bold     lipgloss.Style
-	Label    lipgloss.Style
-	Value    lipgloss.Style
-	Secret   lipgloss.Style
-	Section  lipgloss.Style
+	Title     lipgloss.Style
+	Dim       lipgloss.Style
+	Bold      lipgloss.Style
+	Label     lipgloss.Style
+	Value     lipgloss.Style
+	Secret    lipgloss.Style
+	Section   lipgloss.Style
 	Separator lipgloss.Style
 
 	EnvEmulator   lipgloss.Style

@@ -28,6 +28,8 @@ type certSet struct {
 	root     *x509.Certificate
 	rootSN   string
 	alipaySN string
+	// temp marks a directory made for want of one, removed on Close.
+	temp bool
 }
 
 // CertPaths are the certificate files a client of the emulator configures.
@@ -57,7 +59,7 @@ func (e *Emulator) issueCertificates() error {
 		}
 		dir = d
 	}
-	c := &certSet{dir: dir}
+	c := &certSet{dir: dir, temp: e.cfg.Dir == ""}
 	var err error
 	if c.rootKey, err = e.privateKey(nil, rootKeyFile); err != nil {
 		return err

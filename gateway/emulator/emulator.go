@@ -248,11 +248,18 @@ func (e *Emulator) DemoApp() *App {
 // AlipayPublicKey is the key clients verify the emulator's responses with.
 func (e *Emulator) AlipayPublicKey() *rsa.PublicKey { return &e.alipayKey.PublicKey }
 
-// Close flushes and closes the state log.
+// Close flushes and closes the state log, and removes the certificates of
+// a certificate-mode emulator that keeps no directory.
 func (e *Emulator) Close() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.state.close()
+	err := e.state.close()
+	if e.certs != nil && e.certs.temp {
+		if rerr := os.RemoveAll(e.certs.dir); err == nil {
+			err = rerr
+		}
+	}
+	return err
 }
 
 // Handler serves the gateway (v2 at /gateway.do, v3 under /v3/) and the

@@ -139,6 +139,13 @@ func newClient(t testing.TB, s *emulator.Server, protocol gateway.Protocol, edit
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A transport of its own, whose spare connections are closed before the
+	// server shuts down: the server waits for connections that never sent a
+	// request.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 64
+	t.Cleanup(transport.CloseIdleConnections)
+	c.HTTPClient = &http.Client{Transport: transport}
 	return c
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"aliauth/keys"
@@ -18,6 +19,9 @@ type Server struct {
 	URL  string
 	srv  *http.Server
 	done chan error
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Listen serves the emulator on addr (127.0.0.1:0 picks a free port) until
@@ -50,18 +54,21 @@ func (s *Server) Endpoint() string { return s.URL }
 func (s *Server) AuthCodeURL() string { return s.URL + "/emulator/authcode" }
 
 // Close stops serving, waiting briefly for answers under way, and closes
-// the emulator's state.
+// the emulator's state. Later calls return what the first returned.
 func (s *Server) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	err := s.srv.Shutdown(ctx)
-	if serveErr := <-s.done; !errors.Is(serveErr, http.ErrServerClosed) && err == nil {
-		err = serveErr
-	}
-	if cerr := s.Emulator.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		err := s.srv.Shutdown(ctx)
+		if serveErr := <-s.done; !errors.Is(serveErr, http.ErrServerClosed) && err == nil {
+			err = serveErr
+		}
+		if cerr := s.Emulator.Close(); err == nil {
+			err = cerr
+		}
+		s.closeErr = err
+	})
+	return s.closeErr
 }
 
 // ReadyLine is what the standalone emulator prints when it is ready: all a

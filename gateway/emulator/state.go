@@ -254,6 +254,13 @@ func (s *state) record(ev event) error {
 		return err
 	}
 	line = append(line, '\n')
+	// The lock is held, so bytes past the last whole line are no one's write
+	// in progress but the torn line of a process that died: end it first, or
+	// this line would be glued to it and lost to every later reader.
+	if info, err := s.log.Stat(); err == nil && info.Size() > s.offset {
+		line = append([]byte{'\n'}, line...)
+		s.offset = info.Size()
+	}
 	if _, err := s.log.Write(line); err != nil {
 		return fmt.Errorf("write emulator state: %w", err)
 	}

@@ -3,7 +3,6 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
-	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -174,10 +173,15 @@ func (e *Emulator) checkV2(req *v2Request) (*App, gateway.SignType, *apiError) {
 	toSign := gateway.StringToSign(req.raw)
 	if gateway.VerifyBytes(app.PublicKey, signType, []byte(toSign), req.raw["sign"]) != nil {
 		return app, signType, invalidArg("isv.invalid-signature",
-			"验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为："+html.EscapeString(gateway.StringToSign(req.params)))
+			"验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为："+escapeHTML.Replace(gateway.StringToSign(req.params)))
 	}
 	return app, signType, nil
 }
+
+// escapeHTML escapes the string to sign quoted in isv.invalid-signature the
+// way the real gateway does: named entities, apostrophes left alone
+// (app_id=...&amp;biz_content={&quot;out_trade_no&quot;:...).
+var escapeHTML = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 
 // inWindow reports whether a v2 timestamp is close enough to the emulator's
 // clock.
