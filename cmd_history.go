@@ -71,7 +71,7 @@ func (h *historyFlags) filter() (history.Filter, error) {
 		}
 	}
 	if h.since != "" {
-		t, err := parseSince(h.since, now())
+		t, err := history.ParseSince(h.since, now())
 		if err != nil {
 			return f, usageError("--since: %v", err)
 		}
@@ -381,7 +381,7 @@ func (a *app) historyPrune(ctx context.Context, args []string) error {
 	case *olderThan == "" && *keep <= 0:
 		return usageError("history prune needs --older-than AGE (like 30d) or --keep N (N > 0)")
 	case *olderThan != "":
-		if age, err = parseAge(*olderThan); err != nil {
+		if age, err = history.ParseAge(*olderThan); err != nil {
 			return usageError("--older-than: %v", err)
 		}
 	}
@@ -396,33 +396,4 @@ func (a *app) historyPrune(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "pruned %d calls from %s\n", n, store.Path())
 	return nil
-}
-
-// parseAge reads an age: a Go duration, or a number of days like 30d.
-func parseAge(s string) (time.Duration, error) {
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(days)
-		if err != nil || n <= 0 {
-			return 0, fmt.Errorf("%q is not an age like 30d", s)
-		}
-		return time.Duration(n) * 24 * time.Hour, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%q is not an age like 30d, 12h or 90m", s)
-	}
-	return d, nil
-}
-
-// parseSince reads a point in time: an age back from now, a date, or RFC 3339.
-func parseSince(s string, now time.Time) (time.Time, error) {
-	if d, err := parseAge(s); err == nil {
-		return now.Add(-d), nil
-	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02 15:04:05", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q is not a time: use an age like 2h or 7d, a date like 2026-11-20, or RFC 3339", s)
 }

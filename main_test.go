@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // run runs one command line in-process with its own streams, as a user
@@ -85,23 +84,4 @@ func TestConsoleNeedsATerminal(t *testing.T) {
 		t.Fatalf("console without a terminal exits %d", status)
 	}
 	mustContain(t, "stderr", errOut, "needs a terminal")
-}
-
-func TestParseSinceAndAge(t *testing.T) {
-	ref := time.Date(2026, 11, 24, 12, 0, 0, 0, time.Local)
-	if got, _ := parseSince("2h", ref); !got.Equal(ref.Add(-2 * time.Hour)) {
-		t.Errorf("2h -> %v", got)
-	}
-	if got, _ := parseSince("7d", ref); !got.Equal(ref.Add(-7 * 24 * time.Hour)) {
-		t.Errorf("7d -> %v", got)
-	}
-	if got, _ := parseSince("2026-11-20", ref); got.Day() != 20 {
-		t.Errorf("date -> %v", got)
-	}
-	if _, err := parseSince("last tuesday", ref); err == nil || !strings.Contains(err.Error(), "like 2h or 7d") {
-		t.Errorf("error %v", err)
-	}
-	if _, err := parseAge("-3d"); err == nil {
-		t.Error("negative age accepted")
-	}
 }
