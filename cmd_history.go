@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -300,33 +301,67 @@ func (a *app) historyImport(ctx context.Context, args []string) error {
 	if err := wantArgs(fs, args, 1, 1, "one JSON Lines file"); err != nil {
 		return err
 	}
-	data, err := a.readInput(args[0])
-	if err != nil {
-		return &exitError{code: exitUsage, err: err}
-	}
-	var traces []*gateway.Trace
-	for i, line := range strings.Split(string(data), "\n") {
-		if strings.TrimSpace(line) == "" {
-			continue
+	var in io.Reader = a.stdin
+	if args[0] != "-" {
+		f, err := os.Open(args[0])
+		if err != nil {
+			return usageError("import: %v; check the path", err)
 		}
-		var t gateway.Trace
-		if err := json.Unmarshal([]byte(line), &t); err != nil {
-			return usageError("%s line %d is not a trace: %v; import takes what aliauth history export writes", inputName(args[0]), i+1, err)
-		}
-		t.ID = 0
-		traces = append(traces, &t)
+		defer f.Close()
+		in = f
 	}
 	store, err := a.openStore(ctx, h.path)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	n, err := store.Import(ctx, traces, !*noSecrets)
+	total, err := importLines(ctx, store, in, inputName(args[0]), !*noSecrets)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "imported %d calls into %s\n", n, store.Path())
+	fmt.Fprintf(a.stdout, "imported %d calls into %s\n", total, store.Path())
 	return nil
+}
+
+// importLines streams an export into the store a batch at a time, so an
+// export of any size imports in bounded memory. A bad line stops the import
+// before its batch: what came before it is kept, and the message says where.
+func importLines(ctx context.Context, store *history.Store, in io.Reader, name string, storeSecrets bool) (int, error) {
+	const batch = 1000
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 0, 1<<20), 4*gateway.MaxBodySize)
+	var pending []*gateway.Trace
+	total, line := 0, 0
+	flush := func() error {
+		n, err := store.Import(ctx, pending, storeSecrets)
+		total += n
+		pending = pending[:0]
+		return err
+	}
+	for sc.Scan() {
+		line++
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		var t gateway.Trace
+		if err := json.Unmarshal(sc.Bytes(), &t); err != nil {
+			if ferr := flush(); ferr != nil {
+				return total, ferr
+			}
+			return total, usageError("%s line %d is not a trace: %v; import takes what aliauth history export writes (the %d calls before it were imported)", name, line, err, total)
+		}
+		t.ID = 0
+		pending = append(pending, &t)
+		if len(pending) == batch {
+			if err := flush(); err != nil {
+				return total, err
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return total, usageError("read %s: %v", name, err)
+	}
+	return total, flush()
 }
 
 func (a *app) historyDelete(ctx context.Context, args []string) error {

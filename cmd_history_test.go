@@ -125,3 +125,26 @@ func TestBrokenHistoryDoesNotStopTheCall(t *testing.T) {
 		t.Fatal("the damaged history file was modified")
 	}
 }
+
+func TestImportStreamsAndStopsAtABadLineSayingWhere(t *testing.T) {
+	dir := isolate(t)
+	srv, flags := standalone(t)
+	src := filepath.Join(dir, "src.db")
+	run(t, "", append([]string{"exchange", mint(t, srv, "auth_user"), "--history", src}, flags...)...)
+	line, _, _ := run(t, "", "history", "export", "--reveal", "--history", src)
+	file := filepath.Join(dir, "mixed.jsonl")
+	content := strings.Repeat(line, 1500) + "{not json\n" + line
+	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, "dst.db")
+	_, errOut, status := run(t, "", "history", "import", file, "--history", dst)
+	if status != exitUsage {
+		t.Fatalf("bad line exits %d", status)
+	}
+	mustContain(t, "stderr", errOut, "line 1501 is not a trace", "1500 calls before it were imported")
+	out, _, _ := run(t, "", "history", "list", "--limit", "0", "--history", dst)
+	if n := strings.Count(strings.TrimSpace(out), "\n"); n != 1500 {
+		t.Fatalf("%d calls kept, want the 1500 before the bad line", n)
+	}
+}

@@ -274,18 +274,22 @@ func (s *scanner) skipNested() error {
 func skipString(buf []byte, i int) (int, bool) {
 	start := i
 	for {
+		found := false
 		for i+8 <= len(buf) {
 			if m := hasByte(binary.LittleEndian.Uint64(buf[i:]), '"'); m != 0 {
 				i += bits.TrailingZeros64(m) >> 3
+				found = true
 				break
 			}
 			i += 8
 		}
-		for i < len(buf) && buf[i] != '"' {
-			i++
-		}
-		if i >= len(buf) {
-			return 0, false
+		if !found {
+			for i < len(buf) && buf[i] != '"' {
+				i++
+			}
+			if i >= len(buf) {
+				return 0, false
+			}
 		}
 		backslashes := 0
 		for j := i - 1; j >= start && buf[j] == '\\'; j-- {
