@@ -81,7 +81,7 @@ func (a *app) openProfile(o *options) (*session, error) {
 	}
 	s, err := openSession(pc)
 	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("profile %s: %w", pc.Name, err)}
 	}
 	return s, nil
 }

@@ -98,7 +98,8 @@ func checkProfile(pc *profileConfig) (problems []string, describe string) {
 		_, err = gateway.NewClient(p)
 	}
 	if err != nil {
-		problems = append(problems, "✗ "+err.Error())
+		// The rest of the profile was not loaded, so its warnings would mislead.
+		return append(problems, "✗ "+err.Error()), describe
 	}
 	for _, w := range p.Warnings() {
 		problems = append(problems, "! "+w)

@@ -57,7 +57,7 @@ func (a *app) runConsole(ctx context.Context, args []string) error {
 	}
 	s, err := openSession(first)
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return &exitError{code: exitUsage, err: fmt.Errorf("profile %s: %w", first.Name, err)}
 	}
 	opts := ui.Options{Session: sessions.add(s), Profiles: cfg.names(), Open: open}
 	path, err := history.ResolvePath(o.history)

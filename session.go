@@ -49,17 +49,17 @@ func emulatorDir() (string, error) {
 }
 
 // openSession builds the client for a profile, starting the in-process
-// emulator for emulator profiles.
+// emulator for emulator profiles. Errors do not name the profile: the
+// caller knows how to say which it was.
 func openSession(pc *profileConfig) (*session, error) {
 	s := &session{config: pc}
 	p, err := s.profile()
+	if err == nil {
+		s.client, err = gateway.NewClient(p)
+	}
 	if err != nil {
 		s.close()
-		return nil, fmt.Errorf("profile %s: %w", pc.Name, err)
-	}
-	if s.client, err = gateway.NewClient(p); err != nil {
-		s.close()
-		return nil, fmt.Errorf("profile %s: %w", pc.Name, err)
+		return nil, err
 	}
 	return s, nil
 }
