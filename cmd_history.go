@@ -62,6 +62,18 @@ func (h *historyFlags) register(fs *flag.FlagSet, filters bool, limit int) {
 	fs.IntVar(&h.limit, "limit", limit, "at most this many, newest first (0: all)")
 }
 
+// parse reads the command line of a command that takes only filters.
+func (h *historyFlags) parse(fs *flag.FlagSet, args []string) (history.Filter, error) {
+	args, err := parseArgs(fs, args)
+	if err != nil {
+		return history.Filter{}, err
+	}
+	if err := wantArgs(fs, args, 0, 0, "no arguments (filters are flags)"); err != nil {
+		return history.Filter{}, err
+	}
+	return h.filter()
+}
+
 func (h *historyFlags) filter() (history.Filter, error) {
 	f := history.Filter{Text: h.grep, Profile: h.profile, Method: h.method, Outcome: h.outcome, User: h.user, Limit: h.limit}
 	if h.outcome != "" {
@@ -98,14 +110,7 @@ func (a *app) historyList(ctx context.Context, args []string) error {
 	h.register(fs, true, 20)
 	fs.BoolVar(&h.jsonOut, "json", false, "print the traces as a JSON array")
 	fs.BoolVar(&h.reveal, "reveal", false, "with --json, show tokens in full")
-	args, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(fs, args, 0, 0, "no arguments (filters are flags)"); err != nil {
-		return err
-	}
-	f, err := h.filter()
+	f, err := h.parse(fs, args)
 	if err != nil {
 		return err
 	}
@@ -148,7 +153,9 @@ func (a *app) historyList(ctx context.Context, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if total, err := store.Count(ctx, history.Filter{Text: f.Text, Profile: f.Profile, Method: f.Method, Outcome: f.Outcome, User: f.User, Since: f.Since}); err == nil && total > len(sums) {
+	all := f
+	all.Limit = 0
+	if total, err := store.Count(ctx, all); err == nil && total > len(sums) {
 		fmt.Fprintf(a.stdout, "(%d of %d; --limit 0 lists all)\n", len(sums), total)
 	}
 	return nil
@@ -230,14 +237,7 @@ func (a *app) historyExport(ctx context.Context, args []string) error {
 	h.register(fs, true, 0)
 	fs.BoolVar(&h.reveal, "reveal", false, "keep tokens in full")
 	out := fs.String("o", "-", "file to write (- for standard output)")
-	args, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := wantArgs(fs, args, 0, 0, "no arguments (filters are flags)"); err != nil {
-		return err
-	}
-	f, err := h.filter()
+	f, err := h.parse(fs, args)
 	if err != nil {
 		return err
 	}

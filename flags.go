@@ -39,7 +39,7 @@ func (a *app) newFlagSet(name, args, about string) *flag.FlagSet {
 // profileFlags registers the settings that pick and tune a profile.
 func (o *options) profileFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.Profile, "profile", "", "named profile from the config file (env ALIAUTH_PROFILE); \"demo\" is the built-in emulator")
-	fs.StringVar(&o.Gateway, "gateway", "", "v2 gateway URL (env ALIAUTH_GATEWAY; default production "+"https://openapi.alipay.com/gateway.do)")
+	fs.StringVar(&o.Gateway, "gateway", "", "v2 gateway URL (env ALIAUTH_GATEWAY; default production https://openapi.alipay.com/gateway.do)")
 	fs.StringVar(&o.Endpoint, "endpoint", "", "v3 endpoint URL (env ALIAUTH_ENDPOINT; default https://openapi.alipay.com)")
 	fs.StringVar(&o.Protocol, "protocol", "", "v2 (gateway.do) or v3 (REST) (env ALIAUTH_PROTOCOL; default v2)")
 	fs.StringVar(&o.AppID, "app-id", "", "the app id (env ALIAUTH_APP_ID)")
