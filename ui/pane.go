@@ -178,31 +178,25 @@ func (b *builder) hard(style lipgloss.Style, s string, indent int) {
 
 // kv adds a label and a value, the value hard-wrapped in its own column.
 func (b *builder) kv(label string, labelWidth int, style lipgloss.Style, value string) {
-	col := labelWidth + 3
-	if b.width-col < 16 {
-		// Too narrow for two columns: the value goes under its label.
-		b.cur = append(b.cur, "  "+b.st.Label.Render(label))
-		b.hard(style, value, 4)
-		return
-	}
-	for i, l := range wrapHard(value, b.width-col) {
-		head := strings.Repeat(" ", col)
-		if i == 0 {
-			head = "  " + b.st.Label.Render(label) + strings.Repeat(" ", labelWidth-ansi.StringWidth(label)+1)
-		}
-		b.cur = append(b.cur, head+style.Render(l))
-	}
+	b.column(label, labelWidth, style, value, wrapHard, b.hard)
 }
 
 // kvWords is kv for prose values, wrapped at spaces.
 func (b *builder) kvWords(label string, labelWidth int, style lipgloss.Style, value string) {
+	b.column(label, labelWidth, style, value, wrapWords, b.prose)
+}
+
+// column lays a label and its value out in two columns, wrapping the value
+// with wrap; too narrow for two, the value goes under its label, by under.
+func (b *builder) column(label string, labelWidth int, style lipgloss.Style, value string,
+	wrap func(string, int) []string, under func(lipgloss.Style, string, int)) {
 	col := labelWidth + 3
 	if b.width-col < 16 {
 		b.cur = append(b.cur, "  "+b.st.Label.Render(label))
-		b.prose(style, value, 4)
+		under(style, value, 4)
 		return
 	}
-	for i, l := range wrapWords(value, b.width-col) {
+	for i, l := range wrap(value, b.width-col) {
 		head := strings.Repeat(" ", col)
 		if i == 0 {
 			head = "  " + b.st.Label.Render(label) + strings.Repeat(" ", labelWidth-ansi.StringWidth(label)+1)
