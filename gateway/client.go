@@ -298,17 +298,8 @@ func (t *Trace) settle() {
 		t.Outcome = OutcomeSuccess
 	}
 	if status == VerifiedNormalized {
-		t.Warnings = appendUnique(t.Warnings, "verified after whitespace normalization: this is not the raw body")
+		t.Warnings = append(t.Warnings, "verified after whitespace normalization: this is not the raw body")
 	}
-}
-
-func appendUnique(list []string, s string) []string {
-	for _, x := range list {
-		if x == s {
-			return list
-		}
-	}
-	return append(list, s)
 }
 
 func flattenHeaders(h http.Header) map[string]string {
