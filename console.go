@@ -39,6 +39,9 @@ func (a *app) runConsole(ctx context.Context, args []string) error {
 	// open builds a named profile's session with the variables and flags
 	// laid over it, as the first one was.
 	open := func(name string) (ui.Session, error) {
+		if open, ok := sessions.named(name); ok {
+			return open, nil
+		}
 		flags := o.overrides
 		flags.Profile = name
 		pc, err := resolve(cfg, env, flags)
@@ -76,6 +79,8 @@ func (a *app) runConsole(ctx context.Context, args []string) error {
 }
 
 // sessionSet closes every session the console opened, when it ends.
+// Switching back to a profile reuses its session rather than starting
+// another emulator.
 type sessionSet struct {
 	mu   sync.Mutex
 	list []*session
@@ -86,6 +91,23 @@ func (s *sessionSet) add(x *session) ui.Session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.list = append(s.list, x)
+	return x.forConsole()
+}
+
+// named returns the session already open for a profile.
+func (s *sessionSet) named(name string) (ui.Session, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, x := range s.list {
+		if x.config.Name == name {
+			return x.forConsole(), true
+		}
+	}
+	return ui.Session{}, false
+}
+
+// forConsole is the session as the console takes it.
+func (x *session) forConsole() ui.Session {
 	return ui.Session{Client: x.client, MintCode: x.mintCode(), StoreSecrets: x.config.storeSecrets()}
 }
 
