@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -74,7 +73,8 @@ func (c *Client) Profile() Profile { return c.profile }
 // TransportError means no usable answer arrived: no connection, a timeout,
 // cancellation, or a body that is not the gateway's JSON.
 type TransportError struct {
-	Err error
+	Err  error
+	Kind TransportKind
 }
 
 func (e *TransportError) Error() string { return e.Err.Error() }
@@ -213,11 +213,11 @@ func (c *Client) send(t *Trace, req *http.Request) error {
 		Duration: time.Since(start),
 	}
 	if err != nil {
-		return fmt.Errorf("the connection broke while reading the answer after %d bytes: %w", len(body), err)
+		return &transportError{kind: TransportReset, err: fmt.Errorf("the connection broke while reading the answer after %d bytes: %w", len(body), err)}
 	}
 	if len(body) > MaxBodySize {
 		t.Response.Body = body[:MaxBodySize]
-		return fmt.Errorf("the answer is larger than %d MB; that is not a gateway answer (check the URL)", MaxBodySize>>20)
+		return &transportError{kind: TransportTooLarge, err: fmt.Errorf("the answer is larger than %d MB; that is not a gateway answer (check the URL)", MaxBodySize>>20)}
 	}
 	for _, name := range []string{"trace_id", "alipay-trace-id"} {
 		if id := t.Response.Headers[name]; id != "" {
@@ -227,47 +227,6 @@ func (c *Client) send(t *Trace, req *http.Request) error {
 		}
 	}
 	return nil
-}
-
-// transportFailure records why no usable answer arrived, in words that say
-// what to check.
-func (c *Client) transportFailure(t *Trace, err error) error {
-	var uerr *url.Error
-	if errors.As(err, &uerr) {
-		// The URL carries the whole signed query; the host says enough.
-		err = fmt.Errorf("%s %s: %w", strings.ToUpper(uerr.Op), hostPath(uerr.URL), uerr.Err)
-	}
-	switch {
-	case errors.Is(err, context.Canceled):
-		err = fmt.Errorf("cancelled before the gateway answered: %w", err)
-	case errors.Is(err, context.DeadlineExceeded):
-		err = fmt.Errorf("no answer from %s in time (timeout): %w", c.profile.URL(), err)
-	}
-	t.TransportError = err.Error()
-	t.Outcome = OutcomeTransportError
-	return &TransportError{Err: err}
-}
-
-func hostPath(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return u.Scheme + "://" + u.Host + u.Path
-}
-
-// notJSON describes an answer that is not the gateway's JSON.
-func notJSON(resp *Response, err error) error {
-	body := strings.TrimSpace(resp.BodyText())
-	kind := "a body that is not the gateway's JSON"
-	switch {
-	case len(body) == 0:
-		kind = "an empty body"
-	case strings.HasPrefix(body, "<"):
-		kind = "an HTML page, not the gateway's JSON (a proxy, a load balancer or a wrong URL answered)"
-	}
-	status := fmt.Sprintf("HTTP %d %s", resp.Status, http.StatusText(resp.Status))
-	return fmt.Errorf("the server answered %s with %s: %w", status, kind, err)
 }
 
 // err is what the call returns for the trace's outcome.

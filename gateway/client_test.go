@@ -131,8 +131,8 @@ func TestAuthCodeIsSingleUse(t *testing.T) {
 		if got := apiErr.SubCode + apiErr.Code; !strings.Contains(got, "isv.code-invalid") {
 			t.Fatalf("%s: error %+v", protocol, apiErr)
 		}
-		if apiErr.Hint == "" || tr.Outcome.ExitStatus() != 1 || tr.Verification.Status != gateway.Verified {
-			t.Fatalf("%s: hint %q exit %d verification %s", protocol, apiErr.Hint, tr.Outcome.ExitStatus(), tr.Verification.Status)
+		if apiErr.Hint == "" || tr.Outcome != gateway.OutcomeGatewayError || tr.Verification.Status != gateway.Verified {
+			t.Fatalf("%s: hint %q outcome %s verification %s", protocol, apiErr.Hint, tr.Outcome, tr.Verification.Status)
 		}
 	}
 }
@@ -192,9 +192,9 @@ func TestProfileValidationMessages(t *testing.T) {
 	}{
 		{func(p *gateway.Profile) { p.Gateway = "openapi.alipay.com/gateway.do" }, "no scheme"},
 		{func(p *gateway.Profile) { p.Gateway = "ftp://openapi.alipay.com/gateway.do" }, "use https"},
-		{func(p *gateway.Profile) { p.Gateway = "" }, "--gateway"},
-		{func(p *gateway.Profile) { p.AppID = "" }, "--app-id"},
-		{func(p *gateway.Profile) { p.PrivateKey = nil }, "--private-key"},
+		{func(p *gateway.Profile) { p.Gateway = "" }, "no gateway URL"},
+		{func(p *gateway.Profile) { p.AppID = "" }, "no app id"},
+		{func(p *gateway.Profile) { p.PrivateKey = nil }, "no app private key"},
 		{func(p *gateway.Profile) { p.Charset = "latin1" }, "utf-8 or GBK"},
 		{func(p *gateway.Profile) { p.SignType = "SM2" }, "RSA2"},
 		{func(p *gateway.Profile) {
@@ -202,13 +202,17 @@ func TestProfileValidationMessages(t *testing.T) {
 			p.Endpoint = gateway.ProductionEndpoint
 			p.SignType = gateway.RSA
 		}, "SHA256withRSA only"},
-		{func(p *gateway.Profile) { p.AppCertSN = "x" }, "alipay-cert"},
+		{func(p *gateway.Profile) { p.AppCertSN = "x" }, "alipayCertPublicKey_RSA2.crt"},
 	}
 	for _, c := range cases {
 		p := base
 		c.edit(&p)
-		if _, err := gateway.NewClient(p); err == nil || !strings.Contains(err.Error(), c.want) {
+		_, err := gateway.NewClient(p)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("error %v, want it to mention %q", err, c.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "--") {
+			t.Errorf("the library names a flag: %v", err)
 		}
 	}
 }

@@ -63,18 +63,3 @@ const (
 	// OutcomeDryRun: built and signed, not sent.
 	OutcomeDryRun Outcome = "dry-run"
 )
-
-// ExitStatus is the command-line exit status for the outcome: 0 success,
-// 1 gateway error, 3 transport error, 4 untrusted answer.
-func (o Outcome) ExitStatus() int {
-	switch o {
-	case OutcomeGatewayError:
-		return 1
-	case OutcomeTransportError:
-		return 3
-	case OutcomeUntrusted:
-		return 4
-	default:
-		return 0
-	}
-}

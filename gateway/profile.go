@@ -55,6 +55,36 @@ type Profile struct {
 	AlipayCertSN     string
 }
 
+// What a profile can lack. The errors say what is missing; the caller knows
+// how it was configured and says how to supply it.
+var (
+	ErrNoURL        = errors.New("no gateway URL")
+	ErrNoAppID      = errors.New("no app id")
+	ErrNoPrivateKey = errors.New("no app private key")
+	// ErrV3NeedsRSA2: v3 has no SHA1withRSA.
+	ErrV3NeedsRSA2 = errors.New("v3 signs with SHA256withRSA only, so the sign type must be RSA2")
+)
+
+// MissingCertificatesError is certificate mode with some of its three
+// certificates missing.
+type MissingCertificatesError struct {
+	AppCert, AlipayCert, AlipayRootCert bool
+}
+
+func (e *MissingCertificatesError) Error() string {
+	var missing []string
+	if e.AppCert {
+		missing = append(missing, "the app certificate (appCertPublicKey_<app id>.crt)")
+	}
+	if e.AlipayCert {
+		missing = append(missing, "the Alipay certificate (alipayCertPublicKey_RSA2.crt)")
+	}
+	if e.AlipayRootCert {
+		missing = append(missing, "the Alipay root certificate (alipayRootCert.crt)")
+	}
+	return "certificate mode needs three certificates; missing " + strings.Join(missing, ", ")
+}
+
 // ErrAppKeyAsAlipayKey is the most common misconfiguration: the app's own
 // public key given where the Alipay public key belongs.
 var ErrAppKeyAsAlipayKey = errors.New("the configured Alipay public key is the app's own public key (it verifies a signature made with the app private key); pass the Alipay public key (支付宝公钥), which the console shows after the app public key (应用公钥) is uploaded")
@@ -106,7 +136,7 @@ func (p *Profile) Warnings() []string {
 		}
 	}
 	if p.AlipayPublicKey == nil {
-		w = append(w, "no Alipay public key is configured: responses are NOT verified; pass --alipay-public-key")
+		w = append(w, "no Alipay public key is configured: responses are NOT verified; configure the Alipay public key (支付宝公钥) or, in certificate mode, the Alipay certificate")
 	}
 	return w
 }
@@ -140,16 +170,16 @@ func (p *Profile) Validate() error {
 		return err
 	}
 	if strings.TrimSpace(p.AppID) == "" {
-		return errors.New("no app id: pass --app-id or set ALIAUTH_APP_ID (the app id the Alipay console shows, 2021...)")
+		return ErrNoAppID
 	}
 	if p.PrivateKey == nil {
-		return errors.New("no app private key: pass --private-key FILE or set ALIAUTH_PRIVATE_KEY (the 应用私钥 Alipay's key tool saved)")
+		return ErrNoPrivateKey
 	}
 	if p.SignType != RSA2 && p.SignType != RSA {
 		return fmt.Errorf("sign type %q is not supported; use RSA2 or RSA", p.SignType)
 	}
 	if p.Protocol == V3 && p.SignType == RSA {
-		return errors.New("v3 signs with SHA256withRSA only; use --sign-type RSA2 or --protocol v2")
+		return ErrV3NeedsRSA2
 	}
 	if _, err := NormalizeCharset(p.Charset); err != nil {
 		return err
@@ -172,18 +202,9 @@ func (p *Profile) Validate() error {
 }
 
 func (p *Profile) checkCertSNs() error {
-	var missing []string
-	if p.AppCertSN == "" {
-		missing = append(missing, "the app certificate (--app-cert appCertPublicKey_<app id>.crt)")
-	}
-	if p.AlipayCertSN == "" {
-		missing = append(missing, "the Alipay certificate (--alipay-cert alipayCertPublicKey_RSA2.crt)")
-	}
-	if p.AlipayRootCertSN == "" {
-		missing = append(missing, "the Alipay root certificate (--alipay-root-cert alipayRootCert.crt)")
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("certificate mode needs three certificates; missing %s", strings.Join(missing, ", "))
+	e := &MissingCertificatesError{AppCert: p.AppCertSN == "", AlipayCert: p.AlipayCertSN == "", AlipayRootCert: p.AlipayRootCertSN == ""}
+	if e.AppCert || e.AlipayCert || e.AlipayRootCert {
+		return e
 	}
 	return nil
 }
@@ -196,7 +217,7 @@ func checkURL(protocol Protocol, raw string) error {
 		what, example = "endpoint URL", ProductionEndpoint
 	}
 	if strings.TrimSpace(raw) == "" {
-		return fmt.Errorf("no %s: pass --gateway (v2) or --endpoint (v3), e.g. %s", what, example)
+		return ErrNoURL
 	}
 	u, err := url.Parse(raw)
 	if err != nil {

@@ -29,7 +29,7 @@ func Fingerprint(secret string) string {
 func (t *Trace) Secrets() []string {
 	var out []string
 	add := func(s string) {
-		if len(s) >= 4 && !strings.Contains(s, "…") && !strings.HasPrefix(s, "sha256:") {
+		if len(s) >= 4 && !strings.Contains(s, "…") && !IsFingerprint(s) {
 			out = append(out, s)
 		}
 	}

@@ -28,7 +28,8 @@ type Trace struct {
 	// such as a retired gateway host or verification that was skipped.
 	Warnings []string `json:"warnings,omitempty"`
 
-	Request      Request         `json:"request"`
+	// Request is absent from a trace of a response verified offline.
+	Request      Request         `json:"request,omitzero"`
 	Response     *Response       `json:"response,omitempty"`
 	Verification *Verification   `json:"verification,omitempty"`
 	Result       json.RawMessage `json:"result,omitempty"`
@@ -37,6 +38,8 @@ type Trace struct {
 	// TransportError says why no usable answer arrived: connection refused,
 	// timeout, cancellation, a body that is not JSON.
 	TransportError string `json:"transport_error,omitempty"`
+	// Transport is the failure's kind and what to do about it.
+	Transport *TransportFailure `json:"transport,omitempty"`
 }
 
 // Request is what was built, signed and sent.
@@ -77,7 +80,7 @@ func (r *Response) BodyText() string {
 // responseJSON is the wire shape of Response: the body as text, plus its raw
 // bytes in base64 when they are not UTF-8 so nothing is lost in history.
 type responseJSON struct {
-	Status       int               `json:"status"`
+	Status       int               `json:"status,omitempty"`
 	Headers      map[string]string `json:"headers,omitempty"`
 	Body         string            `json:"body"`
 	BodyCharset  string            `json:"body_charset,omitempty"`

@@ -91,12 +91,3 @@ func TestTraceJSONShapeAndRoundTrip(t *testing.T) {
 		t.Errorf("round trip lost the raw body or duration: %q %v", back.Response.Body, back.Response.Duration)
 	}
 }
-
-func TestOutcomeExitStatus(t *testing.T) {
-	want := map[Outcome]int{OutcomeSuccess: 0, OutcomeDryRun: 0, OutcomeGatewayError: 1, OutcomeTransportError: 3, OutcomeUntrusted: 4}
-	for o, code := range want {
-		if got := o.ExitStatus(); got != code {
-			t.Errorf("%s exits %d, want %d", o, got, code)
-		}
-	}
-}

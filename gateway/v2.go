@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-
-	"aliauth/keys"
 )
 
 // systemParams travel in the URL query; everything else goes in the form
@@ -31,7 +29,7 @@ func (c *Client) buildV2(ctx context.Context, t *Trace, r request) (*http.Reques
 	if c.Timestamp != "" {
 		pinned, err := ParseTimestamp(c.Timestamp)
 		if err != nil {
-			return nil, fmt.Errorf("--timestamp: %w, in China Standard Time (UTC+8)", err)
+			return nil, fmt.Errorf("pinned timestamp: %w, in China Standard Time (UTC+8)", err)
 		}
 		ts = Timestamp(pinned)
 		clock = ts + " China Standard Time (UTC+8), pinned"
@@ -154,13 +152,5 @@ func checkCertSN(v *Verification, want, field string) {
 
 // keyDescription names the key responses are verified with.
 func (c *Client) keyDescription() string {
-	p := &c.profile
-	if p.AlipayPublicKey == nil {
-		return ""
-	}
-	desc := "Alipay public key " + keys.Fingerprint(p.AlipayPublicKey)
-	if p.AlipayKeySource != "" {
-		desc += " from " + p.AlipayKeySource
-	}
-	return desc
+	return describeKey(c.profile.AlipayPublicKey, c.profile.AlipayKeySource)
 }

@@ -100,7 +100,7 @@ func (c *Client) readV3(t *Trace) error {
 		v.Detail = "the response carries no alipay-signature header, so nothing vouches for it"
 	case p.AlipayPublicKey == nil:
 		v.Status = Skipped
-		v.Detail = "no Alipay public key is configured, so the response was NOT verified; pass --alipay-public-key (or --alipay-cert in certificate mode)"
+		v.Detail = "no Alipay public key is configured, so the response was NOT verified; configure the Alipay public key (or the Alipay certificate in certificate mode)"
 	case VerifyBytes(p.AlipayPublicKey, RSA2, content, sig) == nil:
 		v.Status = Verified
 		v.Detail = fmt.Sprintf("SHA256withRSA matches alipay-timestamp, alipay-nonce and the raw body (%d bytes)", len(resp.Body))

@@ -5,7 +5,11 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"time"
 	"unicode/utf8"
+
+	"aliauth/keys"
 )
 
 // VerifyResponse takes a raw v2 body apart and verifies it: ParseEnvelope,
@@ -20,6 +24,57 @@ func VerifyResponse(body []byte, method string, key *rsa.PublicKey, signType Sig
 		v.SignedContent = displayText(env.Content)
 	}
 	return env, v, nil
+}
+
+// DetectMethod finds the method from the one <method>_response node a body
+// holds, so a user-info response verifies without naming its method; it is
+// the token method when there is none.
+func DetectMethod(body []byte) string {
+	members, err := scanObject(body)
+	if err == nil {
+		for _, m := range members {
+			if m.key != ErrorNode && strings.HasSuffix(m.key, "_response") {
+				return strings.ReplaceAll(strings.TrimSuffix(m.key, "_response"), "_", ".")
+			}
+		}
+	}
+	return MethodOAuthToken
+}
+
+// VerifyOffline verifies a raw v2 body received elsewhere (a log, a capture,
+// a paste) and returns it as a trace with no request, as the client records
+// its own calls: the verification, the decoded result or error, and the
+// outcome. keySource says where the key came from, for the trace.
+func VerifyOffline(body []byte, method string, key *rsa.PublicKey, keySource string, signType SignType) (*Trace, error) {
+	env, v, err := VerifyResponse(body, method, key, signType)
+	if err != nil {
+		return nil, err
+	}
+	v.Key = describeKey(key, keySource)
+	t := &Trace{
+		Time:         time.Now(),
+		Protocol:     V2,
+		Method:       method,
+		SignType:     signType,
+		Response:     &Response{Body: body},
+		Verification: v,
+	}
+	decodeNode(t, env.Content, env.Node == ErrorNode)
+	t.settle()
+	return t, nil
+}
+
+// describeKey names the key responses are verified with: its fingerprint
+// and where it came from.
+func describeKey(key *rsa.PublicKey, source string) string {
+	if key == nil {
+		return ""
+	}
+	desc := "Alipay public key " + keys.Fingerprint(key)
+	if source != "" {
+		desc += " from " + source
+	}
+	return desc
 }
 
 // VerifyEnvelope checks the sign of a v2 response over the node's raw bytes
@@ -49,7 +104,7 @@ func VerifyEnvelope(env *Envelope, key *rsa.PublicKey, signType SignType) *Verif
 		v.Detail = "the body carries no sign, so nothing vouches for it"
 	case key == nil:
 		v.Status = Skipped
-		v.Detail = "no Alipay public key is configured, so the response was NOT verified; pass --alipay-public-key (or --alipay-cert in certificate mode)"
+		v.Detail = "no Alipay public key is configured, so the response was NOT verified; configure the Alipay public key (or the Alipay certificate in certificate mode)"
 	case VerifyBytes(key, signType, env.Content, env.Sign) == nil:
 		v.Status = Verified
 		v.Detail = fmt.Sprintf("%s matches the raw bytes of %s (%d bytes)", algo, env.Node, len(env.Content))

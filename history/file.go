@@ -32,11 +32,11 @@ func DefaultDir() (string, error) {
 		if d := os.Getenv("LocalAppData"); d != "" {
 			return filepath.Join(d, "aliauth"), nil
 		}
-		return "", errors.New("find the data directory: %LocalAppData% is not set; use --history FILE")
+		return "", &storeError{msg: "find the data directory: %LocalAppData% is not set", errs: []error{ErrUnusable}}
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
-		return "", fmt.Errorf("find the data directory: %w; use --history FILE", err)
+		return "", &storeError{msg: "find the data directory: " + err.Error(), errs: []error{ErrUnusable, err}}
 	}
 	if runtime.GOOS == "darwin" || runtime.GOOS == "ios" {
 		return filepath.Join(home, "Library", "Application Support", "aliauth"), nil
@@ -89,10 +89,10 @@ func prepareFile(path string) error {
 		return fmt.Errorf("open history database %q: %w", path, err)
 	}
 	if info.IsDir() {
-		return fmt.Errorf("open history database %q: it is a directory; --history takes a file name", path)
+		return &storeError{msg: fmt.Sprintf("open history database %q: it is a directory, not a file", path), errs: []error{ErrUnusable}}
 	}
 	if !info.Mode().IsRegular() {
-		return fmt.Errorf("open history database %q: it is not a regular file; use --history to pick another file", path)
+		return &storeError{msg: fmt.Sprintf("open history database %q: it is not a regular file", path), errs: []error{ErrUnusable}}
 	}
 	if info.Size() > 0 {
 		if err := checkFile(path); err != nil {
@@ -120,7 +120,7 @@ func ensureDir(dir string) error {
 		return fmt.Errorf("open the history directory %q: %w", dir, err)
 	}
 	if !info.IsDir() {
-		return fmt.Errorf("open the history directory %q: it is not a directory; use --history to pick another file", dir)
+		return &storeError{msg: fmt.Sprintf("open the history directory %q: it is not a directory", dir), errs: []error{ErrUnusable}}
 	}
 	if own, err := DefaultDir(); err == nil && filepath.Clean(own) == filepath.Clean(dir) {
 		if err := tighten(dir, 0o700); err != nil {
@@ -248,7 +248,7 @@ func probe(path string) error {
 	}
 	if version == 0 && objects > 0 { // aliauth sets the version with its first tables
 		return &storeError{
-			msg:  fmt.Sprintf("history database %q is not aliauth's: it is an SQLite database of another program; it was left untouched: use --history to pick another file", path),
+			msg:  fmt.Sprintf("history database %q is not aliauth's: it is an SQLite database of another program; it was left untouched: pick another file", path),
 			errs: []error{ErrDamaged},
 		}
 	}

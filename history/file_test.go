@@ -110,7 +110,7 @@ func TestOpenDamaged(t *testing.T) {
 			if !errors.Is(err, ErrDamaged) {
 				t.Fatalf("Open = %v, want ErrDamaged", err)
 			}
-			for _, part := range []string{path, c.reason, "left untouched", "move it aside", "--history"} {
+			for _, part := range []string{path, c.reason, "left untouched", "move it aside", "-wal and -shm", "pick another file"} {
 				if !strings.Contains(err.Error(), part) {
 					t.Errorf("message lacks %q: %v", part, err)
 				}
@@ -177,7 +177,7 @@ func TestOpenNewerVersion(t *testing.T) {
 	if !errors.Is(err, ErrNewerVersion) {
 		t.Fatalf("Open = %v, want ErrNewerVersion", err)
 	}
-	for _, part := range []string{path, "99", "newer aliauth", "up to 2", "upgrade aliauth", "--history"} {
+	for _, part := range []string{path, "99", "newer aliauth", "up to 2", "upgrade aliauth", "pick another file"} {
 		if !strings.Contains(err.Error(), part) {
 			t.Errorf("message lacks %q: %v", part, err)
 		}

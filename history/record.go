@@ -111,7 +111,7 @@ func (s *Store) Prune(ctx context.Context, olderThan time.Duration, keep int) (i
 		args = append(args, keep)
 	}
 	if len(conds) == 0 {
-		return 0, errors.New("prune history: say what to prune: an age (--older-than 30d) or how many to keep (--keep N)")
+		return 0, errors.New("prune history: say what to prune: an age or how many to keep")
 	}
 	n, err := s.exec(ctx, "prune exchanges", "DELETE FROM exchanges WHERE "+strings.Join(conds, " OR "), args...)
 	return int(n), err

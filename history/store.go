@@ -40,6 +40,9 @@ var (
 	// ErrNewerVersion: the database was written by a newer aliauth, whose
 	// schema this one does not know. It is not migrated down.
 	ErrNewerVersion = errors.New("history database is from a newer aliauth")
+	// ErrUnusable: the path cannot hold the database (a directory, not a
+	// regular file, a file system without WAL mode, no data directory).
+	ErrUnusable = errors.New("history database cannot be used there")
 )
 
 // Store is an open history database. It is safe for concurrent use, and
@@ -126,7 +129,10 @@ func (s *Store) useWAL(ctx context.Context) error {
 		err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode)
 		if err == nil {
 			if !strings.EqualFold(mode, "wal") {
-				return fmt.Errorf("history %q: the file system does not allow WAL mode (the journal mode is %s); use --history to put the database on a local disk", s.path, mode)
+				return &storeError{
+					msg:  fmt.Sprintf("history %q: the file system does not allow WAL mode (the journal mode is %s); put the database on a local disk", s.path, mode),
+					errs: []error{ErrUnusable},
+				}
 			}
 			return nil
 		}
@@ -205,7 +211,7 @@ func damaged(path, reason string, cause error) error {
 		errs = append(errs, cause)
 	}
 	return &storeError{
-		msg:  fmt.Sprintf("history database %q is damaged: %s; it was left untouched: move it aside or use --history to pick another file", path, reason),
+		msg:  fmt.Sprintf("history database %q is damaged: %s; it was left untouched: move it aside together with the -wal and -shm files beside it, or pick another file", path, reason),
 		errs: errs,
 	}
 }
@@ -222,7 +228,7 @@ func notFound(path string, id int64, purpose string) error {
 
 func newerVersion(path string, found, known int) error {
 	return &storeError{
-		msg:  fmt.Sprintf("history database %q has schema version %d, written by a newer aliauth (this one knows versions up to %d); upgrade aliauth or use --history to pick another file", path, found, known),
+		msg:  fmt.Sprintf("history database %q has schema version %d, written by a newer aliauth (this one knows versions up to %d); upgrade aliauth or pick another file", path, found, known),
 		errs: []error{ErrNewerVersion},
 	}
 }
@@ -240,7 +246,7 @@ func (s *Store) fail(op string, err error) error {
 	switch {
 	case isBusy(err):
 		return &storeError{
-			msg: fmt.Sprintf("history database %q is locked: another aliauth process has held it for more than %s (%s); try again once it is done, or use --history to pick another file",
+			msg: fmt.Sprintf("history database %q is locked: another aliauth process has held it for more than %s (%s); try again once it is done, or pick another file",
 				s.path, s.busyTimeout, op),
 			errs: []error{ErrLocked, err},
 		}

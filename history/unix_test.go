@@ -260,7 +260,7 @@ func TestLockedByAnotherProcess(t *testing.T) {
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("Record on a held database = %v, want ErrLocked", err)
 	}
-	for _, part := range []string{s.Path(), "is locked", "another aliauth process", "300ms", "--history"} {
+	for _, part := range []string{s.Path(), "is locked", "another aliauth process", "300ms", "pick another file"} {
 		if !strings.Contains(err.Error(), part) {
 			t.Errorf("message lacks %q: %v", part, err)
 		}

@@ -191,7 +191,7 @@ func BenchmarkRenderLarge(b *testing.B) {
 func TestHugeBodyRendersWithinAFrame(t *testing.T) {
 	tr := largeTrace(1 << 20)
 	h := showing(t, tr, 200, 50)
-	h.mustSee("1.0 MB", "✓ VERIFIED", "nick_name", "陈一帆")
+	h.mustSee("1.0 MB", "✓ SIGNATURE VERIFIED", "nick_name", "陈一帆")
 	h.key("end")
 	h.mustSee(`"},"sign":"c2ln"}`)
 	if !strings.Contains(h.view(), "▌") {

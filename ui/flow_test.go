@@ -48,7 +48,7 @@ func TestMintAndExchangeShowsRequestAndResponse(t *testing.T) {
 			if h.m.focus != focusResponse {
 				t.Errorf("focus %d after the call, want the response", h.m.focus)
 			}
-			h.mustSee("REQUEST", "RESPONSE · SUCCESS", "✓ VERIFIED", "TOKENS", "access_token", "expires 2",
+			h.mustSee("REQUEST", "RESPONSE · SUCCESS", "✓ SIGNATURE VERIFIED", "TOKENS", "access_token", "expires 2",
 				"RAW BODY", "▌", "trace id", "https://open.alipay.com/api/errCheck?traceId=")
 			if protocol == gateway.V3 {
 				h.mustSee("AUTH STRING", "SIGNED CONTENT", "authorization", "SIGNATURE HEADERS",
@@ -371,7 +371,7 @@ func TestCountdownTicksOnlyWhileCounting(t *testing.T) {
 	if lastClock(h.timers[n:]) != nil {
 		t.Fatal("the clock keeps ticking with nothing to count")
 	}
-	h.mustSee("expired")
+	h.mustSee("EXPIRED")
 }
 
 func lastClock(timers []tea.Msg) *clockMsg {
@@ -389,7 +389,7 @@ func TestWarningsAreLoud(t *testing.T) {
 	h := newHarness(t, Options{Session: s}, 80, 24)
 	h.mustSee("NO ALIPAY KEY", "⚠ no Alipay public key is configured") // before any call
 	h.exchange()
-	h.mustSee("⚠ no Alipay public key is configured", "NOT VERIFIED: NO ALIPAY KEY")
+	h.mustSee("⚠ no Alipay public key is configured", "NOT VERIFIED: NO ALIPAY PUBLIC KEY CONFIGURED")
 	if h.m.status.kind != statusWarn {
 		t.Errorf("status %q is not a warning", h.status())
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"aliauth/gateway"
 	"fmt"
 	"strconv"
 	"time"
@@ -48,33 +49,7 @@ func formatDuration(d time.Duration) string {
 	return fmt.Sprintf("%.2fs", d.Seconds())
 }
 
-// formatCountdown writes the time left until t, to the second: "in 14d 23h
-// 59m 58s", or how long ago it passed: "expired 3m 2s ago".
-func formatCountdown(t, now time.Time) string {
-	d := t.Sub(now).Truncate(time.Second)
-	if d <= 0 {
-		return "expired " + spell(-d) + " ago"
-	}
-	return "in " + spell(d)
-}
-
-func spell(d time.Duration) string {
-	s := int64(d / time.Second)
-	days, s := s/86400, s%86400
-	h, s := s/3600, s%3600
-	m, s := s/60, s%60
-	switch {
-	case days > 0:
-		return fmt.Sprintf("%dd %02dh %02dm %02ds", days, h, m, s)
-	case h > 0:
-		return fmt.Sprintf("%dh %02dm %02ds", h, m, s)
-	case m > 0:
-		return fmt.Sprintf("%dm %02ds", m, s)
-	}
-	return fmt.Sprintf("%ds", s)
-}
-
 // formatTime writes an absolute time in the local zone, with the zone.
 func formatTime(t time.Time) string {
-	return t.Local().Format("2006-01-02 15:04:05 MST")
+	return gateway.LocalTime(t)
 }

@@ -71,20 +71,7 @@ func (m *Model) detailTitle() string {
 	st := &m.styles
 	t := m.detail.trace
 	text := st.Section.Render("HISTORY #"+formatCount(int(t.ID))) + " " +
-		st.Value.Render(formatTime(t.Time)+" · "+clean(t.Profile)+" · "+callName(t.Method, t.GrantType)) +
+		st.Value.Render(formatTime(t.Time)+" · "+clean(t.Profile)+" · "+t.CallName()) +
 		st.Dim.Render(" · "+string(t.Protocol)+" · "+envLabel(t.Environment))
 	return fit(text, m.width)
-}
-
-// callName is a call in a few words: "code→token", "refresh", "user info".
-func callName(method, grant string) string {
-	switch {
-	case method == gateway.MethodUserInfo:
-		return "user info"
-	case grant == gateway.GrantRefreshToken:
-		return "refresh"
-	case method == gateway.MethodOAuthToken:
-		return "code→token"
-	}
-	return method
 }

@@ -506,7 +506,7 @@ func (m *Model) historyRow(s history.Summary, selected bool) string {
 		{"#" + formatCount(int(s.ID)), 9, st.Dim},
 		{s.Time.Local().Format("01-02 15:04:05"), 15, st.Value},
 		{mark + " " + outcome, 12, outStyle},
-		{callName(s.Method, s.GrantType) + " " + string(s.Protocol), 14, st.Value},
+		{gateway.CallName(s.Method, s.GrantType) + " " + string(s.Protocol), 14, st.Value},
 	}
 	// Narrow terminals have no room for a user column: the user leads the
 	// detail instead, where what went wrong takes its place on errors.

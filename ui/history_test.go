@@ -33,7 +33,7 @@ func TestHistoryListsEveryCallNewestFirst(t *testing.T) {
 	if h.m.hist.index == nil {
 		t.Fatal("the index did not load")
 	}
-	h.mustSee("HISTORY", "3 exchanges", "user info", "refresh", "code→token", traces[0].Tokens.OpenID[:10])
+	h.mustSee("HISTORY", "3 exchanges", "user info", "refresh", "exchange", traces[0].Tokens.OpenID[:10])
 	if got := h.m.hist.at(0).ID; got != traces[2].ID {
 		t.Fatalf("first row is #%d, want the newest (#%d)", got, traces[2].ID)
 	}
@@ -78,7 +78,7 @@ func TestHistoryDetailReusesThePanes(t *testing.T) {
 	if h.m.screen != screenDetail || h.m.detail.trace.ID != traces[1].ID {
 		t.Fatalf("screen %d", h.m.screen)
 	}
-	h.mustSee("HISTORY #2", "refresh", "REQUEST", "RESPONSE · SUCCESS", "✓ VERIFIED", "TOKENS", "grant_type=refresh_token")
+	h.mustSee("HISTORY #2", "refresh", "REQUEST", "RESPONSE · SUCCESS", "✓ SIGNATURE VERIFIED", "TOKENS", "grant_type=refresh_token")
 	if !strings.Contains(h.status(), "r refreshes with its refresh token") {
 		t.Errorf("status %q does not say what the entry can do", h.status())
 	}

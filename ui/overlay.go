@@ -71,7 +71,7 @@ func (m *Model) confirmView() string {
 	st := &m.styles
 	what := "exchange #" + formatCount(int(m.confirmID))
 	if s, ok := m.hist.summary(m.confirmID); ok {
-		what += " (" + formatTime(s.Time) + ", " + callName(s.Method, s.GrantType) + ", " + string(s.Outcome) + ")"
+		what += " (" + formatTime(s.Time) + ", " + gateway.CallName(s.Method, s.GrantType) + ", " + string(s.Outcome) + ")"
 	}
 	return st.Title.Render("Delete from history?") + "\n" + clean(what) + "\n\n" +
 		st.Prompt.Render("y") + " deletes it for good · " + st.Prompt.Render("n") + " keeps it"

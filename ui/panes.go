@@ -18,7 +18,7 @@ type traceView struct {
 	secrets []string
 	mask    func(string) string
 	// fields are the result's members, decoded once.
-	fields [][2]string
+	fields []gateway.Field
 	reveal bool
 	shown  *gateway.Trace
 	body   *bodyText
@@ -31,7 +31,7 @@ type traceView struct {
 }
 
 func newTraceView(t *gateway.Trace, reveal bool) *traceView {
-	v := &traceView{trace: t, secrets: t.Secrets(), fields: orderedFields(t.Result)}
+	v := &traceView{trace: t, secrets: t.Secrets(), fields: decodedFields(t.Result)}
 	v.mask = masker(v.secrets)
 	v.setReveal(reveal)
 	return v

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -37,9 +36,11 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 	default:
 		b.raw(st.Error.Render("no response"))
 	}
-	b.raw(badge(t, st) + " " + st.Dim.Render("outcome "+string(t.Outcome)+" (exit "+strconv.Itoa(t.Outcome.ExitStatus())+")"))
+	b.raw(badge(t, st) + " " + st.Dim.Render("outcome: "+t.Outcome.Phrase()))
 	if t.TransportError != "" {
 		b.prose(st.Error, t.TransportError, 0)
+		b.raw(st.Bold.Render("  What to do"))
+		b.prose(st.Value, t.TransportHint(), 4)
 	}
 	for _, w := range t.Warnings {
 		b.prose(st.Warn, "⚠ "+w, 0)
@@ -117,7 +118,8 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 	return b.done()
 }
 
-// badge is the verification result at a glance. Each reads without colour.
+// badge is the verification result at a glance, in the words every
+// renderer uses. Each reads without colour.
 func badge(t *gateway.Trace, st *Styles) string {
 	v := t.Verification
 	if v == nil {
@@ -129,21 +131,14 @@ func badge(t *gateway.Trace, st *Styles) string {
 		}
 		return st.BadgeWarn.Render("? NOT CHECKED")
 	}
-	switch v.Status {
-	case gateway.Verified:
-		return st.BadgeOK.Render("✓ VERIFIED")
-	case gateway.VerifiedUnescaped:
-		return st.BadgeOK.Render(`✓ VERIFIED (\/ read as /)`)
-	case gateway.VerifiedNormalized:
-		return st.BadgeWarn.Render("! VERIFIED ONLY AFTER WHITESPACE NORMALIZATION")
-	case gateway.VerifyFailed:
-		return st.BadgeFail.Render("✗ SIGNATURE FAILED")
-	case gateway.Unsigned:
-		return st.BadgeWarn.Render("! UNSIGNED")
-	case gateway.Skipped:
-		return st.BadgeWarn.Render("! NOT VERIFIED: NO ALIPAY KEY")
+	style := st.BadgeWarn
+	switch v.Status.Mark() {
+	case "✓":
+		style = st.BadgeOK
+	case "✗":
+		style = st.BadgeFail
 	}
-	return st.BadgeWarn.Render(strings.ToUpper(string(v.Status)))
+	return style.Render(v.Status.Mark() + " " + strings.ToUpper(v.Status.Verdict()))
 }
 
 func errorSection(b *builder, e *gateway.APIError, st *Styles) {
@@ -215,15 +210,14 @@ func tokenSection(b *builder, tk *gateway.Tokens, st *Styles) {
 		b.kv("union_id", w, st.Value, tk.UnionID)
 	}
 	rows := []expiryRow{
-		{label: "access_token", value: tk.AccessToken, at: tk.AccessExpiresAt, seconds: tk.ExpiresIn},
-		{label: "refresh_token", value: tk.RefreshToken, at: tk.RefreshExpiresAt, seconds: tk.ReExpiresIn},
+		{label: "access_token", value: tk.AccessToken, expiry: tk.AccessExpiry()},
+		{label: "refresh_token", value: tk.RefreshToken, expiry: tk.RefreshExpiry()},
 	}
 	var blk expiryBlock
 	for _, r := range rows {
 		if r.value == "" {
 			continue
 		}
-		r.permanent = tk.Permanent
 		r.lines = kvLines(st, r.label, w, st.Secret, r.value, b.width)
 		blk.rows = append(blk.rows, r)
 	}
@@ -247,12 +241,10 @@ type expiryBlock struct {
 }
 
 type expiryRow struct {
-	label     string
-	value     string
-	at        time.Time
-	seconds   int64
-	permanent bool
-	lines     []string
+	label  string
+	value  string
+	expiry gateway.Expiry
+	lines  []string
 }
 
 func (b *expiryBlock) lineCount() int {
@@ -270,22 +262,23 @@ func (b *expiryBlock) line(i int, c *drawContext) string {
 		}
 		i -= len(r.lines)
 		if i == 0 {
-			return "      " + r.expiry(c)
+			return "      " + r.expiryLine(c)
 		}
 		i--
 	}
 	return ""
 }
 
-func (r expiryRow) expiry(c *drawContext) string {
+func (r expiryRow) expiryLine(c *drawContext) string {
 	st := c.styles
+	e := r.expiry
 	switch {
-	case r.permanent:
+	case e.Permanent:
 		return st.OK.Render("permanent (auth_token_type) · never expires")
-	case r.at.IsZero():
-		return st.Dim.Render("no expiry given")
+	case !e.Known():
+		return st.Dim.Render(e.When())
 	}
-	left := r.at.Sub(c.now)
+	left := e.Left(c.now)
 	style := st.OK
 	switch {
 	case left <= 0:
@@ -293,20 +286,18 @@ func (r expiryRow) expiry(c *drawContext) string {
 	case left < 10*time.Minute:
 		style = st.Warn
 	}
-	return st.Dim.Render("expires "+formatTime(r.at)+" · ") + style.Render(formatCountdown(r.at, c.now))
+	return st.Dim.Render(e.When()+" · ") + style.Render(e.Countdown(c.now))
 }
-
-// tokenFields are shown in the token section, not again with the result.
-var tokenFields = []string{"user_id", "open_id", "union_id", "access_token", "refresh_token", "expires_in", "re_expires_in", "auth_start"}
 
 // decodedSection lists the result's fields in the order the gateway wrote
 // them: the user's profile for user info, the rest of a token answer.
 func decodedSection(b *builder, v *traceView, st *Styles) {
-	var keep [][2]string
+	var keep []gateway.Field
 	for _, f := range v.fields {
-		if v.trace.Tokens == nil || !slices.Contains(tokenFields, f[0]) {
+		// The token section shows these.
+		if v.trace.Tokens == nil || !gateway.IsTokenField(f.Name) {
 			if !v.reveal {
-				f[1] = v.mask(f[1])
+				f.Value = v.mask(f.Value)
 			}
 			keep = append(keep, f)
 		}
@@ -317,11 +308,11 @@ func decodedSection(b *builder, v *traceView, st *Styles) {
 	b.section("DECODED")
 	names := make([]string, len(keep))
 	for i, f := range keep {
-		names[i] = f[0]
+		names[i] = f.Name
 	}
 	w := labelWidth(names...)
 	for _, f := range keep {
-		b.kv(f[0], w, valueStyle(st, f[0]), f[1])
+		b.kv(f.Name, w, valueStyle(st, f.Name), f.Value)
 	}
 }
 
@@ -342,35 +333,12 @@ func shorten(s string, n int) string {
 	return s[:cut] + "… (" + formatBytes(len(s)) + " in all; the raw body has it whole)"
 }
 
-// orderedFields reads the top-level members of a JSON object in order,
-// strings unquoted and anything else as compact JSON, each cut to
+// decodedFields are the result's members in order, each cut to
 // maxDecodedValue.
-func orderedFields(raw json.RawMessage) [][2]string {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil
+func decodedFields(raw json.RawMessage) []gateway.Field {
+	fields := gateway.ResultFields(raw)
+	for i := range fields {
+		fields[i].Value = shorten(fields[i].Value, maxDecodedValue)
 	}
-	var out [][2]string
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return out
-		}
-		name, _ := tok.(string)
-		var value json.RawMessage
-		if err := dec.Decode(&value); err != nil {
-			return out
-		}
-		var s string
-		if json.Unmarshal(value, &s) != nil {
-			var compact bytes.Buffer
-			if json.Compact(&compact, value) == nil {
-				s = compact.String()
-			} else {
-				s = string(value)
-			}
-		}
-		out = append(out, [2]string{name, shorten(s, maxDecodedValue)})
-	}
-	return out
+	return fields
 }

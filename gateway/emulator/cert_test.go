@@ -143,8 +143,8 @@ func TestCertMode(t *testing.T) {
 			if !errors.As(err, &apiErr) || (apiErr.SubCode != tc.code && apiErr.Code != tc.code) {
 				t.Fatalf("error %v, want %s", err, tc.code)
 			}
-			if tr.Verification.Status != gateway.Verified || tr.Outcome.ExitStatus() != 1 {
-				t.Fatalf("verification %s exit %d", tr.Verification.Status, tr.Outcome.ExitStatus())
+			if tr.Verification.Status != gateway.Verified || tr.Outcome != gateway.OutcomeGatewayError {
+				t.Fatalf("verification %s outcome %s", tr.Verification.Status, tr.Outcome)
 			}
 		})
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"aliauth/internal/atomicfile"
 	"aliauth/keys"
 )
 
@@ -67,7 +68,7 @@ func (e *Emulator) issueCertificates() error {
 	if e.cfg.Dir == "" {
 		// privateKey only keeps keys in the configured directory; keep the root
 		// key beside the certificates so they stay consistent.
-		if err := writeFileAtomic(filepath.Join(dir, rootKeyFile), keys.EncodePrivatePKCS8PEM(c.rootKey), 0o600); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(dir, rootKeyFile), keys.EncodePrivatePKCS8PEM(c.rootKey), 0o600); err != nil {
 			return err
 		}
 	}
@@ -136,7 +137,7 @@ func (c *certSet) loadOrMakeRoot() error {
 		return err
 	}
 	bundle := append(pemCert(ecRoot), pemCert(rsaRoot)...)
-	if err := writeFileAtomic(path, bundle, 0o644); err != nil {
+	if err := atomicfile.WriteFile(path, bundle, 0o644); err != nil {
 		return err
 	}
 	c.rootSN, err = keys.RootCertSN(bundle)
@@ -192,7 +193,7 @@ func (c *certSet) leaf(file, cn string, pub *rsa.PublicKey, withChain bool) (str
 	if withChain {
 		data = append(data, pemCert(c.root.Raw)...)
 	}
-	if err := writeFileAtomic(path, data, 0o644); err != nil {
+	if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
 		return "", err
 	}
 	cert, err := x509.ParseCertificate(der)

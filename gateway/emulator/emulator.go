@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"aliauth/gateway"
+	"aliauth/internal/atomicfile"
 	"aliauth/keys"
 )
 
@@ -146,7 +147,7 @@ func (e *Emulator) privateKey(given *rsa.PrivateKey, name string) (*rsa.PrivateK
 	if k, err = keys.Generate(); err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(path, keys.EncodePrivatePKCS8PEM(k), 0o600); err != nil {
+	if err := atomicfile.WriteFile(path, keys.EncodePrivatePKCS8PEM(k), 0o600); err != nil {
 		return nil, err
 	}
 	return k, nil
@@ -202,7 +203,7 @@ func (e *Emulator) saveApps() error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(e.cfg.Dir, appsFile), data, 0o600)
+	return atomicfile.WriteFile(filepath.Join(e.cfg.Dir, appsFile), data, 0o600)
 }
 
 // RegisterApp registers an app by its public key, so requests signed with

@@ -23,32 +23,33 @@ type faultCase struct {
 	timeout  time.Duration
 	cancel   time.Duration
 	outcome  gateway.Outcome
-	exit     int
+	// kind is the transport failure the client must name.
+	kind gateway.TransportKind
 	verify   gateway.VerifyStatus // "" when no answer was verified
 	message  string               // regexp on the transport error or the verification detail
 }
 
 var faultCases = []faultCase{
 	{name: "delay within the timeout", fault: emulator.Fault{Kind: emulator.FaultDelay, Delay: 100 * time.Millisecond}, timeout: 5 * time.Second,
-		outcome: gateway.OutcomeSuccess, exit: 0, verify: gateway.Verified},
+		outcome: gateway.OutcomeSuccess, verify: gateway.Verified},
 	{name: "delay past a context timeout", fault: emulator.Fault{Kind: emulator.FaultDelay, Delay: 3 * time.Second}, timeout: 150 * time.Millisecond,
-		outcome: gateway.OutcomeTransportError, exit: 3, message: `(?i)timeout`},
+		outcome: gateway.OutcomeTransportError, kind: gateway.TransportTimeout, message: `(?i)timeout`},
 	{name: "delay, then cancelled", fault: emulator.Fault{Kind: emulator.FaultDelay, Delay: 3 * time.Second}, cancel: 100 * time.Millisecond,
-		outcome: gateway.OutcomeTransportError, exit: 3, message: `(?i)cancel`},
+		outcome: gateway.OutcomeTransportError, kind: gateway.TransportCancelled, message: `(?i)cancel`},
 	{name: "status 502", fault: emulator.Fault{Kind: emulator.FaultStatus, Status: 502},
-		outcome: gateway.OutcomeTransportError, exit: 3, message: `HTTP 502`},
+		outcome: gateway.OutcomeTransportError, kind: gateway.TransportNotJSON, message: `HTTP 502`},
 	{name: "html page", fault: emulator.Fault{Kind: emulator.FaultHTML, Status: 502},
-		outcome: gateway.OutcomeTransportError, exit: 3, message: `HTML page`},
+		outcome: gateway.OutcomeTransportError, kind: gateway.TransportHTML, message: `HTML page`},
 	{name: "truncated body", fault: emulator.Fault{Kind: emulator.FaultTruncate},
-		outcome: gateway.OutcomeTransportError, exit: 3, message: `(?i)truncated`},
+		outcome: gateway.OutcomeTransportError, kind: gateway.TransportNotJSON, message: `(?i)truncated`},
 	{name: "bad signature", fault: emulator.Fault{Kind: emulator.FaultBadSign},
-		outcome: gateway.OutcomeUntrusted, exit: 4, verify: gateway.VerifyFailed, message: `(?i)does not match`},
+		outcome: gateway.OutcomeUntrusted, verify: gateway.VerifyFailed, message: `(?i)does not match`},
 	{name: "no signature on a success", fault: emulator.Fault{Kind: emulator.FaultNoSign},
-		outcome: gateway.OutcomeUntrusted, exit: 4, verify: gateway.Unsigned, message: `(?i)no (sign|alipay-signature)`},
+		outcome: gateway.OutcomeUntrusted, verify: gateway.Unsigned, message: `(?i)no (sign|alipay-signature)`},
 	{name: "connection reset", fault: emulator.Fault{Kind: emulator.FaultReset},
-		outcome: gateway.OutcomeTransportError, exit: 3, message: `(?i)reset|connection`},
+		outcome: gateway.OutcomeTransportError, kind: gateway.TransportReset, message: `(?i)reset|connection`},
 	{name: "escaped slash on user info", fault: emulator.Fault{Kind: emulator.FaultEscapedSlash}, userInfo: true,
-		outcome: gateway.OutcomeSuccess, exit: 0, verify: gateway.VerifiedUnescaped, message: `\\/`},
+		outcome: gateway.OutcomeSuccess, verify: gateway.VerifiedUnescaped, message: `\\/`},
 }
 
 // Every fault against the client over real loopback HTTP: the outcome, the
@@ -114,8 +115,11 @@ func checkFaultTrace(t *testing.T, fc faultCase, tr *gateway.Trace, err error) {
 	if tr == nil {
 		t.Fatalf("no trace: %v", err)
 	}
-	if tr.Outcome != fc.outcome || tr.Outcome.ExitStatus() != fc.exit {
-		t.Fatalf("outcome %s (exit %d), want %s (exit %d); err %v", tr.Outcome, tr.Outcome.ExitStatus(), fc.outcome, fc.exit, err)
+	if tr.Outcome != fc.outcome {
+		t.Fatalf("outcome %s, want %s; err %v", tr.Outcome, fc.outcome, err)
+	}
+	if fc.kind != "" && (tr.Transport == nil || tr.Transport.Kind != fc.kind || tr.TransportHint() == "") {
+		t.Fatalf("transport failure %+v, want kind %s with a hint", tr.Transport, fc.kind)
 	}
 	var status gateway.VerifyStatus
 	if tr.Verification != nil {
@@ -201,8 +205,8 @@ func TestUnsignedAnswers(t *testing.T) {
 			c := newClient(t, s, protocol, func(p *gateway.Profile) { p.AppID = "2021009999999999" })
 			tr, err := c.Exchange(ctx, mint(t, e, emulator.DemoAppID, ""))
 			var apiErr *gateway.APIError
-			if !errors.As(err, &apiErr) || tr.Outcome.ExitStatus() != 1 || tr.Verification.Status != gateway.Unsigned {
-				t.Fatalf("err %v exit %d verification %s", err, tr.Outcome.ExitStatus(), tr.Verification.Status)
+			if !errors.As(err, &apiErr) || tr.Outcome != gateway.OutcomeGatewayError || tr.Verification.Status != gateway.Unsigned {
+				t.Fatalf("err %v outcome %s verification %s", err, tr.Outcome, tr.Verification.Status)
 			}
 			if got := apiErr.SubCode + apiErr.Code; !strings.Contains(got, "isv.invalid-app-id") {
 				t.Fatalf("error %+v", apiErr)
@@ -212,7 +216,7 @@ func TestUnsignedAnswers(t *testing.T) {
 			c := newClient(t, s, protocol)
 			e.Arm(emulator.Fault{Kind: emulator.FaultNoSign})
 			tr, err := c.Exchange(ctx, "no-such-code")
-			if tr.Outcome != gateway.OutcomeGatewayError || tr.Outcome.ExitStatus() != 1 || tr.Verification.Status != gateway.Unsigned {
+			if tr.Outcome != gateway.OutcomeGatewayError || tr.Verification.Status != gateway.Unsigned {
 				t.Fatalf("err %v outcome %s verification %s", err, tr.Outcome, tr.Verification.Status)
 			}
 		})
@@ -220,7 +224,7 @@ func TestUnsignedAnswers(t *testing.T) {
 			c := newClient(t, s, protocol)
 			e.Arm(emulator.Fault{Kind: emulator.FaultNoSign})
 			tr, _ := c.Exchange(ctx, mint(t, e, emulator.DemoAppID, ""))
-			if tr.Outcome.ExitStatus() != 4 || tr.Verification.Status != gateway.Unsigned {
+			if tr.Outcome != gateway.OutcomeUntrusted || tr.Verification.Status != gateway.Unsigned {
 				t.Fatalf("outcome %s verification %s", tr.Outcome, tr.Verification.Status)
 			}
 		})

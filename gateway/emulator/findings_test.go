@@ -17,7 +17,7 @@ func TestV3TruncatedAnswerIsCalledTruncated(t *testing.T) {
 	c := newClient(t, s, gateway.V3)
 	e.Arm(emulator.Fault{Kind: emulator.FaultTruncate})
 	tr, _ := c.Exchange(context.Background(), mint(t, e, emulator.DemoAppID, ""))
-	if tr.Outcome.ExitStatus() != 3 {
+	if tr.Outcome != gateway.OutcomeTransportError {
 		t.Fatalf("outcome %s", tr.Outcome)
 	}
 	if !strings.Contains(strings.ToLower(tr.TransportError), "truncated") {

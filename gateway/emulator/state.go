@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"aliauth/internal/atomicfile"
 )
 
 // grant is what a user authorized an app to do.
@@ -239,7 +241,7 @@ func (s *state) rewrite(path string) error {
 	for _, t := range s.refresh {
 		_ = enc.Encode(event{Op: "token", Token: t})
 	}
-	return writeFileAtomic(path, buf.Bytes(), 0o600)
+	return atomicfile.WriteFile(path, buf.Bytes(), 0o600)
 }
 
 // record appends an event to the log. A failed write is returned so the
@@ -274,31 +276,6 @@ func (s *state) close() error {
 		return nil
 	}
 	return s.log.Close()
-}
-
-// writeFileAtomic writes through a temporary file and a rename, so a crash
-// never leaves a half-written file.
-func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 func randomHex(n int) string {

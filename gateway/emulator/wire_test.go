@@ -444,7 +444,7 @@ func TestRSAAppEndToEnd(t *testing.T) {
 	// The same app signing RSA2 is refused: it has no RSA2 key configured.
 	rsa2 := newClient(t, s, gateway.V2, func(p *gateway.Profile) { p.AppID, p.PrivateKey = otherAppID, otherKey })
 	tr, err = rsa2.Exchange(ctx, mint(t, e, otherAppID, ""))
-	if err == nil || tr.Error == nil || tr.Outcome.ExitStatus() != 1 {
+	if err == nil || tr.Error == nil || tr.Outcome != gateway.OutcomeGatewayError {
 		t.Fatalf("RSA2 request for an RSA app: %v", err)
 	}
 }

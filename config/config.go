@@ -1,4 +1,9 @@
-package main
+// Package config turns what a user configured — the TOML file of named
+// profiles, the ALIAUTH_* variables and the command-line flags — into a
+// ready gateway client. It is the only package that knows the names of
+// flags, variables and profile settings, so it words the libraries' typed
+// errors with them.
+package config
 
 import (
 	"errors"
@@ -17,10 +22,13 @@ import (
 // kept under the user's data directory.
 const DemoProfile = "demo"
 
-// profileConfig is one named profile as the config file, the ALIAUTH_*
-// variables and the flags describe it. Key and certificate fields hold a
-// path, "env:VAR", or the key text itself.
-type profileConfig struct {
+// EnvConfig names the variable that overrides the config file's path.
+const EnvConfig = "ALIAUTH_CONFIG"
+
+// Profile is one named profile as the config file, the ALIAUTH_* variables
+// and the flags describe it. Key and certificate fields hold a path,
+// "env:VAR", or the key text itself.
+type Profile struct {
 	Name            string `toml:"-"`
 	Emulator        bool   `toml:"emulator"`
 	CertMode        bool   `toml:"cert_mode"`
@@ -38,44 +46,50 @@ type profileConfig struct {
 	StoreSecrets    *bool  `toml:"store_secrets"`
 }
 
-// configFile is the TOML file of named profiles.
-type configFile struct {
-	Default  string                    `toml:"default"`
-	Profiles map[string]*profileConfig `toml:"profiles"`
-	// path is where it was read from; empty when there is no file.
-	path string
+// KeepsSecrets is whether history keeps the tokens (the default) or only
+// their fingerprints.
+func (p *Profile) KeepsSecrets() bool {
+	return p.StoreSecrets == nil || *p.StoreSecrets
 }
 
-// defaultConfigPath is config.toml in the user's config directory.
-func defaultConfigPath() (string, error) {
+// File is the TOML file of named profiles.
+type File struct {
+	Default  string              `toml:"default"`
+	Profiles map[string]*Profile `toml:"profiles"`
+	// Path is where it was read from; empty when there is no file.
+	Path string `toml:"-"`
+}
+
+// DefaultPath is config.toml in the user's config directory.
+func DefaultPath() (string, error) {
 	dir, err := os.UserConfigDir()
 	if err != nil {
-		return "", fmt.Errorf("find the config directory: %w; use --config FILE", err)
+		return "", fmt.Errorf("find the config directory: %w; use --config FILE or set %s", err, EnvConfig)
 	}
 	return filepath.Join(dir, "aliauth", "config.toml"), nil
 }
 
-// loadConfig reads the config file: --config, else ALIAUTH_CONFIG, else the
-// default path. A missing default file is no error (there is then only the
-// demo profile); a missing file that was named explicitly is.
-func loadConfig(flagValue string) (*configFile, error) {
+// Load reads the config file: flagValue (--config), else ALIAUTH_CONFIG,
+// else the default path. A missing default file is no error (there is then
+// only the demo profile); a missing file that was named explicitly is.
+func Load(flagValue string) (*File, error) {
 	path, explicit := flagValue, flagValue != ""
 	if !explicit {
-		if v := os.Getenv("ALIAUTH_CONFIG"); v != "" {
+		if v := os.Getenv(EnvConfig); v != "" {
 			path, explicit = v, true
 		}
 	}
 	if !explicit {
 		var err error
-		if path, err = defaultConfigPath(); err != nil {
-			return &configFile{}, nil
+		if path, err = DefaultPath(); err != nil {
+			return &File{}, nil
 		}
 	}
-	cfg := &configFile{}
+	cfg := &File{}
 	md, err := toml.DecodeFile(path, cfg)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && !explicit:
-		return &configFile{}, nil
+		return &File{}, nil
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("config file %s does not exist; create one with: aliauth profiles init --config %s", path, path)
 	case err != nil:
@@ -92,46 +106,34 @@ func loadConfig(flagValue string) (*configFile, error) {
 		}
 		return nil, fmt.Errorf("config file %s: unknown setting %s; see aliauth profiles init for the settings a profile takes", path, strings.Join(keys, ", "))
 	}
-	cfg.path = path
+	cfg.Path = path
 	for name, p := range cfg.Profiles {
 		if p == nil {
 			return nil, fmt.Errorf("config file %s: profile %q is empty", path, name)
 		}
 		p.Name = name
 	}
-	if cfg.Default != "" && cfg.profile(cfg.Default) == nil {
-		return nil, fmt.Errorf("config file %s: default profile %q is not defined; profiles: %s", path, cfg.Default, strings.Join(cfg.names(), ", "))
+	if cfg.Default != "" && cfg.Profile(cfg.Default) == nil {
+		return nil, fmt.Errorf("config file %s: default profile %q is not defined; profiles: %s", path, cfg.Default, strings.Join(cfg.Names(), ", "))
 	}
 	return cfg, nil
 }
 
-// loadConfig loads the config file and warns, on every use, when it is
-// readable by others and holds a private key inline.
-func (a *app) loadConfig(flagValue string) (*configFile, error) {
-	cfg, err := loadConfig(flagValue)
-	if err != nil {
-		return nil, err
-	}
-	for _, w := range configFileWarnings(cfg) {
-		fmt.Fprintln(a.stderr, "aliauth: warning: "+w)
-	}
-	return cfg, nil
-}
-
-// profile returns a copy of the named profile; the demo profile always exists.
-func (c *configFile) profile(name string) *profileConfig {
+// Profile returns a copy of the named profile; the demo profile always
+// exists. It is nil for an unknown name.
+func (c *File) Profile(name string) *Profile {
 	if p, ok := c.Profiles[name]; ok {
 		cp := *p
 		return &cp
 	}
 	if name == DemoProfile {
-		return &profileConfig{Name: DemoProfile, Emulator: true}
+		return &Profile{Name: DemoProfile, Emulator: true}
 	}
 	return nil
 }
 
-// names lists the profiles, the demo one included, sorted.
-func (c *configFile) names() []string {
+// Names lists the profiles, the demo one included, sorted.
+func (c *File) Names() []string {
 	names := []string{}
 	for n := range c.Profiles {
 		names = append(names, n)
@@ -143,8 +145,9 @@ func (c *configFile) names() []string {
 	return names
 }
 
-// overrides are the settings given by ALIAUTH_* variables and by flags.
-type overrides struct {
+// Settings are the values given by ALIAUTH_* variables or by flags, laid
+// over a profile.
+type Settings struct {
 	Profile         string
 	Protocol        string
 	Gateway         string
@@ -160,9 +163,9 @@ type overrides struct {
 	NoStoreSecrets  bool
 }
 
-// envOverrides reads the ALIAUTH_* variables.
-func envOverrides() (overrides, error) {
-	o := overrides{
+// FromEnv reads the ALIAUTH_* variables.
+func FromEnv() (Settings, error) {
+	s := Settings{
 		Profile:         os.Getenv("ALIAUTH_PROFILE"),
 		Protocol:        os.Getenv("ALIAUTH_PROTOCOL"),
 		Gateway:         os.Getenv("ALIAUTH_GATEWAY"),
@@ -179,81 +182,75 @@ func envOverrides() (overrides, error) {
 	if v := os.Getenv("ALIAUTH_NO_STORE_SECRETS"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return o, fmt.Errorf("ALIAUTH_NO_STORE_SECRETS=%q is not true or false", v)
+			return s, fmt.Errorf("ALIAUTH_NO_STORE_SECRETS=%q is not true or false", v)
 		}
-		o.NoStoreSecrets = b
+		s.NoStoreSecrets = b
 	}
-	return o, nil
+	return s, nil
 }
 
-// connects reports whether the overrides name a connection of their own
+// connects reports whether the settings name a connection of their own
 // (where to send and as which app), rather than only tuning a profile.
-func (o overrides) connects() bool {
-	return o.Gateway != "" || o.Endpoint != "" || o.AppID != "" || o.PrivateKey != "" ||
-		o.AlipayPublicKey != "" || o.AppCert != "" || o.AlipayCert != "" || o.AlipayRootCert != ""
+func (s Settings) connects() bool {
+	return s.Gateway != "" || s.Endpoint != "" || s.AppID != "" || s.PrivateKey != "" ||
+		s.AlipayPublicKey != "" || s.AppCert != "" || s.AlipayCert != "" || s.AlipayRootCert != ""
 }
 
-// apply lays o over p: set values win.
-func (o overrides) apply(p *profileConfig) {
+// apply lays s over p: set values win.
+func (s Settings) apply(p *Profile) {
 	set := func(dst *string, v string) {
 		if v != "" {
 			*dst = v
 		}
 	}
-	set(&p.Protocol, o.Protocol)
-	set(&p.Gateway, o.Gateway)
-	set(&p.Endpoint, o.Endpoint)
-	set(&p.AppID, o.AppID)
-	set(&p.PrivateKey, o.PrivateKey)
-	set(&p.AlipayPublicKey, o.AlipayPublicKey)
-	set(&p.AppCert, o.AppCert)
-	set(&p.AlipayCert, o.AlipayCert)
-	set(&p.AlipayRootCert, o.AlipayRootCert)
-	set(&p.SignType, o.SignType)
-	set(&p.Charset, o.Charset)
-	if o.NoStoreSecrets {
+	set(&p.Protocol, s.Protocol)
+	set(&p.Gateway, s.Gateway)
+	set(&p.Endpoint, s.Endpoint)
+	set(&p.AppID, s.AppID)
+	set(&p.PrivateKey, s.PrivateKey)
+	set(&p.AlipayPublicKey, s.AlipayPublicKey)
+	set(&p.AppCert, s.AppCert)
+	set(&p.AlipayCert, s.AlipayCert)
+	set(&p.AlipayRootCert, s.AlipayRootCert)
+	set(&p.SignType, s.SignType)
+	set(&p.Charset, s.Charset)
+	if s.NoStoreSecrets {
 		no := false
 		p.StoreSecrets = &no
 	}
-	if o.connects() {
+	if s.connects() {
 		p.Emulator = false
 	}
 }
 
-// resolve picks the profile and lays the variables, then the flags, over
-// it. The profile is --profile, else ALIAUTH_PROFILE, else the config's
+// Resolve picks the profile and lays the variables, then the flags, over
+// it. The profile is flags.Profile, else env.Profile, else the file's
 // default; with none of those, settings given by variables or flags make an
-// ad-hoc profile, and nothing at all means the demo emulator.
-func resolve(cfg *configFile, env, flags overrides) (*profileConfig, error) {
+// ad-hoc profile named "custom", and nothing at all means the demo emulator.
+func Resolve(f *File, env, flags Settings) (*Profile, error) {
 	name := flags.Profile
 	if name == "" {
 		name = env.Profile
 	}
 	if name == "" {
-		name = cfg.Default
+		name = f.Default
 	}
-	var p *profileConfig
+	var p *Profile
 	switch {
 	case name != "":
-		if p = cfg.profile(name); p == nil {
+		if p = f.Profile(name); p == nil {
 			where := "no config file is loaded"
-			if cfg.path != "" {
-				where = "config file " + cfg.path + " defines " + strings.Join(cfg.names(), ", ")
+			if f.Path != "" {
+				where = "config file " + f.Path + " defines " + strings.Join(f.Names(), ", ")
 			}
 			return nil, fmt.Errorf("profile %q is not defined (%s); list them with: aliauth profiles", name, where)
 		}
 	case env.connects() || flags.connects():
-		p = &profileConfig{Name: "custom"}
+		p = &Profile{Name: "custom"}
 	default:
-		p = &profileConfig{Name: DemoProfile, Emulator: true}
+		p = &Profile{Name: DemoProfile, Emulator: true}
 	}
 	env.apply(p)
 	flags.apply(p)
 	return p, nil
-}
-
-// storeSecrets is whether history keeps the tokens (the default) or only
-// their fingerprints.
-func (p *profileConfig) storeSecrets() bool {
-	return p.StoreSecrets == nil || *p.StoreSecrets
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -19,8 +19,8 @@ import (
 )
 
 const (
-	testAppKey    = "gateway/testdata/app_private_key.pem"
-	testAlipayKey = "gateway/testdata/alipay_private_key.pem"
+	testAppKey    = "../gateway/testdata/app_private_key.pem"
+	testAlipayKey = "../gateway/testdata/alipay_private_key.pem"
 )
 
 func loadTestKey(t testing.TB, path string) *rsa.PrivateKey {
@@ -81,7 +81,7 @@ func TestDemoExchangeWorksOnAFreshMachine(t *testing.T) {
 	}
 
 	out, _, status = run(t, "", "exchange", strings.TrimSpace(code))
-	if status != exitGateway {
+	if status != ExitGateway {
 		t.Fatalf("reused code exits %d", status)
 	}
 	mustContain(t, "output", out, "isv.code-invalid", "what it means", "what to do", "single-use")
@@ -133,7 +133,7 @@ func TestRefreshAndUserInfoCommands(t *testing.T) {
 	}
 	mustContain(t, "userinfo", out, "nick_name", "avatar", "https://tfs.alipayobjects.com")
 	out, _, status = run(t, "", append([]string{"refresh", tr.Tokens.RefreshToken}, flags...)...)
-	if status != exitGateway {
+	if status != ExitGateway {
 		t.Fatalf("rotated refresh token exits %d", status)
 	}
 	mustContain(t, "old refresh", out, "isv.refresh-token-invalid", "most recent")
@@ -150,13 +150,13 @@ func TestFaultsGiveTheRightExitStatusAndMessage(t *testing.T) {
 		want   []string
 		flags  []string
 	}{
-		{emulator.Fault{Kind: emulator.FaultDelay, Delay: 3e9}, "auth_user", exitTransport, []string{"no answer", "timeout", "--timeout"}, []string{"--timeout", "200ms"}},
-		{emulator.Fault{Kind: emulator.FaultStatus, Status: 503}, "auth_user", exitTransport, []string{"HTTP 503"}, nil},
-		{emulator.Fault{Kind: emulator.FaultHTML, Status: 502}, "auth_user", exitTransport, []string{"HTML page", "check --gateway"}, nil},
-		{emulator.Fault{Kind: emulator.FaultTruncate}, "auth_user", exitTransport, []string{"truncated"}, nil},
-		{emulator.Fault{Kind: emulator.FaultReset}, "auth_user", exitTransport, []string{"no answer"}, nil},
-		{emulator.Fault{Kind: emulator.FaultBadSign}, "auth_user", exitUntrusted, []string{"SIGNATURE FAILED", "do not use this answer"}, nil},
-		{emulator.Fault{Kind: emulator.FaultNoSign}, "auth_user", exitUntrusted, []string{"UNSIGNED"}, nil},
+		{emulator.Fault{Kind: emulator.FaultDelay, Delay: 3e9}, "auth_user", ExitTransport, []string{"no answer", "timeout", "--timeout"}, []string{"--timeout", "200ms"}},
+		{emulator.Fault{Kind: emulator.FaultStatus, Status: 503}, "auth_user", ExitTransport, []string{"HTTP 503"}, nil},
+		{emulator.Fault{Kind: emulator.FaultHTML, Status: 502}, "auth_user", ExitTransport, []string{"HTML page", "check the gateway URL", "--gateway"}, nil},
+		{emulator.Fault{Kind: emulator.FaultTruncate}, "auth_user", ExitTransport, []string{"truncated"}, nil},
+		{emulator.Fault{Kind: emulator.FaultReset}, "auth_user", ExitTransport, []string{"no answer"}, nil},
+		{emulator.Fault{Kind: emulator.FaultBadSign}, "auth_user", ExitUntrusted, []string{"SIGNATURE FAILED", "do not use this answer"}, nil},
+		{emulator.Fault{Kind: emulator.FaultNoSign}, "auth_user", ExitUntrusted, []string{"UNSIGNED"}, nil},
 	}
 	for _, c := range cases {
 		t.Run(string(c.fault.Kind), func(t *testing.T) {
@@ -183,7 +183,7 @@ func TestUnsignedErrorExits1AndEscapedSlashVerifies(t *testing.T) {
 		}
 	}
 	out, _, status := run(t, "", args...)
-	if status != exitGateway {
+	if status != ExitGateway {
 		t.Fatalf("unknown app exits %d\n%s", status, out)
 	}
 	mustContain(t, "output", out, "isv.invalid-app-id", "UNSIGNED")
@@ -227,7 +227,7 @@ func TestConfigurationErrorsExit2WithAMessage(t *testing.T) {
 	}
 	for _, c := range cases {
 		out, errOut, status := run(t, "", c.args...)
-		if status != exitUsage {
+		if status != ExitUsage {
 			t.Errorf("%v exits %d, want 2\n%s%s", c.args, status, out, errOut)
 			continue
 		}
@@ -238,7 +238,7 @@ func TestConfigurationErrorsExit2WithAMessage(t *testing.T) {
 func TestConnectionRefusedExits3(t *testing.T) {
 	isolate(t)
 	out, _, status := run(t, "", "exchange", "abc", "--gateway", "http://127.0.0.1:1/gateway.do", "--app-id", "1", "--private-key", testAppKey)
-	if status != exitTransport {
+	if status != ExitTransport {
 		t.Fatalf("exit %d\n%s", status, out)
 	}
 	mustContain(t, "output", out, "✗ no answer", "connection refused", "what to do")
@@ -291,7 +291,7 @@ func TestVerifyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _, status = run(t, "", append([]string{"verify", file}, keyFlag...)...)
-	if status != exitUntrusted {
+	if status != ExitUntrusted {
 		t.Fatalf("tampered body exits %d\n%s", status, out)
 	}
 	mustContain(t, "tampered", out, "✗ failed")
@@ -304,14 +304,14 @@ func TestVerifyCommand(t *testing.T) {
 	mustContain(t, "reformatted", out, "verified-normalized", "not the raw body")
 
 	_, errOut, status := run(t, "<html>502</html>", append([]string{"verify"}, keyFlag...)...)
-	if status != exitUsage {
+	if status != ExitUsage {
 		t.Fatalf("HTML exits %d", status)
 	}
 	mustContain(t, "HTML", errOut, "standard input is not a gateway response", "exactly as received")
 
 	unsigned := `{"alipay_system_oauth_token_response":{"access_token":"x"}}`
 	out, _, status = run(t, unsigned, append([]string{"verify"}, keyFlag...)...)
-	if status != exitUntrusted || !strings.Contains(out, "unsigned") {
+	if status != ExitUntrusted || !strings.Contains(out, "unsigned") {
 		t.Fatalf("unsigned exits %d\n%s", status, out)
 	}
 }
@@ -331,7 +331,7 @@ func TestKeysCommands(t *testing.T) {
 		t.Fatalf("private key mode %o", info.Mode().Perm())
 	}
 	_, errOut, status = run(t, "", "keys", "gen", "--dir", dir)
-	if status != exitUsage || !strings.Contains(errOut, "app_private_key") {
+	if status != ExitUsage || !strings.Contains(errOut, "app_private_key") {
 		t.Fatalf("overwrite: exit %d %s", status, errOut)
 	}
 	out, _, status = run(t, "", "keys", "check", filepath.Join(dir, "app_private_key.txt"), filepath.Join(dir, "app_public_key.txt"))
@@ -342,12 +342,12 @@ func TestKeysCommands(t *testing.T) {
 	if status != 1 || !strings.Contains(out, "✗ no match") {
 		t.Fatalf("check mismatch: exit %d %s", status, out)
 	}
-	out, _, status = run(t, "", "keys", "inspect", "../shared/testdata/alipay-certs/alipayRootCert.crt")
+	out, _, status = run(t, "", "keys", "inspect", "../../shared/testdata/alipay-certs/alipayRootCert.crt")
 	if status != 0 {
 		t.Fatalf("inspect root: exit %d", status)
 	}
 	mustContain(t, "inspect root", out, "687b59193f3f462dd5336e5abf83c5d8_02941eef3187dddf3d3b83462e1dfcf6", "skipped")
-	out, _, _ = run(t, "", "keys", "inspect", "../shared/testdata/alipay-certs/appPublicCert.crt")
+	out, _, _ = run(t, "", "keys", "inspect", "../../shared/testdata/alipay-certs/appPublicCert.crt")
 	mustContain(t, "inspect app cert", out, "f5476a255774929671073404f7af2b90", "subject", "issuer", "valid")
 	out, _, _ = run(t, "", "keys", "inspect", filepath.Join(dir, "app_private_key.txt"))
 	mustContain(t, "inspect private", out, "private key", "PKCS#8", "2048")
@@ -362,8 +362,7 @@ func TestStandaloneEmulatorPrintsItsReadyLineAndServes(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan int)
 	go func() {
-		a := &app{stdin: strings.NewReader(""), stdout: pw, stderr: io.Discard}
-		done <- a.main(ctx, []string{"emulator", "--addr", "127.0.0.1:0", "--dir", filepath.Join(dir, "emu")})
+		done <- Main(ctx, []string{"emulator", "--addr", "127.0.0.1:0", "--dir", filepath.Join(dir, "emu")}, Streams{Stdin: strings.NewReader(""), Stdout: pw, Stderr: io.Discard})
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
+	"aliauth/config"
 	"aliauth/gateway"
 	"aliauth/keys"
 )
@@ -22,7 +22,8 @@ func (a *app) runVerify(ctx context.Context, args []string) error {
 			"Exit status 0 when the signature verifies, 4 when it fails or is unsigned, 2 on bad input.")
 	o.profileFlags(fs)
 	method := fs.String("method", "", "the method whose node is signed (default: the node found, else "+gateway.MethodOAuthToken+")")
-	fs.BoolVar(&o.jsonOut, "json", false, "print the verification as JSON")
+	fs.BoolVar(&o.jsonOut, "json", false, "print the response as a trace: the shape every command's --json prints, without a request")
+	fs.BoolVar(&o.reveal, "reveal", false, "with --json, show tokens in full")
 	args, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -36,47 +37,33 @@ func (a *app) runVerify(ctx context.Context, args []string) error {
 	}
 	body, err := a.readInput(name)
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return usage(err)
 	}
 	body = traceBody(body)
 	if *method == "" {
-		*method = detectMethod(body)
+		*method = gateway.DetectMethod(body)
 	}
 	signType, err := gateway.ParseSignType(o.SignType)
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return usage(err)
 	}
 	key, source, err := a.verifyKey(&o)
 	if err != nil {
 		return err
 	}
-	_, v, err := gateway.VerifyResponse(body, *method, key, signType)
+	t, err := gateway.VerifyOffline(body, *method, key, source, signType)
 	if err != nil {
 		return usageError("%s is not a gateway response: %v; pass the raw body exactly as received", inputName(name), err)
 	}
-	v.Key = "Alipay public key " + keys.Fingerprint(key) + " from " + source
 	if o.jsonOut {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(v); err != nil {
+		if err := printTraceJSON(a.stdout, t, o.reveal); err != nil {
 			return err
 		}
 	} else {
-		mark := "✗"
-		if v.Status.Passed() {
-			mark = "✓"
-		}
-		fmt.Fprintf(a.stdout, "%s %s · %s\n", mark, v.Status, v.Node)
-		field(a.stdout, "detail", v.Detail)
-		field(a.stdout, "key", v.Key)
-		if v.CertSN != "" {
-			field(a.stdout, "cert SN", v.CertSN)
-		}
-		field(a.stdout, "signed content", v.SignedContent)
+		printVerification(a.stdout, t)
 	}
-	if !v.Status.Passed() {
-		return silentExit(exitUntrusted)
+	if !t.Verification.Status.Passed() {
+		return silentExit(ExitUntrusted)
 	}
 	return nil
 }
@@ -122,20 +109,6 @@ func traceBody(data []byte) []byte {
 	return t.Response.Body
 }
 
-// detectMethod finds the method from the one *_response node a body holds,
-// so a user-info response verifies without naming its method.
-func detectMethod(body []byte) string {
-	var top map[string]json.RawMessage
-	if json.Unmarshal(body, &top) == nil {
-		for k := range top {
-			if k != gateway.ErrorNode && strings.HasSuffix(k, "_response") {
-				return strings.ReplaceAll(strings.TrimSuffix(k, "_response"), "_", ".")
-			}
-		}
-	}
-	return gateway.MethodOAuthToken
-}
-
 // verifyKey is --alipay-public-key (or ALIAUTH_ALIPAY_PUBLIC_KEY), else the
 // selected profile's Alipay key: with nothing configured, the built-in
 // emulator's, so its output verifies.
@@ -145,18 +118,18 @@ func (a *app) verifyKey(o *options) (*rsa.PublicKey, string, error) {
 		source = os.Getenv("ALIAUTH_ALIPAY_PUBLIC_KEY")
 	}
 	if source != "" {
-		key, _, err := keys.LoadPublicKey(expandHome(source))
+		key, _, err := keys.LoadPublicKey(config.ExpandHome(source))
 		if err != nil {
-			return nil, "", &exitError{code: exitUsage, err: fmt.Errorf("Alipay public key: %w", err)}
+			return nil, "", usage(fmt.Errorf("Alipay public key: %w", err))
 		}
-		return key, sourceName(source), nil
+		return key, config.SourceName(source), nil
 	}
-	s, err := a.openProfile(o)
+	l, s, err := a.openProfile(o)
 	if err != nil {
 		return nil, "", usageError("no Alipay public key: pass --alipay-public-key FILE (%v)", err)
 	}
-	defer s.close()
-	p := s.client.Profile()
+	defer l.Close()
+	p := s.Client.Profile()
 	if p.AlipayPublicKey == nil {
 		return nil, "", usageError("no Alipay public key: pass --alipay-public-key FILE, the 支付宝公钥 of the app's environment")
 	}

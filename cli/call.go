@@ -1,9 +1,10 @@
-package main
+package cli
 
 import (
 	"context"
 	"fmt"
 
+	"aliauth/config"
 	"aliauth/gateway"
 	"aliauth/history"
 )
@@ -65,35 +66,42 @@ func (a *app) runUserInfo(ctx context.Context, args []string) error {
 	})
 }
 
-// openProfile resolves and opens the profile the options select.
-func (a *app) openProfile(o *options) (*session, error) {
-	cfg, err := a.loadConfig(o.config)
+// loader reads the config file and the environment for the options, and
+// warns, on every use, about a config file others can read that holds a
+// private key.
+func (a *app) loader(o *options) (*config.Loader, error) {
+	l, err := config.NewLoader(o.config, o.Settings)
 	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
+		return nil, usage(err)
 	}
-	env, err := envOverrides()
-	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
+	for _, w := range l.File.Warnings() {
+		fmt.Fprintln(a.stderr, "aliauth: warning: "+w)
 	}
-	pc, err := resolve(cfg, env, o.overrides)
-	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
-	}
-	s, err := openSession(pc)
-	if err != nil {
-		return nil, &exitError{code: exitUsage, err: fmt.Errorf("profile %s: %w", pc.Name, err)}
-	}
-	return s, nil
+	return l, nil
 }
 
-// openHistory opens the history database, or says why the call will not be
-// recorded: a broken history must not stop a debugging session.
-func (a *app) openHistory(ctx context.Context, flagValue string) (*history.Store, error) {
+// openProfile opens the profile the options select; closing the loader
+// closes it.
+func (a *app) openProfile(o *options) (*config.Loader, *config.Session, error) {
+	l, err := a.loader(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := l.OpenActive()
+	if err != nil {
+		return nil, nil, usage(err)
+	}
+	return l, s, nil
+}
+
+// openHistory opens the history database.
+func openHistory(ctx context.Context, flagValue string) (*history.Store, error) {
 	path, err := history.ResolvePath(flagValue)
 	if err != nil {
-		return nil, err
+		return nil, historyError(err)
 	}
-	return history.Open(ctx, path)
+	s, err := history.Open(ctx, path)
+	return s, historyError(err)
 }
 
 // call runs one gateway call for a command: it opens the profile and the
@@ -105,20 +113,21 @@ func (a *app) call(ctx context.Context, o *options, do func(context.Context, *ga
 			return usageError("--timestamp: %v, in China Standard Time (UTC+8), e.g. \"2026-11-24 16:19:10\"", err)
 		}
 	}
-	s, err := a.openProfile(o)
+	l, s, err := a.openProfile(o)
 	if err != nil {
 		return err
 	}
-	defer s.close()
-	if o.timestamp != "" && s.client.Profile().Protocol == gateway.V3 {
+	defer l.Close()
+	if o.timestamp != "" && s.Client.Profile().Protocol == gateway.V3 {
 		return usageError("--timestamp pins the v2 timestamp; v3 signs milliseconds since the epoch, which cannot be pinned")
 	}
-	s.client.DryRun, s.client.Timestamp = o.dryRun, o.timestamp
+	s.Client.DryRun, s.Client.Timestamp = o.dryRun, o.timestamp
 
 	var store *history.Store
 	var note string
 	if !o.dryRun {
-		if store, err = a.openHistory(ctx, o.history); err != nil {
+		// A broken history must not stop a debugging session.
+		if store, err = openHistory(ctx, o.history); err != nil {
 			note = "NOT recorded in history: " + err.Error()
 		} else {
 			defer store.Close()
@@ -127,18 +136,18 @@ func (a *app) call(ctx context.Context, o *options, do func(context.Context, *ga
 
 	callCtx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	t, err := do(callCtx, s.client)
+	t, err := do(callCtx, s.Client)
 	if t == nil {
 		return usageError("%v", err)
 	}
 	var id int64
 	if store != nil {
-		if id, err = store.Record(ctx, t, s.config.storeSecrets()); err != nil {
+		if id, err = store.Record(ctx, t, s.Config.KeepsSecrets()); err != nil {
 			note = "NOT recorded in history: " + err.Error()
 		}
 	}
 	if o.jsonOut {
-		if err := printJSON(a.stdout, withID(t, id), o.reveal); err != nil {
+		if err := printTraceJSON(a.stdout, withID(t, id), o.reveal); err != nil {
 			return err
 		}
 		if note != "" {
@@ -147,7 +156,7 @@ func (a *app) call(ctx context.Context, o *options, do func(context.Context, *ga
 	} else {
 		printTrace(a.stdout, withID(t, id), printOptions{reveal: o.reveal, verbose: o.verbose, historyID: id, historyNote: note, now: now()})
 	}
-	if status := t.Outcome.ExitStatus(); status != exitOK {
+	if status := outcomeStatus(t.Outcome); status != ExitOK {
 		return silentExit(status)
 	}
 	return nil

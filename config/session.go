@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"context"
@@ -14,33 +14,34 @@ import (
 	"aliauth/keys"
 )
 
-// session is a profile made ready to call: a client and, against the
+// Session is a profile made ready to call: a client and, against the
 // built-in emulator, the running emulator that answers it.
-type session struct {
-	config *profileConfig
-	client *gateway.Client
-	server *emulator.Server
+type Session struct {
+	Config *Profile
+	Client *gateway.Client
+	// Server is the in-process emulator; nil outside the demo.
+	Server *emulator.Server
 }
 
-// close stops the in-process emulator, if any.
-func (s *session) close() {
-	if s.server != nil {
-		_ = s.server.Close()
+// Close stops the in-process emulator, if any.
+func (s *Session) Close() {
+	if s.Server != nil {
+		_ = s.Server.Close()
 	}
 }
 
-// mintCode stands in for my.getAuthCode; nil outside the emulator.
-func (s *session) mintCode() func(ctx context.Context, scope string) (string, error) {
-	if s.server == nil {
+// MintCode stands in for my.getAuthCode; nil outside the emulator.
+func (s *Session) MintCode() func(ctx context.Context, scope string) (string, error) {
+	if s.Server == nil {
 		return nil
 	}
 	return func(_ context.Context, scope string) (string, error) {
-		return s.server.MintCode(s.client.Profile().AppID, scope, "")
+		return s.Server.MintCode(s.Client.Profile().AppID, scope, "")
 	}
 }
 
-// emulatorDir is where the demo emulator keeps its keys and state.
-func emulatorDir() (string, error) {
+// EmulatorDir is where the demo emulator keeps its keys and state.
+func EmulatorDir() (string, error) {
 	dir, err := history.DefaultDir()
 	if err != nil {
 		return "", err
@@ -48,24 +49,24 @@ func emulatorDir() (string, error) {
 	return filepath.Join(dir, "emulator"), nil
 }
 
-// openSession builds the client for a profile, starting the in-process
-// emulator for emulator profiles. Errors do not name the profile: the
-// caller knows how to say which it was.
-func openSession(pc *profileConfig) (*session, error) {
-	s := &session{config: pc}
+// Open builds the client for a profile, starting the in-process emulator
+// for emulator profiles. Errors do not name the profile: the caller knows
+// how to say which it was.
+func Open(pc *Profile) (*Session, error) {
+	s := &Session{Config: pc}
 	p, err := s.profile()
 	if err == nil {
-		s.client, err = gateway.NewClient(p)
+		s.Client, err = gateway.NewClient(p)
 	}
 	if err != nil {
-		s.close()
-		return nil, err
+		s.Close()
+		return nil, explain(err)
 	}
 	return s, nil
 }
 
-func (s *session) profile() (gateway.Profile, error) {
-	pc := s.config
+func (s *Session) profile() (gateway.Profile, error) {
+	pc := s.Config
 	p := gateway.Profile{Name: pc.Name, Protocol: gateway.Protocol(strings.ToLower(pc.Protocol)), Charset: pc.Charset}
 	if p.Protocol == "" {
 		p.Protocol = gateway.V2
@@ -86,34 +87,34 @@ func (s *session) profile() (gateway.Profile, error) {
 		p.Endpoint = gateway.ProductionEndpoint
 	}
 	if pc.PrivateKey != "" {
-		if p.PrivateKey, _, err = keys.LoadPrivateKey(expandHome(pc.PrivateKey)); err != nil {
+		if p.PrivateKey, _, err = keys.LoadPrivateKey(ExpandHome(pc.PrivateKey)); err != nil {
 			return p, fmt.Errorf("app private key: %w", err)
 		}
 	}
 	if pc.AlipayPublicKey != "" {
-		if p.AlipayPublicKey, _, err = keys.LoadPublicKey(expandHome(pc.AlipayPublicKey)); err != nil {
+		if p.AlipayPublicKey, _, err = keys.LoadPublicKey(ExpandHome(pc.AlipayPublicKey)); err != nil {
 			return p, fmt.Errorf("Alipay public key: %w", err)
 		}
-		p.AlipayKeySource = sourceName(pc.AlipayPublicKey)
+		p.AlipayKeySource = SourceName(pc.AlipayPublicKey)
 	}
 	return p, loadCertificates(&p, pc)
 }
 
 // loadCertificates fills the certificate-mode SNs, and the Alipay public key
 // from the Alipay certificate unless one was given separately.
-func loadCertificates(p *gateway.Profile, pc *profileConfig) error {
+func loadCertificates(p *gateway.Profile, pc *Profile) error {
 	if pc.AppCert != "" {
-		cert, err := keys.LoadCertificate(expandHome(pc.AppCert))
+		cert, err := keys.LoadCertificate(ExpandHome(pc.AppCert))
 		if err != nil {
 			return fmt.Errorf("app certificate: %w", err)
 		}
 		p.AppCertSN = keys.CertSN(cert)
 		if pub, ok := cert.PublicKey.(*rsa.PublicKey); ok && p.PrivateKey != nil && !keys.Match(p.PrivateKey, pub) {
-			return fmt.Errorf("app certificate %s certifies another key than the app private key; use the appCertPublicKey_*.crt made from this key's CSR", sourceName(pc.AppCert))
+			return fmt.Errorf("app certificate %s certifies another key than the app private key; use the appCertPublicKey_*.crt made from this key's CSR", SourceName(pc.AppCert))
 		}
 	}
 	if pc.AlipayCert != "" {
-		cert, err := keys.LoadCertificate(expandHome(pc.AlipayCert))
+		cert, err := keys.LoadCertificate(ExpandHome(pc.AlipayCert))
 		if err != nil {
 			return fmt.Errorf("Alipay certificate: %w", err)
 		}
@@ -121,14 +122,14 @@ func loadCertificates(p *gateway.Profile, pc *profileConfig) error {
 		if p.AlipayPublicKey == nil {
 			pub, ok := cert.PublicKey.(*rsa.PublicKey)
 			if !ok {
-				return fmt.Errorf("Alipay certificate %s does not hold an RSA key; use alipayCertPublicKey_RSA2.crt", sourceName(pc.AlipayCert))
+				return fmt.Errorf("Alipay certificate %s does not hold an RSA key; use alipayCertPublicKey_RSA2.crt", SourceName(pc.AlipayCert))
 			}
 			p.AlipayPublicKey = pub
-			p.AlipayKeySource = "certificate " + sourceName(pc.AlipayCert) + " (SN " + p.AlipayCertSN + ")"
+			p.AlipayKeySource = "certificate " + SourceName(pc.AlipayCert) + " (SN " + p.AlipayCertSN + ")"
 		}
 	}
 	if pc.AlipayRootCert != "" {
-		sn, err := keys.LoadRootCertSN(expandHome(pc.AlipayRootCert))
+		sn, err := keys.LoadRootCertSN(ExpandHome(pc.AlipayRootCert))
 		if err != nil {
 			return fmt.Errorf("Alipay root certificate: %w", err)
 		}
@@ -139,33 +140,33 @@ func loadCertificates(p *gateway.Profile, pc *profileConfig) error {
 
 // startEmulator runs the built-in emulator on loopback and points the
 // profile at it.
-func (s *session) startEmulator(p *gateway.Profile) error {
-	dir, err := emulatorDir()
+func (s *Session) startEmulator(p *gateway.Profile) error {
+	dir, err := EmulatorDir()
 	if err != nil {
 		return err
 	}
-	emu, err := emulator.New(emulator.Config{Dir: dir, CertMode: s.config.CertMode})
+	emu, err := emulator.New(emulator.Config{Dir: dir, CertMode: s.Config.CertMode})
 	if err != nil {
 		return err
 	}
-	if s.server, err = emulator.Listen(emu, "127.0.0.1:0"); err != nil {
+	if s.Server, err = emulator.Listen(emu, "127.0.0.1:0"); err != nil {
 		_ = emu.Close()
 		return err
 	}
 	app := emu.DemoApp()
 	p.Emulator = true
-	p.Gateway, p.Endpoint = s.server.Gateway(), s.server.Endpoint()
+	p.Gateway, p.Endpoint = s.Server.Gateway(), s.Server.Endpoint()
 	p.AppID, p.PrivateKey = app.ID, app.PrivateKey
 	p.AlipayPublicKey = emu.AlipayPublicKey()
 	p.AlipayKeySource = "the emulator's Alipay key in " + dir
 	if paths, ok := emu.CertPaths(app.ID); ok {
-		return loadCertificates(p, &profileConfig{AppCert: paths.AppCert, AlipayCert: paths.AlipayCert, AlipayRootCert: paths.AlipayRootCert})
+		return loadCertificates(p, &Profile{AppCert: paths.AppCert, AlipayCert: paths.AlipayCert, AlipayRootCert: paths.AlipayRootCert})
 	}
 	return nil
 }
 
-// expandHome lets config files say ~/alipay/app.key.
-func expandHome(source string) string {
+// ExpandHome lets config files say ~/alipay/app.key.
+func ExpandHome(source string) string {
 	rest, ok := strings.CutPrefix(source, "~/")
 	if !ok {
 		return source
@@ -177,9 +178,9 @@ func expandHome(source string) string {
 	return filepath.Join(home, rest)
 }
 
-// sourceName is how a key source is named in messages: a path as given,
+// SourceName is how a key source is named in messages: a path as given,
 // "env:VAR" as such, inline key text as "inline key".
-func sourceName(source string) string {
+func SourceName(source string) string {
 	if strings.HasPrefix(source, "env:") || (len(source) < 256 && !strings.Contains(source, "\n") && !strings.HasPrefix(source, "-----")) {
 		return source
 	}

@@ -1,10 +1,9 @@
-package main
+package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,17 +21,6 @@ type printOptions struct {
 	now         time.Time
 	// masked is set when tokens were hidden.
 	masked bool
-}
-
-// printJSON writes the trace in the one JSON shape, masked unless revealed.
-func printJSON(w io.Writer, t *gateway.Trace, reveal bool) error {
-	if !reveal {
-		t = t.Redact(gateway.Mask)
-	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(t)
 }
 
 // printTrace writes the human account of a call: outcome first, then the
@@ -73,46 +61,21 @@ func printTrace(w io.Writer, t *gateway.Trace, o printOptions) {
 	footer(w, o)
 }
 
+// headline is the outcome and the verdict in one line.
 func headline(t *gateway.Trace) string {
-	v := verificationPhrase(t.Verification)
+	out := t.Outcome.Mark() + " " + t.Outcome.Phrase()
 	switch t.Outcome {
-	case gateway.OutcomeSuccess:
-		return "✓ success · " + v
-	case gateway.OutcomeGatewayError:
-		code := t.Error.Code
-		if t.Error.SubCode != "" {
-			code += " " + t.Error.SubCode
-		}
-		return "✗ gateway error " + code + " · " + v
-	case gateway.OutcomeTransportError:
-		return "✗ no answer · " + oneLine(t.TransportError)
-	case gateway.OutcomeUntrusted:
-		return "✗ untrusted answer · " + v
 	case gateway.OutcomeDryRun:
-		return "· dry run: signed, not sent"
+		return out
+	case gateway.OutcomeTransportError:
+		return out + " · " + oneLine(t.TransportError)
+	case gateway.OutcomeGatewayError:
+		out += " " + t.Error.Code
+		if t.Error.SubCode != "" {
+			out += " " + t.Error.SubCode
+		}
 	}
-	return string(t.Outcome)
-}
-
-func verificationPhrase(v *gateway.Verification) string {
-	if v == nil {
-		return "nothing to verify"
-	}
-	switch v.Status {
-	case gateway.Verified:
-		return "signature verified"
-	case gateway.VerifiedUnescaped:
-		return `signature verified once \/ is read as /`
-	case gateway.VerifiedNormalized:
-		return "verified after whitespace normalization: this is not the raw body"
-	case gateway.VerifyFailed:
-		return "SIGNATURE FAILED"
-	case gateway.Unsigned:
-		return "UNSIGNED response"
-	case gateway.Skipped:
-		return "NOT VERIFIED: no Alipay public key configured"
-	}
-	return string(v.Status)
+	return out + " · " + t.Verdict()
 }
 
 // contextLine is the line that says where the call went and how it was made.
@@ -121,10 +84,7 @@ func contextLine(t *gateway.Trace) string {
 	if env == gateway.EnvEmulator {
 		env = "emulator (not Alipay)"
 	}
-	parts := []string{env, "profile " + t.Profile, "app " + t.AppID, string(t.Protocol) + " " + string(t.SignType) + " " + t.Charset, t.Method}
-	if t.GrantType != "" {
-		parts = append(parts, t.GrantType)
-	}
+	parts := []string{env, "profile " + t.Profile, "app " + t.AppID, string(t.Protocol) + " " + string(t.SignType) + " " + t.Charset, t.CallName()}
 	if r := t.Response; r != nil {
 		parts = append(parts, fmt.Sprintf("HTTP %d in %s", r.Status, r.Duration.Round(100*time.Microsecond)))
 	}
@@ -152,83 +112,21 @@ func printResult(w io.Writer, t *gateway.Trace, now time.Time) {
 		if tk.UnionID != "" {
 			field(w, "union_id", tk.UnionID)
 		}
-		field(w, "access_token", tk.AccessToken+"   "+expiry(tk.AccessExpiresAt, tk.Permanent, now))
+		field(w, "access_token", tk.AccessToken+"   "+tk.AccessExpiry().Phrase(now))
 		if tk.RefreshToken != "" {
-			field(w, "refresh_token", tk.RefreshToken+"   "+expiry(tk.RefreshExpiresAt, tk.Permanent, now))
+			field(w, "refresh_token", tk.RefreshToken+"   "+tk.RefreshExpiry().Phrase(now))
 		}
 		if tk.AuthStart != "" {
 			field(w, "auth_start", tk.AuthStart+" China Standard Time")
 		}
 		return
 	}
-	for _, f := range resultFields(t.Result) {
-		field(w, f[0], f[1])
-	}
-}
-
-// resultFields lists a result's members in the order the gateway wrote
-// them, without code and msg, which the headline already gives.
-func resultFields(raw json.RawMessage) [][2]string {
-	if len(raw) == 0 {
-		return nil
-	}
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil
-	}
-	var out [][2]string
-	for dec.More() {
-		keyTok, err := dec.Token()
-		if err != nil {
-			return out
+	for _, f := range gateway.ResultFields(t.Result) {
+		// The headline already gives code and msg.
+		if f.Name != "code" && f.Name != "msg" {
+			field(w, f.Name, f.Value)
 		}
-		key, _ := keyTok.(string)
-		var v any
-		if err := dec.Decode(&v); err != nil {
-			return out
-		}
-		if key == "code" || key == "msg" {
-			continue
-		}
-		s, ok := v.(string)
-		if !ok {
-			b, _ := json.Marshal(v)
-			s = string(b)
-		}
-		out = append(out, [2]string{key, s})
 	}
-	return out
-}
-
-// expiry says when a token expires, absolutely and from now.
-func expiry(at time.Time, permanent bool, now time.Time) string {
-	switch {
-	case permanent:
-		return "never expires (auth_token_type permanent)"
-	case at.IsZero():
-		return "expiry unknown"
-	}
-	left := at.Sub(now)
-	rel := "in " + humanDuration(left)
-	if left <= 0 {
-		rel = "EXPIRED " + humanDuration(-left) + " ago"
-	}
-	return "expires " + at.Local().Format("2006-01-02 15:04:05 MST") + " (" + rel + ")"
-}
-
-func humanDuration(d time.Duration) string {
-	d = d.Round(time.Second)
-	days := d / (24 * time.Hour)
-	d -= days * 24 * time.Hour
-	switch {
-	case days > 0:
-		return fmt.Sprintf("%dd %dh", days, d/time.Hour)
-	case d >= time.Hour:
-		return fmt.Sprintf("%dh %dm", d/time.Hour, (d%time.Hour)/time.Minute)
-	case d >= time.Minute:
-		return fmt.Sprintf("%dm %ds", d/time.Minute, (d%time.Minute)/time.Second)
-	}
-	return d.String()
 }
 
 func printAPIError(w io.Writer, t *gateway.Trace) {
@@ -274,18 +172,21 @@ func printDryRun(w io.Writer, t *gateway.Trace) {
 	}
 }
 
+// transportHint is the trace's advice, with the flags that act on it.
 func transportHint(t *gateway.Trace) string {
-	switch {
-	case strings.Contains(t.TransportError, "cancelled"):
-		return "the call was cancelled; a code that reached the gateway may already be spent, so mint a new one"
-	case strings.Contains(t.TransportError, "timeout"):
-		return "the gateway did not answer in time: retry with a longer --timeout, and check your network and the URL"
-	case strings.Contains(t.TransportError, "HTML"):
-		return "something other than the gateway answered: check --gateway/--endpoint (production " + gateway.ProductionGateway + ", sandbox " + gateway.SandboxGateway + ") and any proxy in between"
-	case t.Response != nil:
-		return "the answer is not the gateway's JSON: check the URL, retry, and look at the raw body with -v"
+	hint := t.TransportHint()
+	if t.Transport == nil {
+		return hint
 	}
-	return "no answer arrived: check the URL, your network and any proxy (HTTPS_PROXY); retry"
+	switch t.Transport.Kind {
+	case gateway.TransportTimeout:
+		hint += " (--timeout sets how long to wait)"
+	case gateway.TransportDNS, gateway.TransportRefused, gateway.TransportHTML, gateway.TransportTLS:
+		hint += " (--gateway, --endpoint or the profile set the URL)"
+	case gateway.TransportNotJSON, gateway.TransportEmpty:
+		hint += " (-v shows the raw body)"
+	}
+	return hint
 }
 
 func footer(w io.Writer, o printOptions) {
@@ -310,31 +211,29 @@ func footer(w io.Writer, o printOptions) {
 // printSteps shows everything: what was signed and sent, what came back,
 // what was verified with which key.
 func printSteps(w io.Writer, t *gateway.Trace) {
-	r := t.Request
-	section(w, "request")
-	field(w, "method", r.HTTPMethod+" "+r.URL)
-	field(w, "clock", r.Clock)
-	keys := make([]string, 0, len(r.Params))
-	for k := range r.Params {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var params []string
-	for _, k := range keys {
-		params = append(params, k+"="+r.Params[k])
-	}
-	field(w, "parameters", strings.Join(params, "\n"))
-	for _, h := range sortedKeys(r.Headers) {
-		field(w, "header", h+": "+r.Headers[h])
-	}
-	field(w, "string to sign", strings.TrimSuffix(r.StringToSign, "\n"))
-	field(w, "sign", r.Sign)
-	if r.Body != "" {
-		field(w, "body", r.Body)
+	if r := t.Request; r.URL != "" {
+		section(w, "request")
+		field(w, "method", r.HTTPMethod+" "+r.URL)
+		field(w, "clock", r.Clock)
+		var params []string
+		for _, k := range sortedKeys(r.Params) {
+			params = append(params, k+"="+r.Params[k])
+		}
+		field(w, "parameters", strings.Join(params, "\n"))
+		for _, h := range sortedKeys(r.Headers) {
+			field(w, "header", h+": "+r.Headers[h])
+		}
+		field(w, "string to sign", strings.TrimSuffix(r.StringToSign, "\n"))
+		field(w, "sign", r.Sign)
+		if r.Body != "" {
+			field(w, "body", r.Body)
+		}
 	}
 	if resp := t.Response; resp != nil {
 		section(w, "response")
-		field(w, "status", fmt.Sprintf("HTTP %d in %s", resp.Status, resp.Duration))
+		if resp.Status != 0 {
+			field(w, "status", fmt.Sprintf("HTTP %d in %s", resp.Status, resp.Duration))
+		}
 		for _, h := range sortedKeys(resp.Headers) {
 			field(w, "header", h+": "+resp.Headers[h])
 		}
@@ -342,22 +241,41 @@ func printSteps(w io.Writer, t *gateway.Trace) {
 	}
 	if v := t.Verification; v != nil {
 		section(w, "verification")
-		field(w, "outcome", string(v.Status)+": "+v.Detail)
-		if v.Node != "" {
-			field(w, "node", fmt.Sprintf("%s, bytes %d to %d of the body", v.Node, v.Start, v.End))
-		}
-		if v.Key != "" {
-			field(w, "key", v.Key)
-		}
-		if v.CertSN != "" {
-			field(w, "cert SN", v.CertSN)
-		}
-		field(w, "signed content", strings.TrimSuffix(v.SignedContent, "\n"))
-		if v.Sign != "" {
-			field(w, "their sign", v.Sign)
-		}
+		printVerificationFields(w, v)
 	}
 	section(w, "result")
+}
+
+// printVerificationFields says what was verified, with which key, and how.
+func printVerificationFields(w io.Writer, v *gateway.Verification) {
+	field(w, "outcome", string(v.Status)+": "+v.Detail)
+	if v.Node != "" {
+		field(w, "node", fmt.Sprintf("%s, bytes %d to %d of the body", v.Node, v.Start, v.End))
+	}
+	if v.Key != "" {
+		field(w, "key", v.Key)
+	}
+	if v.CertSN != "" {
+		field(w, "cert SN", v.CertSN)
+	}
+	field(w, "signed content", strings.TrimSuffix(v.SignedContent, "\n"))
+	if v.Sign != "" {
+		field(w, "their sign", v.Sign)
+	}
+}
+
+// printVerification is verify's account of a response checked offline: the
+// verification first, then what the response says.
+func printVerification(w io.Writer, t *gateway.Trace) {
+	v := t.Verification
+	fmt.Fprintf(w, "%s %s · %s\n", v.Status.Mark(), v.Status, v.Node)
+	field(w, "verdict", t.Verdict())
+	printVerificationFields(w, v)
+	if t.Error != nil {
+		printAPIError(w, t)
+	} else {
+		printResult(w, t, time.Now())
+	}
 }
 
 func section(w io.Writer, name string) {
@@ -369,6 +287,6 @@ func sortedKeys(m map[string]string) []string {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	return keys
 }

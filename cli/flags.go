@@ -1,20 +1,19 @@
-package main
+package cli
 
 import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"runtime/debug"
 	"strings"
 	"time"
 
-	"golang.org/x/term"
+	"aliauth/config"
 )
 
 // options are the flags shared by the commands that talk to a gateway.
 type options struct {
-	overrides
+	config.Settings
 	config    string
 	history   string
 	jsonOut   bool
@@ -75,7 +74,7 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			return nil, &exitError{code: exitUsage, err: fmt.Errorf("%w (see %s -h)", err, fs.Name())}
+			return nil, usage(fmt.Errorf("%w (see %s -h)", err, fs.Name()))
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -93,8 +92,6 @@ func wantArgs(fs *flag.FlagSet, args []string, min, max int, what string) error 
 	}
 	return nil
 }
-
-func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 func version() string {
 	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 	"aliauth/gateway"
 	"aliauth/history"
+	"aliauth/internal/atomicfile"
 )
 
 func (a *app) runHistory(ctx context.Context, args []string) error {
@@ -97,11 +99,22 @@ func (h *historyFlags) filter() (history.Filter, error) {
 }
 
 func (a *app) openStore(ctx context.Context, path string) (*history.Store, error) {
-	s, err := a.openHistory(ctx, path)
+	s, err := openHistory(ctx, path)
 	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
+		return nil, usage(err)
 	}
 	return s, nil
+}
+
+// historyError says how to pick another database, where the error calls
+// for one.
+func historyError(err error) error {
+	for _, kind := range []error{history.ErrDamaged, history.ErrLocked, history.ErrNewerVersion, history.ErrUnusable} {
+		if errors.Is(err, kind) {
+			return fmt.Errorf("%w; --history FILE (or %s) picks another database", err, history.EnvHistory)
+		}
+	}
+	return err
 }
 
 func (a *app) historyList(ctx context.Context, args []string) error {
@@ -135,10 +148,7 @@ func (a *app) historyList(ctx context.Context, args []string) error {
 			}
 			traces = append(traces, t)
 		}
-		enc := json.NewEncoder(a.stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(traces)
+		return writeJSON(a.stdout, traces)
 	}
 	if len(sums) == 0 {
 		fmt.Fprintln(a.stdout, "no calls recorded match; the database is "+store.Path())
@@ -148,7 +158,7 @@ func (a *app) historyList(ctx context.Context, args []string) error {
 	fmt.Fprintln(tw, "ID\tTIME\tPROFILE\tCALL\tOUTCOME\tVERIFY\tDETAIL")
 	for _, s := range sums {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Time.Local().Format("2006-01-02 15:04:05"), s.Profile,
-			callName(s.Method, s.GrantType), s.Outcome, s.VerifyStatus, summaryDetail(s))
+			gateway.CallName(s.Method, s.GrantType), s.Outcome, s.VerifyStatus, summaryDetail(s))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -159,19 +169,6 @@ func (a *app) historyList(ctx context.Context, args []string) error {
 		fmt.Fprintf(a.stdout, "(%d of %d; --limit 0 lists all)\n", len(sums), total)
 	}
 	return nil
-}
-
-// callName is a call in a word or two: exchange, refresh, userinfo.
-func callName(method, grant string) string {
-	switch {
-	case method == gateway.MethodUserInfo:
-		return "userinfo"
-	case grant == gateway.GrantRefreshToken:
-		return "refresh"
-	case grant == gateway.GrantAuthorizationCode:
-		return "exchange"
-	}
-	return method
 }
 
 func summaryDetail(s history.Summary) string {
@@ -216,7 +213,7 @@ func (a *app) historyShow(ctx context.Context, args []string) error {
 		return err
 	}
 	if h.jsonOut {
-		return printJSON(a.stdout, t, h.reveal)
+		return printTraceJSON(a.stdout, t, h.reveal)
 	}
 	fmt.Fprintf(a.stdout, "#%d at %s\n", t.ID, t.Time.Local().Format("2006-01-02 15:04:05 MST"))
 	printTrace(a.stdout, t, printOptions{reveal: h.reveal, verbose: true, now: now()})
@@ -254,39 +251,24 @@ func (a *app) historyExport(ctx context.Context, args []string) error {
 }
 
 // writeExport writes through a temporary file so a failed export leaves no
-// half-written file behind.
+// half-written file behind. A masked export may be shared; a revealed one
+// holds tokens and stays the owner's.
 func writeExport(ctx context.Context, store *history.Store, path string, f history.Filter, reveal bool, log io.Writer) error {
-	tmp, err := os.CreateTemp(dirOf(path), ".aliauth-export-*")
+	mode := fs.FileMode(0o644)
+	if reveal {
+		mode = 0o600
+	}
+	var n int
+	err := atomicfile.Write(path, mode, func(w io.Writer) error {
+		var err error
+		n, err = store.Export(ctx, w, f, reveal)
+		return err
+	})
 	if err != nil {
-		return usageError("export to %s: %v", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriter(tmp)
-	n, err := store.Export(ctx, w, f, reveal)
-	if err == nil {
-		err = w.Flush()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && !reveal {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("export to %s: %w", path, err)
+		return fmt.Errorf("export: %w", err)
 	}
 	fmt.Fprintf(log, "aliauth: exported %d calls to %s\n", n, path)
 	return nil
-}
-
-func dirOf(path string) string {
-	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
-		return path[:i+1]
-	}
-	return "."
 }
 
 func (a *app) historyImport(ctx context.Context, args []string) error {

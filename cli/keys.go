@@ -1,8 +1,7 @@
-package main
+package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -42,7 +41,7 @@ func (a *app) keysGen(args []string) error {
 	}
 	paths, err := keys.WritePair(*dir, k)
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return usage(err)
 	}
 	fmt.Fprintln(a.stdout, "wrote a 2048-bit RSA key pair, fingerprint "+keys.Fingerprint(&k.PublicKey)+":")
 	for _, p := range paths {
@@ -69,11 +68,11 @@ func (a *app) keysCheck(args []string) error {
 	}
 	priv, privFormat, err := keys.LoadPrivateKey(args[0])
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return usage(err)
 	}
 	pub, pubFormat, err := keys.LoadPublicKey(args[1])
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return usage(err)
 	}
 	if keys.Match(priv, pub) {
 		fmt.Fprintf(a.stdout, "✓ match: %s (%s) is the public half of %s (%s), fingerprint %s\n", args[1], pubFormat, args[0], privFormat, keys.Fingerprint(pub))
@@ -84,7 +83,7 @@ func (a *app) keysCheck(args []string) error {
 		args[1], pubFormat, keys.Fingerprint(pub), args[0], privFormat, keys.Fingerprint(&priv.PublicKey))
 	fmt.Fprintln(a.stdout, "  if the gateway answers isv.invalid-signature with identical strings to sign, the app public key in the console is not this one;")
 	fmt.Fprintln(a.stdout, "  if this is the Alipay public key (支付宝公钥), no match is expected: it pairs with Alipay's private key, not yours")
-	return silentExit(exitGateway)
+	return silentExit(ExitGateway)
 }
 
 func (a *app) keysInspect(args []string) error {
@@ -100,16 +99,14 @@ func (a *app) keysInspect(args []string) error {
 	}
 	data, describe, err := keys.ReadSource(args[0])
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return usage(err)
 	}
 	info, err := keys.Inspect(data)
 	if err != nil {
-		return &exitError{code: exitUsage, err: fmt.Errorf("%s: %w", describe, err)}
+		return usage(fmt.Errorf("%s: %w", describe, err))
 	}
 	if *jsonOut {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(info)
+		return writeJSON(a.stdout, info)
 	}
 	printKeyInfo(a.stdout, describe, info)
 	return nil

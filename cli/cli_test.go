@@ -1,6 +1,7 @@
-package main
+package cli
 
 import (
+	"aliauth/gateway"
 	"bytes"
 	"context"
 	"os"
@@ -14,8 +15,7 @@ import (
 func run(t testing.TB, stdin string, args ...string) (stdout, stderr string, status int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	a := &app{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut}
-	status = a.main(context.Background(), args)
+	status = Main(context.Background(), args, Streams{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut})
 	return out.String(), errOut.String(), status
 }
 
@@ -57,7 +57,7 @@ func TestUsageListsCommandsAndUnknownCommandExits2(t *testing.T) {
 	}
 	mustContain(t, "usage", out, "exchange", "refresh", "userinfo", "verify", "emulator", "keys", "history", "profiles", "Exit status")
 	_, errOut, status := run(t, "", "exchnage", "x")
-	if status != exitUsage {
+	if status != ExitUsage {
 		t.Fatalf("unknown command exits %d", status)
 	}
 	mustContain(t, "stderr", errOut, `unknown command "exchnage"`)
@@ -66,12 +66,12 @@ func TestUsageListsCommandsAndUnknownCommandExits2(t *testing.T) {
 func TestFlagsMayFollowArguments(t *testing.T) {
 	isolate(t)
 	_, errOut, status := run(t, "", "exchange", "--bogus", "x")
-	if status != exitUsage {
+	if status != ExitUsage {
 		t.Fatalf("unknown flag exits %d", status)
 	}
 	mustContain(t, "stderr", errOut, "flag provided but not defined: -bogus", "aliauth exchange -h")
 	_, errOut, status = run(t, "", "exchange")
-	if status != exitUsage {
+	if status != ExitUsage {
 		t.Fatalf("missing code exits %d", status)
 	}
 	mustContain(t, "stderr", errOut, "takes one auth code")
@@ -80,8 +80,17 @@ func TestFlagsMayFollowArguments(t *testing.T) {
 func TestConsoleNeedsATerminal(t *testing.T) {
 	isolate(t)
 	_, errOut, status := run(t, "")
-	if status != exitUsage {
+	if status != ExitUsage {
 		t.Fatalf("console without a terminal exits %d", status)
 	}
 	mustContain(t, "stderr", errOut, "needs a terminal")
+}
+
+func TestOutcomeExitStatus(t *testing.T) {
+	want := map[gateway.Outcome]int{gateway.OutcomeSuccess: 0, gateway.OutcomeDryRun: 0, gateway.OutcomeGatewayError: 1, gateway.OutcomeTransportError: 3, gateway.OutcomeUntrusted: 4}
+	for o, code := range want {
+		if got := outcomeStatus(o); got != code {
+			t.Errorf("%s exits %d, want %d", o, got, code)
+		}
+	}
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -41,7 +41,7 @@ func TestEveryCallIsRecordedAndHistoryCommandsWork(t *testing.T) {
 		t.Fatalf("--grep kept a non-matching call:\n%s", out)
 	}
 	_, errOut, status := run(t, "", "history", "list", "--outcome", "fine")
-	if status != exitUsage || !strings.Contains(errOut, "gateway-error") {
+	if status != ExitUsage || !strings.Contains(errOut, "gateway-error") {
 		t.Fatalf("bad --outcome: %d %s", status, errOut)
 	}
 
@@ -56,7 +56,7 @@ func TestEveryCallIsRecordedAndHistoryCommandsWork(t *testing.T) {
 		t.Fatalf("show --json: %v %+v", err, tr.Tokens)
 	}
 	_, errOut, status = run(t, "", "history", "show", "99")
-	if status != exitUsage || !strings.Contains(errOut, "history list") {
+	if status != ExitUsage || !strings.Contains(errOut, "history list") {
 		t.Fatalf("show missing id: %d %s", status, errOut)
 	}
 
@@ -80,7 +80,7 @@ func TestEveryCallIsRecordedAndHistoryCommandsWork(t *testing.T) {
 	if out, _, status = run(t, "", "history", "prune", "--keep", "1"); status != 0 || !strings.Contains(out, "pruned 1") {
 		t.Fatalf("prune: %d %s", status, out)
 	}
-	if _, errOut, status = run(t, "", "history", "prune"); status != exitUsage || !strings.Contains(errOut, "--older-than") {
+	if _, errOut, status = run(t, "", "history", "prune"); status != ExitUsage || !strings.Contains(errOut, "--older-than") {
 		t.Fatalf("prune without a bound: %d %s", status, errOut)
 	}
 	info, err := os.Stat(db)
@@ -120,7 +120,7 @@ func TestBrokenHistoryDoesNotStopTheCall(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("exit %d\n%s", status, out)
 	}
-	mustContain(t, "output", out, "✓ success", "NOT recorded in history", db)
+	mustContain(t, "output", out, "✓ success", "NOT recorded in history", db, "--history FILE")
 	if got, _ := os.ReadFile(db); string(got) != string(garbage) {
 		t.Fatal("the damaged history file was modified")
 	}
@@ -139,7 +139,7 @@ func TestImportStreamsAndStopsAtABadLineSayingWhere(t *testing.T) {
 	}
 	dst := filepath.Join(dir, "dst.db")
 	_, errOut, status := run(t, "", "history", "import", file, "--history", dst)
-	if status != exitUsage {
+	if status != ExitUsage {
 		t.Fatalf("bad line exits %d", status)
 	}
 	mustContain(t, "stderr", errOut, "line 1501 is not a trace", "1500 calls before it were imported")

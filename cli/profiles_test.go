@@ -1,6 +1,7 @@
-package main
+package cli
 
 import (
+	"aliauth/config"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,73 +15,6 @@ func writeConfig(t testing.TB, dir, text string) string {
 		t.Fatal(err)
 	}
 	return path
-}
-
-func TestProfilePrecedenceConfigThenEnvThenFlags(t *testing.T) {
-	dir := isolate(t)
-	cfgPath := writeConfig(t, dir, `
-default = "sandbox"
-[profiles.sandbox]
-gateway = "https://openapi-sandbox.dl.alipaydev.com/gateway.do"
-app_id = "from-config"
-charset = "GBK"
-sign_type = "RSA"
-[profiles.other]
-app_id = "other"
-`)
-	cfg, err := loadConfig(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := resolve(cfg, overrides{}, overrides{})
-	if err != nil || p.Name != "sandbox" || p.AppID != "from-config" || p.Charset != "GBK" {
-		t.Fatalf("config default: %+v %v", p, err)
-	}
-	p, _ = resolve(cfg, overrides{AppID: "from-env", Charset: "utf-8"}, overrides{})
-	if p.AppID != "from-env" || p.Charset != "utf-8" || p.SignType != "RSA" {
-		t.Fatalf("env over config: %+v", p)
-	}
-	p, _ = resolve(cfg, overrides{AppID: "from-env"}, overrides{AppID: "from-flag"})
-	if p.AppID != "from-flag" {
-		t.Fatalf("flag over env: %+v", p)
-	}
-	p, _ = resolve(cfg, overrides{Profile: "other"}, overrides{})
-	if p.Name != "other" {
-		t.Fatalf("ALIAUTH_PROFILE over default: %+v", p)
-	}
-	p, _ = resolve(cfg, overrides{Profile: "other"}, overrides{Profile: "demo"})
-	if p.Name != "demo" || !p.Emulator {
-		t.Fatalf("--profile over ALIAUTH_PROFILE: %+v", p)
-	}
-	empty := &configFile{}
-	if p, _ = resolve(empty, overrides{}, overrides{Protocol: "v3"}); !p.Emulator || p.Protocol != "v3" {
-		t.Fatalf("tuning flags keep the demo emulator: %+v", p)
-	}
-	if p, _ = resolve(empty, overrides{}, overrides{AppID: "x"}); p.Emulator {
-		t.Fatalf("an app id makes an ad-hoc profile, not the emulator: %+v", p)
-	}
-}
-
-func TestConfigFileErrorsNameTheFileAndTheFix(t *testing.T) {
-	dir := isolate(t)
-	cases := map[string]string{
-		"default = \"nope\"\n[profiles.a]\napp_id = \"1\"\n": `default profile "nope" is not defined`,
-		"[profiles.a]\napp_idd = \"1\"\n":                    "unknown setting profiles.a.app_idd",
-		"[profiles.a\n":                                      "line 2",
-	}
-	for text, want := range cases {
-		path := writeConfig(t, dir, text)
-		_, err := loadConfig(path)
-		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), path) {
-			t.Errorf("config %q: error %v, want %q and the path", text, err, want)
-		}
-	}
-	if _, err := loadConfig(filepath.Join(dir, "absent.toml")); err == nil || !strings.Contains(err.Error(), "profiles init") {
-		t.Errorf("missing explicit config: %v", err)
-	}
-	if cfg, err := loadConfig(""); err != nil || cfg.path != "" {
-		t.Errorf("missing default config should mean no profiles: %v", err)
-	}
 }
 
 func TestProfilesCommandSaysWhatIsWrongWithEach(t *testing.T) {
@@ -111,7 +45,7 @@ app_id = "1"
 private_key = "`+appPub+`"
 `)
 	out, _, status := run(t, "", "profiles", "--config", cfgPath)
-	if status != exitUsage {
+	if status != ExitUsage {
 		t.Fatalf("profiles with broken ones exits %d\n%s", status, out)
 	}
 	section := func(name string) string {
@@ -144,7 +78,7 @@ func TestProfilesInitWritesAnExampleThatLoads(t *testing.T) {
 		t.Fatalf("init: %d %s", status, errOut)
 	}
 	mustContain(t, "init", out, path)
-	cfg, err := loadConfig(path)
+	cfg, err := config.Load(path)
 	if err != nil {
 		t.Fatalf("the example does not load: %v", err)
 	}
@@ -154,7 +88,7 @@ func TestProfilesInitWritesAnExampleThatLoads(t *testing.T) {
 	if info, _ := os.Stat(path); info.Mode().Perm() != 0o600 {
 		t.Fatalf("mode %o", info.Mode().Perm())
 	}
-	if _, errOut, status = run(t, "", "profiles", "init", "--config", path); status != exitUsage || !strings.Contains(errOut, "--force") {
+	if _, errOut, status = run(t, "", "profiles", "init", "--config", path); status != ExitUsage || !strings.Contains(errOut, "--force") {
 		t.Fatalf("init over an existing file: %d %s", status, errOut)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"net"
 	"time"
 
+	"aliauth/config"
 	"aliauth/gateway"
 	"aliauth/gateway/emulator"
 	"aliauth/keys"
@@ -38,33 +39,33 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 		return err
 	}
 	if *dir == "" {
-		if *dir, err = emulatorDir(); err != nil {
-			return &exitError{code: exitUsage, err: err}
+		if *dir, err = config.EmulatorDir(); err != nil {
+			return usage(err)
 		}
 	}
 	emu, err := emulator.New(emulator.Config{Dir: *dir, CertMode: *certMode, CodeTTL: *codeTTL, AccessTTL: *accessTTL, RefreshTTL: *refreshTTL, TimestampWindow: *window})
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return usage(err)
 	}
 	readyApp := emulator.DemoAppID
 	if *appKey != "" {
 		st, err := gateway.ParseSignType(*signType)
 		if err != nil {
-			return &exitError{code: exitUsage, err: err}
+			return usage(err)
 		}
 		pub, _, err := keys.LoadPublicKey(*appKey)
 		if err != nil {
-			return &exitError{code: exitUsage, err: fmt.Errorf("--app-public-key: %w", err)}
+			return usage(fmt.Errorf("--app-public-key: %w", err))
 		}
 		if err := emu.RegisterApp(*appID, pub, st); err != nil {
-			return &exitError{code: exitUsage, err: err}
+			return usage(err)
 		}
 		readyApp = *appID
 	}
 	srv, err := emulator.Listen(emu, *addr)
 	if err != nil {
 		_ = emu.Close()
-		return &exitError{code: exitUsage, err: err}
+		return usage(err)
 	}
 	defer srv.Close()
 	if host, _, _ := net.SplitHostPort(*addr); host != "127.0.0.1" && host != "localhost" && host != "::1" {
@@ -100,18 +101,18 @@ func (a *app) emulatorCode(args []string) error {
 		return err
 	}
 	if *dir == "" {
-		if *dir, err = emulatorDir(); err != nil {
-			return &exitError{code: exitUsage, err: err}
+		if *dir, err = config.EmulatorDir(); err != nil {
+			return usage(err)
 		}
 	}
 	emu, err := emulator.New(emulator.Config{Dir: *dir})
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return usage(err)
 	}
 	defer emu.Close()
 	code, err := emu.MintCode(*appID, *scope, *userID)
 	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+		return usage(err)
 	}
 	fmt.Fprintln(a.stdout, code)
 	if a.interactive {

@@ -1,0 +1,39 @@
+package config
+
+// Example is the commented example config file `aliauth profiles init`
+// writes.
+const Example = `# aliauth profiles. Check them with: aliauth profiles
+# Pick one with --profile NAME or ALIAUTH_PROFILE; ALIAUTH_* variables and flags
+# override a profile's settings, in that order.
+# Keys and certificates: a file path (~ allowed), or "env:VAR" to read the key
+# text from an environment variable. Keep private keys out of this file.
+
+default = "sandbox"
+
+# Alipay's sandbox (沙箱环境), v2 gateway, public-key mode.
+[profiles.sandbox]
+protocol = "v2"
+gateway = "https://openapi-sandbox.dl.alipaydev.com/gateway.do"
+app_id = "9021000000000000"
+private_key = "~/alipay/sandbox/app_private_key.txt"       # 应用私钥, as the key tool saved it
+alipay_public_key = "~/alipay/sandbox/alipay_public_key.txt" # 支付宝公钥, from the console
+sign_type = "RSA2"
+charset = "utf-8"
+
+# Production in certificate mode (公钥证书模式) over the v3 REST protocol.
+[profiles.production]
+protocol = "v3"
+endpoint = "https://openapi.alipay.com"
+app_id = "2021000000000000"
+private_key = "env:ALIPAY_APP_PRIVATE_KEY"
+app_cert = "~/alipay/prod/appCertPublicKey_2021000000000000.crt"
+alipay_cert = "~/alipay/prod/alipayCertPublicKey_RSA2.crt"
+alipay_root_cert = "~/alipay/prod/alipayRootCert.crt"
+store_secrets = false # history keeps token fingerprints, not tokens
+
+# The built-in emulator over v3, in certificate mode. ("demo" is built in: v2.)
+[profiles.emulator-v3]
+emulator = true
+protocol = "v3"
+cert_mode = true
+`
