@@ -24,9 +24,9 @@ type faultCase struct {
 	cancel   time.Duration
 	outcome  gateway.Outcome
 	// kind is the transport failure the client must name.
-	kind gateway.TransportKind
-	verify   gateway.VerifyStatus // "" when no answer was verified
-	message  string               // regexp on the transport error or the verification detail
+	kind    gateway.TransportKind
+	verify  gateway.VerifyStatus // "" when no answer was verified
+	message string               // regexp on the transport error or the verification detail
 }
 
 var faultCases = []faultCase{
