@@ -140,34 +140,23 @@ func (a *app) call(ctx context.Context, o *options, do func(context.Context, *ga
 	if t == nil {
 		return usageError("%v", err)
 	}
-	var id int64
 	if store != nil {
-		if id, err = store.Record(ctx, t, s.Config.KeepsSecrets()); err != nil {
+		if _, err = store.Record(ctx, t, s.Config.KeepsSecrets()); err != nil {
 			note = "NOT recorded in history: " + err.Error()
 		}
 	}
 	if o.jsonOut {
-		if err := printTraceJSON(a.stdout, withID(t, id), o.reveal); err != nil {
+		if err := printTraceJSON(a.stdout, t, o.reveal); err != nil {
 			return err
 		}
 		if note != "" {
 			fmt.Fprintln(a.stderr, "aliauth: "+note)
 		}
 	} else {
-		printTrace(a.stdout, withID(t, id), printOptions{reveal: o.reveal, verbose: o.verbose, historyID: id, historyNote: note, now: now()})
+		printTrace(a.stdout, t, printOptions{reveal: o.reveal, verbose: o.verbose, historyID: t.ID, historyNote: note, now: now()})
 	}
 	if status := outcomeStatus(t.Outcome); status != ExitOK {
 		return silentExit(status)
 	}
 	return nil
-}
-
-// withID is the trace as history knows it.
-func withID(t *gateway.Trace, id int64) *gateway.Trace {
-	if id == 0 {
-		return t
-	}
-	c := *t
-	c.ID = id
-	return &c
 }

@@ -284,6 +284,21 @@ func TestVerifyCommand(t *testing.T) {
 	if status != 0 || !strings.Contains(out, `"status": "verified"`) {
 		t.Fatalf("trace JSON input exits %d\n%s", status, out)
 	}
+	var shape struct {
+		Request      *json.RawMessage      `json:"request"`
+		Method       string                `json:"method"`
+		Verification *gateway.Verification `json:"verification"`
+		Tokens       *gateway.Tokens       `json:"tokens"`
+	}
+	if err := json.Unmarshal([]byte(out), &shape); err != nil {
+		t.Fatalf("verify --json is not a trace: %v\n%s", err, out)
+	}
+	if shape.Request != nil || shape.Method != gateway.MethodOAuthToken || shape.Verification == nil || shape.Tokens == nil {
+		t.Fatalf("verify --json: request %v, method %q, verification %v, tokens %v", shape.Request, shape.Method, shape.Verification, shape.Tokens)
+	}
+	if !strings.Contains(shape.Tokens.AccessToken, "…") {
+		t.Errorf("verify --json shows the access token without --reveal: %s", shape.Tokens.AccessToken)
+	}
 
 	tampered := strings.Replace(body, `"user_id":"2088`, `"user_id":"2089`, 1)
 	file := filepath.Join(dir, "tampered.json")

@@ -34,11 +34,11 @@ func Example() {
 		Outcome:   gateway.OutcomeGatewayError,
 		Error:     &gateway.APIError{Code: "40002", Msg: "Invalid Arguments", SubCode: "isv.code-invalid", SubMsg: "授权码code无效"},
 	}
-	id, err := store.Record(ctx, trace, false)
+	sum, err := store.Record(ctx, trace, false)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("recorded as", id, "and trace.ID is", trace.ID)
+	fmt.Println("recorded as", sum.ID, "and trace.ID is", trace.ID)
 
 	sums, _ := store.List(ctx, history.Filter{Text: "CODE-INVALID", Limit: 20})
 	for _, s := range sums {
@@ -49,7 +49,7 @@ func Example() {
 	index, _ := store.LoadIndex(ctx)
 	fmt.Println(len(index.Filter("sandbox 40002")), "of", index.Len())
 
-	got, _ := store.Get(ctx, id)
+	got, _ := store.Get(ctx, sum.ID)
 	fmt.Println(got.Error.SubMsg)
 	// Output:
 	// recorded as 1 and trace.ID is 1

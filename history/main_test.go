@@ -74,12 +74,12 @@ func runHelper(mode string) int {
 		t := g.trace(time.Now())
 		t.Profile = name
 		t.AppID = fmt.Sprintf("%s-%d", name, i)
-		id, err := s.Record(ctx, t, true)
+		sum, err := s.Record(ctx, t, true)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "helper:", err)
 			return 1
 		}
-		fmt.Println(id)
+		fmt.Println(sum.ID)
 	}
 	return 0
 }

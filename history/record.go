@@ -17,38 +17,39 @@ import (
 	"aliauth/gateway"
 )
 
-// Record stores the whole trace and sets t.ID to the id it was stored under.
-// When storeSecrets is false the stored copy is t.Redact(gateway.Fingerprint):
+// Record stores the whole trace, sets t.ID to the id it was stored under, and
+// returns the summary it stored, as List would return it. When storeSecrets is false the stored copy is t.Redact(gateway.Fingerprint):
 // tokens are replaced by fingerprints, which identify them but cannot be
 // used; t itself is not changed apart from its ID. Private keys never reach
 // the database: anything in the trace that looks like one is removed.
-func (s *Store) Record(ctx context.Context, t *gateway.Trace, storeSecrets bool) (int64, error) {
+func (s *Store) Record(ctx context.Context, t *gateway.Trace, storeSecrets bool) (Summary, error) {
 	if t == nil {
-		return 0, errors.New("record in history: no trace given")
+		return Summary{}, errors.New("record in history: no trace given")
 	}
 	r, err := newRow(t, storeSecrets)
 	if err != nil {
-		return 0, fmt.Errorf("record in history: %w", err)
+		return Summary{}, fmt.Errorf("record in history: %w", err)
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, s.fail("record an exchange", err)
+		return Summary{}, s.fail("record an exchange", err)
 	}
 	defer tx.Rollback()
 	stmts, err := prepareInsert(ctx, tx)
 	if err != nil {
-		return 0, s.fail("record an exchange", err)
+		return Summary{}, s.fail("record an exchange", err)
 	}
 	defer stmts.close()
 	id, err := r.insert(ctx, stmts)
 	if err != nil {
-		return 0, s.fail("record an exchange", err)
+		return Summary{}, s.fail("record an exchange", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, s.fail("record an exchange", err)
+		return Summary{}, s.fail("record an exchange", err)
 	}
 	t.ID = id
-	return id, nil
+	r.sum.ID = id
+	return r.sum, nil
 }
 
 // Import stores many traces in one transaction: all of them or, on error,

@@ -23,11 +23,14 @@ import (
 
 func mustRecord(t *testing.T, s *Store, tr *gateway.Trace, storeSecrets bool) int64 {
 	t.Helper()
-	id, err := s.Record(context.Background(), tr, storeSecrets)
+	sum, err := s.Record(context.Background(), tr, storeSecrets)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return id
+	if sum.ID != tr.ID || sum.ID == 0 {
+		t.Fatalf("Record returned summary #%d for trace #%d", sum.ID, tr.ID)
+	}
+	return sum.ID
 }
 
 func TestRecordGetRoundTrip(t *testing.T) {

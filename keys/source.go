@@ -59,7 +59,7 @@ func readEnv(name string) ([]byte, string, error) {
 	describe := "environment variable " + name
 	if name == "" || strings.ContainsAny(name, "= \t\n") {
 		return nil, describe, newError(ErrEnvNotSet,
-			"%q is not an environment variable name; write env:NAME, as in env:ALIAUTH_PRIVATE_KEY", name)
+			"%q is not an environment variable name; write env:NAME, as in env:ALIPAY_APP_PRIVATE_KEY", name)
 	}
 	value, ok := os.LookupEnv(name)
 	if !ok {

@@ -7,7 +7,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"aliauth/gateway"
-	"aliauth/history"
 )
 
 // submit runs the call the input asks for: exchange the code, or refresh
@@ -111,10 +110,8 @@ func (m *Model) callDone(msg callDoneMsg) tea.Cmd {
 		return m.fail(msg.req.kind.String() + ": " + errorText(msg.err))
 	}
 	t := msg.trace
-	if msg.recorded {
-		sum := history.SummaryOf(t)
-		sum.HasSecrets = sum.HasSecrets && m.session.StoreSecrets
-		m.hist.added(sum)
+	if msg.recorded != nil {
+		m.hist.added(*msg.recorded)
 	}
 	m.current = msg.view
 	if m.current.reveal != m.reveal {

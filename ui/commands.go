@@ -65,7 +65,8 @@ type callDoneMsg struct {
 	view *traceView
 	// recordErr says why the trace could not be recorded.
 	recordErr error
-	recorded  bool
+	// recorded is the summary history stored; nil when it was not.
+	recorded *history.Summary
 }
 
 // callCmd makes one call and records its trace before reporting it, so no
@@ -94,8 +95,10 @@ func runCall(ctx context.Context, seq int, s Session, store *history.Store, req 
 	if tr != nil && store != nil {
 		recordCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		_, msg.recordErr = store.Record(recordCtx, tr, s.StoreSecrets)
-		msg.recorded = msg.recordErr == nil
+		sum, err := store.Record(recordCtx, tr, s.StoreSecrets)
+		if msg.recordErr = err; err == nil {
+			msg.recorded = &sum
+		}
 	}
 	if tr != nil {
 		msg.view = newTraceView(tr, reveal)
@@ -256,10 +259,19 @@ func historyDeleteCmd(store *history.Store, id int64) tea.Cmd {
 type copiedMsg struct {
 	item copyItem
 	err  error
+	// encodeErr means the text could not be made, so nothing was copied.
+	encodeErr error
 }
 
 func copyCmd(clip Clipboard, item copyItem) tea.Cmd {
 	return func() tea.Msg {
+		if item.encode != nil {
+			text, err := item.encode()
+			if err != nil {
+				return copiedMsg{item: item, encodeErr: err}
+			}
+			item.text = text
+		}
 		return copiedMsg{item: item, err: clip.WriteAll(item.text)}
 	}
 }

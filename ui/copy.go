@@ -33,6 +33,9 @@ type copyItem struct {
 	// masked says the value is masked on screen, so the status line can say
 	// the real value was copied.
 	masked bool
+	// encode makes the text when making it costs more than a frame (a
+	// large trace as JSON); copyCmd runs it, off the UI's loop.
+	encode func() (string, error)
 }
 
 // buildCopy picks the text to copy from a trace whose tokens are secrets.
@@ -114,18 +117,21 @@ func buildCopy(kind copyKind, t *gateway.Trace, secrets []string, fallback *gate
 	case copyCurl:
 		return copyItem{text: curlCommand(t), what: "request as curl", masked: !reveal && len(secrets) > 0}, nil
 	case copyJSON:
-		shown := t
 		what := "trace as JSON (secrets masked; v reveals)"
-		if !reveal {
-			shown = t.Redact(gateway.Mask)
-		} else {
+		if reveal {
 			what = "trace as JSON, secrets included"
 		}
-		js, err := json.Marshal(shown)
-		if err != nil {
-			return copyItem{}, fmt.Errorf("encode the trace as JSON: %w", err)
-		}
-		return copyItem{text: string(js), what: what}, nil
+		return copyItem{what: what, encode: func() (string, error) {
+			shown := t
+			if !reveal {
+				shown = t.Redact(gateway.Mask)
+			}
+			js, err := json.Marshal(shown)
+			if err != nil {
+				return "", fmt.Errorf("encode the trace as JSON: %w", err)
+			}
+			return string(js), nil
+		}}, nil
 	}
 	return copyItem{}, fmt.Errorf("unknown copy target %d", kind)
 }
@@ -238,6 +244,9 @@ func (m *Model) copyFallback() *gateway.Tokens {
 // copied says what was copied and how; when the system clipboard could not
 // take it, the terminal is asked to (OSC 52).
 func (m *Model) copied(msg copiedMsg) tea.Cmd {
+	if msg.encodeErr != nil {
+		return m.fail("copy: " + msg.encodeErr.Error())
+	}
 	suffix := ""
 	if msg.item.masked {
 		suffix = " (masked on screen)"

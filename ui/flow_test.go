@@ -270,7 +270,7 @@ func TestCancelASlowCall(t *testing.T) {
 	if tr.Outcome != gateway.OutcomeTransportError || !strings.Contains(tr.TransportError, "cancelled") {
 		t.Fatalf("outcome %s: %s", tr.Outcome, tr.TransportError)
 	}
-	h.mustSee("NO USABLE ANSWER", "cancelled before the gateway answered")
+	h.mustSee("NO USABLE ANSWER", "cancelled before the gateway answered", "What to do", "get a new one")
 	if got := records(t, store); len(got) != 1 || got[0].Outcome != gateway.OutcomeTransportError {
 		t.Fatalf("the cancelled call is not in history: %+v", got)
 	}
@@ -630,4 +630,17 @@ func TestQuitDuringACallRecordsItFirst(t *testing.T) {
 	if got := records(t, store); len(got) != 1 || got[0].Outcome != gateway.OutcomeTransportError {
 		t.Fatalf("history holds %+v", got)
 	}
+}
+
+// A network failure reads as what happened and what to do, the same advice
+// the command line gives, never raw Go error text alone.
+func TestTransportFailureSaysWhatToDo(t *testing.T) {
+	p := newPeer(t)
+	h := newHarness(t, Options{Session: p.session(t, "default")}, 100, 40)
+	p.emu.Arm(emulator.Fault{Kind: emulator.FaultHTML, Status: 502})
+	tr := h.exchange()
+	if tr.Transport == nil || tr.Transport.Kind != gateway.TransportHTML {
+		t.Fatalf("transport failure %+v", tr.Transport)
+	}
+	h.mustSee("NO USABLE ANSWER", "What to do", "something other than the gateway answered")
 }

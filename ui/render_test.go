@@ -16,10 +16,11 @@ import (
 	"aliauth/gateway"
 )
 
-// loadTrace reads a recorded trace from testdata (the --json shape).
+// loadTrace reads a recorded trace, shared with the command line's tests
+// (the --json shape).
 func loadTrace(t testing.TB, name string) *gateway.Trace {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
+	data, err := os.ReadFile(filepath.Join("..", "gateway", "testdata", "traces", name))
 	if err != nil {
 		t.Fatal(err)
 	}
