@@ -89,6 +89,9 @@ func (a *app) openProfile(o *options) (*config.Loader, *config.Session, error) {
 	}
 	s, err := l.OpenActive()
 	if err != nil {
+		if p, _ := l.Active(); p == nil || !p.Emulator {
+			err = fmt.Errorf("%w\n(aliauth --profile %s runs against the built-in emulator meanwhile)", err, config.DemoProfile)
+		}
 		return nil, nil, usage(err)
 	}
 	return l, s, nil

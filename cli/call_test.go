@@ -132,6 +132,9 @@ func TestRefreshAndUserInfoCommands(t *testing.T) {
 		t.Fatalf("userinfo exit %d\n%s", status, out)
 	}
 	mustContain(t, "userinfo", out, "nick_name", "avatar", "https://tfs.alipayobjects.com")
+	if strings.Contains(out, "tokens masked") {
+		t.Errorf("user info shows no token, yet says tokens were masked:\n%s", out)
+	}
 	out, _, status = run(t, "", append([]string{"refresh", tr.Tokens.RefreshToken}, flags...)...)
 	if status != ExitGateway {
 		t.Fatalf("rotated refresh token exits %d", status)
@@ -361,9 +364,14 @@ func TestKeysCommands(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("inspect root: exit %d", status)
 	}
-	mustContain(t, "inspect root", out, "687b59193f3f462dd5336e5abf83c5d8_02941eef3187dddf3d3b83462e1dfcf6", "skipped")
+	mustContain(t, "inspect root", out, "alipay_root_cert_sn 687b59193f3f462dd5336e5abf83c5d8_02941eef3187dddf3d3b83462e1dfcf6", "skipped")
 	out, _, _ = run(t, "", "keys", "inspect", "../../shared/testdata/alipay-certs/appPublicCert.crt")
-	mustContain(t, "inspect app cert", out, "f5476a255774929671073404f7af2b90", "subject", "issuer", "valid")
+	mustContain(t, "inspect app cert", out, "app_cert_sn    f5476a255774929671073404f7af2b90", "subject", "issuer", "valid")
+	if strings.Contains(out, "root") {
+		t.Errorf("an app certificate is described with a root SN:\n%s", out)
+	}
+	out, _, _ = run(t, "", "keys", "inspect", "../../shared/testdata/alipay-certs/alipayPublicCert.crt")
+	mustContain(t, "inspect Alipay cert", out, "alipay_cert_sn b09baa7d1d5b198c713b230c5a6ec8e7")
 	out, _, _ = run(t, "", "keys", "inspect", filepath.Join(dir, "app_private_key.txt"))
 	mustContain(t, "inspect private", out, "private key", "PKCS#8", "2048")
 	if strings.Contains(out, strings.TrimSpace(string(priv))[:40]) {

@@ -57,7 +57,7 @@ func commands() []command {
 		{"verify", "[FILE|-]", "verify a raw gateway response offline", (*app).runVerify},
 		{"emulator", "[code]", "run the emulator standalone, or mint a code for the demo emulator", (*app).runEmulator},
 		{"keys", "gen|check|inspect", "key pairs and certificates", (*app).runKeys},
-		{"history", "list|show|export|import|delete|prune", "the local record of every call", (*app).runHistory},
+		{"history", "SUBCOMMAND", "the record of every call: list, show, export, import, delete, prune", (*app).runHistory},
 		{"profiles", "[init]", "list named profiles and check them, or write an example config", (*app).runProfiles},
 	}
 }
@@ -88,20 +88,18 @@ func Main(ctx context.Context, args []string, s Streams) int {
 }
 
 func (a *app) dispatch(ctx context.Context, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+	if len(args) > 0 {
+		switch args[0] {
+		case "help", "-h", "-help", "--help":
 			a.usage(a.stdout)
 			return nil
+		case "version", "-version", "--version":
+			fmt.Fprintln(a.stdout, "aliauth", version())
+			return nil
 		}
-		return a.runConsole(ctx, args)
 	}
-	switch args[0] {
-	case "help":
-		a.usage(a.stdout)
-		return nil
-	case "version", "--version":
-		fmt.Fprintln(a.stdout, "aliauth", version())
-		return nil
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return a.runConsole(ctx, args)
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
@@ -115,10 +113,15 @@ func (a *app) dispatch(ctx context.Context, args []string) error {
 func (a *app) usage(w io.Writer) {
 	fmt.Fprintln(w, "aliauth: a debug console for Alipay OAuth (alipay.system.oauth.token)")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "  aliauth                          open the console (the built-in emulator when nothing is configured)")
+	width := 0
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  aliauth %-24s %s\n", c.name+" "+c.args, c.summary)
+		width = max(width, len(c.name+" "+c.args))
 	}
+	fmt.Fprintf(w, "  aliauth %-*s  %s\n", width, "", "open the console (the built-in emulator when nothing is configured)")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  aliauth %-*s  %s\n", width, c.name+" "+c.args, c.summary)
+	}
+	fmt.Fprintf(w, "  aliauth %-*s  %s\n", width, "version", "print the version")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run aliauth COMMAND -h for a command's flags. Exit status: 0 success, 1 gateway error,")
 	fmt.Fprintln(w, "2 usage or configuration error, 3 no answer (transport), 4 answer failed verification.")

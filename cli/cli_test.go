@@ -94,3 +94,53 @@ func TestOutcomeExitStatus(t *testing.T) {
 		}
 	}
 }
+
+// The command line's own words: a version, an aligned usage, messages that
+// name each command once and say each hint once.
+func TestCommandLineWording(t *testing.T) {
+	isolate(t)
+	for _, arg := range []string{"--version", "version"} {
+		out, _, status := run(t, "", arg)
+		if status != 0 || !strings.HasPrefix(out, "aliauth ") {
+			t.Errorf("%s: exit %d, %q", arg, status, out)
+		}
+	}
+	out, _, _ := run(t, "", "-h")
+	column := -1
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, "  aliauth") {
+			continue
+		}
+		i := strings.Index(line, "  ")
+		j := strings.Index(line[i+len("  aliauth"):], "  ") + i + len("  aliauth")
+		for j < len(line) && line[j] == ' ' {
+			j++
+		}
+		if column >= 0 && j != column {
+			t.Errorf("usage line out of column (%d, want %d): %q", j, column, line)
+		}
+		column = j
+	}
+	_, errOut, _ := run(t, "", "exchange")
+	if strings.Contains(errOut, "aliauth: aliauth") || !strings.Contains(errOut, "aliauth: exchange takes one auth code") {
+		t.Errorf("missing argument: %q", errOut)
+	}
+	_, errOut, _ = run(t, "", "-bogus")
+	if strings.Contains(errOut, "aliauth  ") {
+		t.Errorf("console usage: %q", errOut)
+	}
+	_, errOut, status := run(t, "", "history", "show", "9999")
+	if status != ExitUsage || strings.Count(errOut, "history list") != 1 {
+		t.Errorf("history show of an unknown id: exit %d, %q", status, errOut)
+	}
+}
+
+// A profile that cannot open says how to go on meanwhile.
+func TestFailingProfileOffersTheDemo(t *testing.T) {
+	isolate(t)
+	_, errOut, status := run(t, "", "exchange", "code", "--app-id", "2021", "--gateway", "https://openapi.alipay.com/gateway.do")
+	if status != ExitUsage {
+		t.Fatalf("exit %d", status)
+	}
+	mustContain(t, "stderr", errOut, "no app private key", "--private-key", "--profile demo")
+}

@@ -26,10 +26,10 @@ type options struct {
 
 // newFlagSet makes a flag set whose errors and help go to the app's stderr.
 func (a *app) newFlagSet(name, args, about string) *flag.FlagSet {
-	fs := flag.NewFlagSet("aliauth "+name, flag.ContinueOnError)
+	fs := flag.NewFlagSet(strings.TrimSpace("aliauth "+name), flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(a.stderr, "usage: aliauth %s %s\n\n%s\n\nflags:\n", name, args, about)
+		fmt.Fprintf(a.stderr, "usage: %s %s\n\n%s\n\nflags:\n", fs.Name(), args, about)
 		fs.PrintDefaults()
 	}
 	return fs
@@ -88,7 +88,7 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 // wantArgs checks the number of positional arguments.
 func wantArgs(fs *flag.FlagSet, args []string, min, max int, what string) error {
 	if len(args) < min || len(args) > max {
-		return usageError("%s takes %s; got %d argument(s) (see %s -h)", fs.Name(), what, len(args), fs.Name())
+		return usageError("%s takes %s; got %d argument(s) (see %s -h)", strings.TrimPrefix(fs.Name(), "aliauth "), what, len(args), fs.Name())
 	}
 	return nil
 }

@@ -208,7 +208,7 @@ func (a *app) historyShow(ctx context.Context, args []string) error {
 	t, err := store.Get(ctx, id)
 	if err != nil {
 		if errors.Is(err, history.ErrNotFound) {
-			return usageError("%v; list the ids with: aliauth history list", err)
+			return usage(err)
 		}
 		return err
 	}

@@ -126,7 +126,7 @@ func printKeyInfo(w io.Writer, describe string, info keys.Info) {
 		field(w, "issuer", c.Issuer)
 		field(w, "valid", c.NotBefore.Format("2006-01-02")+" to "+c.NotAfter.Format("2006-01-02")+expired(c))
 		field(w, "serial", c.Serial)
-		field(w, "Alipay SN", c.SN)
+		field(w, snLabel(c.Role), c.SN)
 		field(w, "key", strings.TrimSpace(c.PublicKeyAlgorithm+" "+bits(c.Bits)))
 		field(w, "signed with", c.SignatureAlgorithm)
 		if c.IsCA {
@@ -138,11 +138,24 @@ func printKeyInfo(w io.Writer, describe string, info keys.Info) {
 	}
 	if info.RootSN != "" {
 		fmt.Fprintln(w)
-		field(w, "root SN", info.RootSN)
+		field(w, "alipay_root_cert_sn", info.RootSN)
 	}
 	for _, warn := range info.Warnings {
 		fmt.Fprintln(w, "  ! "+warn)
 	}
+}
+
+// snLabel names the parameter a certificate's Alipay SN is sent in.
+func snLabel(role keys.CertRole) string {
+	switch role {
+	case keys.RoleApp:
+		return "app_cert_sn"
+	case keys.RoleAlipay:
+		return "alipay_cert_sn"
+	case keys.RoleAuthority:
+		return "SN (authority)"
+	}
+	return "Alipay SN"
 }
 
 func bits(n int) string {

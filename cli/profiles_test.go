@@ -82,7 +82,7 @@ func TestProfilesInitWritesAnExampleThatLoads(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the example does not load: %v", err)
 	}
-	if cfg.Default != "sandbox" || cfg.Profiles["production"].Protocol != "v3" || !cfg.Profiles["emulator-v3"].Emulator {
+	if cfg.Default != "demo" || cfg.Profiles["sandbox"] == nil || cfg.Profiles["production"].Protocol != "v3" || !cfg.Profiles["emulator-v3"].Emulator {
 		t.Fatalf("example profiles: %+v", cfg.Profiles)
 	}
 	if info, _ := os.Stat(path); info.Mode().Perm() != 0o600 {

@@ -26,7 +26,9 @@ type printOptions struct {
 // printTrace writes the human account of a call: outcome first, then the
 // tokens with absolute expiry, then what to do; every step with verbose.
 func printTrace(w io.Writer, t *gateway.Trace, o printOptions) {
-	o.masked = !o.reveal && len(t.Secrets()) > 0
+	// Say tokens were masked only where a masked one is shown: the tokens
+	// of a result, or anything with every step.
+	o.masked = !o.reveal && len(t.Secrets()) > 0 && (t.Tokens != nil || o.verbose)
 	if !o.reveal {
 		t = t.Redact(gateway.Mask)
 	}

@@ -223,16 +223,27 @@ func (s Settings) apply(p *Profile) {
 	}
 }
 
+// replacesConnection reports whether the settings, together, say where to
+// send and as which app: an app id, a private key and a URL.
+func replacesConnection(env, flags Settings) bool {
+	set := func(a, b string) bool { return a != "" || b != "" }
+	return set(env.AppID, flags.AppID) && set(env.PrivateKey, flags.PrivateKey) &&
+		(set(env.Gateway, flags.Gateway) || set(env.Endpoint, flags.Endpoint))
+}
+
 // Resolve picks the profile and lays the variables, then the flags, over
 // it. The profile is flags.Profile, else env.Profile, else the file's
-// default; with none of those, settings given by variables or flags make an
-// ad-hoc profile named "custom", and nothing at all means the demo emulator.
+// default — unless the variables and flags name a whole connection of their
+// own (app id, private key and URL), which makes an ad-hoc profile named
+// "custom", so such a call is never recorded under a profile it did not
+// use. With none of those, settings given by variables or flags make an
+// ad-hoc profile too, and nothing at all means the demo emulator.
 func Resolve(f *File, env, flags Settings) (*Profile, error) {
 	name := flags.Profile
 	if name == "" {
 		name = env.Profile
 	}
-	if name == "" {
+	if name == "" && !replacesConnection(env, flags) {
 		name = f.Default
 	}
 	var p *Profile

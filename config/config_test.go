@@ -52,6 +52,10 @@ app_id = "other"
 	if p.Name != "demo" || !p.Emulator {
 		t.Fatalf("--profile over ALIAUTH_PROFILE: %+v", p)
 	}
+	p, _ = Resolve(cfg, Settings{}, Settings{AppID: "2021", PrivateKey: "k.pem", Gateway: "https://gw.example/gateway.do"})
+	if p.Name != "custom" || p.Charset != "" || p.SignType != "" {
+		t.Fatalf("a whole connection given by flags is not the default profile: %+v", p)
+	}
 	empty := &File{}
 	if p, _ = Resolve(empty, Settings{}, Settings{Protocol: "v3"}); !p.Emulator || p.Protocol != "v3" {
 		t.Fatalf("tuning flags keep the demo emulator: %+v", p)

@@ -8,7 +8,9 @@ const Example = `# aliauth profiles. Check them with: aliauth profiles
 # Keys and certificates: a file path (~ allowed), or "env:VAR" to read the key
 # text from an environment variable. Keep private keys out of this file.
 
-default = "sandbox"
+# The profile plain "aliauth" uses. "demo" is the built-in emulator, which
+# works as is; once the sandbox keys below are in place: default = "sandbox".
+default = "demo"
 
 # Alipay's sandbox (沙箱环境), v2 gateway, public-key mode.
 [profiles.sandbox]

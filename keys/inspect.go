@@ -7,6 +7,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 )
 
@@ -39,6 +41,45 @@ type CertInfo struct {
 	Fingerprint        string    `json:"fingerprint,omitempty"` // of its public key, see Fingerprint
 	IsCA               bool      `json:"is_ca"`
 	SelfSigned         bool      `json:"self_signed"`
+	// Role is what the certificate is in certificate mode, read from its
+	// subject: RoleApp, RoleAlipay or RoleAuthority; empty when it is none
+	// of Alipay's.
+	Role CertRole `json:"role,omitempty"`
+}
+
+// CertRole is the part a certificate plays in Alipay's certificate mode.
+type CertRole string
+
+const (
+	// RoleApp is an app public key certificate (appCertPublicKey_<app id>.crt):
+	// its SN is sent as app_cert_sn.
+	RoleApp CertRole = "app"
+	// RoleAlipay is the Alipay public key certificate
+	// (alipayCertPublicKey_RSA2.crt): responses name its SN in alipay_cert_sn.
+	RoleAlipay CertRole = "alipay"
+	// RoleAuthority is a certificate authority, of the root bundle
+	// (alipayRootCert.crt) or of a chain: root SNs join into
+	// alipay_root_cert_sn.
+	RoleAuthority CertRole = "authority"
+)
+
+// appCertCN is the common name Alipay gives app certificates: the
+// merchant's 2088 partner id and the app id.
+var appCertCN = regexp.MustCompile(`^2088\d{12}-\d{16}$`)
+
+// roleOf reads a certificate's role from its subject, as Alipay issues them
+// (see ../shared/testdata/alipay-certs): app certificates are named
+// "<partner id>-<app id>", Alipay's own "支付宝(中国)网络技术有限公司-<partner id>".
+func roleOf(c *x509.Certificate) CertRole {
+	switch {
+	case c.IsCA || selfSigned(c) || strings.Contains(c.Subject.CommonName, "Certification Authority"):
+		return RoleAuthority
+	case appCertCN.MatchString(c.Subject.CommonName):
+		return RoleApp
+	case strings.HasPrefix(c.Subject.CommonName, "支付宝") || strings.HasPrefix(strings.ToLower(c.Subject.CommonName), "alipay"):
+		return RoleAlipay
+	}
+	return ""
 }
 
 // Inspect says what data holds: kind, format, key size and fingerprint; for
@@ -137,6 +178,7 @@ func certInfo(c *x509.Certificate) CertInfo {
 		Fingerprint:        fingerprintDER(c.RawSubjectPublicKeyInfo),
 		IsCA:               c.IsCA,
 		SelfSigned:         selfSigned(c),
+		Role:               roleOf(c),
 	}
 	switch k := c.PublicKey.(type) {
 	case *rsa.PublicKey:

@@ -2,6 +2,9 @@ package keys
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -107,6 +110,33 @@ func TestInspectRefuses(t *testing.T) {
 		info, err := Inspect([]byte(data))
 		if err == nil || info.Kind != KindUnknown {
 			t.Errorf("Inspect(%.10q) = %+v, %v", data, info, err)
+		}
+	}
+}
+
+// Each real certificate is told apart by the part it plays, so its SN can
+// be named by the parameter it travels in.
+func TestCertificateRoles(t *testing.T) {
+	want := map[string][]CertRole{
+		"appPublicCert.crt":    {RoleApp},
+		"alipayPublicCert.crt": {RoleAlipay, RoleAuthority},
+		"alipayRootCert.crt":   {RoleAuthority, RoleAuthority, RoleAuthority},
+	}
+	for file, roles := range want {
+		data, err := os.ReadFile(filepath.Join(realCertDir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := Inspect(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []CertRole
+		for _, c := range info.Certificates {
+			got = append(got, c.Role)
+		}
+		if !slices.Equal(got, roles) {
+			t.Errorf("%s: roles %v, want %v", file, got, roles)
 		}
 	}
 }
