@@ -20,18 +20,16 @@ func (m *Model) submit() tea.Cmd {
 			token, from = m.tokens.RefreshToken, "latest tokens"
 		}
 		if token == "" {
-			m.setFocus(focusInput)
 			return m.fail("no refresh token: exchange a code first, or paste a refresh token")
 		}
 		return m.startCall(callRequest{kind: callRefresh, arg: token, from: from})
 	}
 	code, err := gateway.ParseAuthCode(value)
 	if err != nil {
-		m.setFocus(focusInput)
-		if strings.TrimSpace(value) == "" && m.session.MintCode != nil {
-			return m.fail("the input is empty: paste an auth code, or press ctrl+n to mint one from the emulator")
+		if strings.TrimSpace(value) == "" {
+			return m.fail("the input is empty: paste an auth code (or i to type one)" + m.mintHint())
 		}
-		return m.fail(err.Error())
+		return m.fail(err.Error() + " (i edits the input)")
 	}
 	return m.startCall(callRequest{kind: callExchange, arg: code, from: "input"})
 }

@@ -18,9 +18,71 @@ func TestFirstScreenSaysWhatToDo(t *testing.T) {
 	p := newPeer(t)
 	h := newHarness(t, Options{Session: p.session(t, "default"), History: newStore(t)}, 80, 24)
 	h.mustSee("EMULATOR — not Alipay", "profile default", "app "+emulator.DemoAppID, "v2 gateway.do", "RSA2",
-		"ctrl+n mints an auth code", "enter exchange")
+		"m mints an auth code", "i type a code", "enter exchange", "? lists every key", "h opens", "history")
+	if h.m.focus == focusInput {
+		t.Fatal("the console starts in the input, so the keys the screen names would be typed")
+	}
+}
+
+// The first keys do what the welcome text says: ? opens the help, h the
+// history, q quits; nothing is typed into the input.
+func TestFirstKeysDoWhatTheScreenSays(t *testing.T) {
+	p := newPeer(t)
+	h := newHarness(t, Options{Session: p.session(t, "default"), History: newStore(t)}, 80, 24)
+	h.key("?")
+	if h.m.overlay != overlayHelp {
+		t.Fatal("? at start did not open the help")
+	}
+	h.key("esc", "h")
+	if h.m.screen != screenHistory {
+		t.Fatal("h at start did not open history")
+	}
+	h.key("esc")
+	if h.m.screen != screenMain || h.m.input.Value() != "" {
+		t.Fatalf("screen %d, input %q", h.m.screen, h.m.input.Value())
+	}
+	h.key("x")
+	if h.m.input.Value() != "" || !strings.Contains(h.status(), "i types into the auth code input") {
+		t.Fatalf("an unbound letter: input %q, status %q", h.m.input.Value(), h.status())
+	}
+	h.key("q")
+	if !h.quit {
+		t.Fatal("q at start did not quit")
+	}
+}
+
+// esc goes back and never into the input: leaving, pressing r, leaving
+// and pressing u types nothing and sends no code.
+func TestEscNeverEntersTheInput(t *testing.T) {
+	p := newPeer(t)
+	store := newStore(t)
+	h := newHarness(t, Options{Session: p.session(t, "default"), History: store}, 80, 24)
+	h.exchange()
+	calls := len(records(t, store))
+	h.key("esc", "r", "esc", "u", "esc", "esc")
+	if h.m.focus == focusInput {
+		t.Fatal("esc moved the focus into the input")
+	}
+	if v := h.m.input.Value(); v != "" {
+		t.Fatalf("letters were typed into the input: %q", v)
+	}
+	for _, s := range records(t, store)[:len(records(t, store))-calls] {
+		if s.Method == gateway.MethodOAuthToken && s.GrantType == gateway.GrantAuthorizationCode {
+			t.Fatalf("a command letter was sent as a code: %+v", s)
+		}
+	}
+	if got := h.m.current.trace.Method; got != gateway.MethodUserInfo {
+		t.Fatalf("r and u did not run as commands: last call %s", got)
+	}
+	// i enters the input; esc leaves it, tab moves to the panes.
+	h.key("i")
 	if h.m.focus != focusInput {
-		t.Fatalf("focus %d, want the input so a paste or typing lands there", h.m.focus)
+		t.Fatal("i did not enter the input")
+	}
+	h.typeText("ru")
+	h.key("esc")
+	if h.m.focus == focusInput || h.m.input.Value() != "ru" {
+		t.Fatalf("esc in the input: focus %d, input %q", h.m.focus, h.m.input.Value())
 	}
 }
 
@@ -169,12 +231,12 @@ func TestPasteTakesTheCodeOutOfWhatPeoplePaste(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, Options{Session: p.session(t, "default")}, 80, 24)
-			h.key("esc") // the paste lands in the input whatever has the focus
+			h.key("tab") // the paste lands in the input whatever has the focus
 			h.send(tea.PasteMsg{Content: c.paste})
 			if got := h.m.input.Value(); got != c.code {
 				t.Fatalf("input %q, want %q", got, c.code)
 			}
-			if h.m.focus != focusInput || !strings.Contains(h.status(), "pasted "+c.kind) {
+			if h.m.focus != focusRequest || !strings.Contains(h.status(), "pasted "+c.kind) {
 				t.Fatalf("focus %d, status %q", h.m.focus, h.status())
 			}
 		})
@@ -196,6 +258,7 @@ func TestTypedRedirectURLIsExchanged(t *testing.T) {
 	p := newPeer(t)
 	h := newHarness(t, Options{Session: p.session(t, "default")}, 80, 24)
 	code, _ := p.emu.MintCode(emulator.DemoAppID, "auth_base", "")
+	h.key("i")
 	h.typeText("https://example.com/cb?auth_code=" + code)
 	h.key("enter")
 	if tr := h.m.current.trace; tr.Request.Params["code"] != code || tr.Outcome != gateway.OutcomeSuccess {
@@ -466,8 +529,8 @@ func TestProfileSwitchWithoutRestart(t *testing.T) {
 func TestHelpListsTheWholeKeyMap(t *testing.T) {
 	p := newPeer(t)
 	h := newHarness(t, Options{Session: p.session(t, "default")}, 200, 50)
-	h.key("?") // typed into the input, which has the focus
-	if h.m.overlay != overlayNone {
+	h.key("i", "?") // typed into the input
+	if h.m.overlay != overlayNone || h.m.input.Value() != "?" {
 		t.Fatal("? while typing opened the help")
 	}
 	h.key("f1")
@@ -495,7 +558,7 @@ func TestHelpScrollsInASmallTerminal(t *testing.T) {
 func TestQuitKeys(t *testing.T) {
 	p := newPeer(t)
 	h := newHarness(t, Options{Session: p.session(t, "default")}, 80, 24)
-	h.key("q")
+	h.key("i", "q")
 	if h.quit || h.m.input.Value() != "q" {
 		t.Fatalf("q in the input quit (or was lost): %q", h.m.input.Value())
 	}
@@ -561,7 +624,7 @@ func TestScrollTheFocusedPane(t *testing.T) {
 		t.Fatal("end did not scroll the response")
 	}
 	h.mustSee("RAW BODY")
-	h.key("home", "tab", "tab", "pgdown")
+	h.key("home", "tab", "pgdown")
 	if h.m.focus != focusRequest || h.m.current.req.offset == 0 || h.m.current.resp.offset != 0 {
 		t.Fatalf("focus %d, offsets %d/%d", h.m.focus, h.m.current.req.offset, h.m.current.resp.offset)
 	}

@@ -47,10 +47,10 @@ func (m *Model) setInputPlaceholder() {
 			m.input.EchoMode = textinput.EchoNormal
 		}
 	case m.session.MintCode != nil:
-		m.input.Placeholder = "paste an auth code, redirect URL or JSON · ctrl+n mints one"
+		m.input.Placeholder = "paste a code (URL, JSON) anywhere · i types · m mints"
 		m.input.EchoMode = textinput.EchoNormal
 	default:
-		m.input.Placeholder = "paste the authCode from my.getAuthCode, a redirect URL or JSON"
+		m.input.Placeholder = "paste the authCode (URL, JSON) anywhere · i types"
 		m.input.EchoMode = textinput.EchoNormal
 	}
 	m.layoutInput()
@@ -76,9 +76,6 @@ func (m *Model) minted(msg mintedMsg) {
 	m.input.SetValue(msg.code)
 	m.input.CursorEnd()
 	m.setInputPlaceholder()
-	if m.screen == screenMain {
-		m.setFocus(focusInput)
-	}
 	m.status = statusLine{"minted an " + msg.scope + " code (single-use, expires in minutes): enter exchanges it", statusOK}
 }
 
@@ -98,7 +95,6 @@ func (m *Model) paste(content string) tea.Cmd {
 	case screenDetail:
 		return m.fail("paste on the exchange screen: esc twice goes back to it")
 	}
-	m.setFocus(focusInput)
 	if m.grant == gateway.GrantRefreshToken {
 		m.input.SetValue(strings.TrimSpace(content))
 		m.status = statusLine{"pasted a refresh token: enter refreshes with it", statusInfo}

@@ -74,8 +74,8 @@ func DefaultKeyMap() KeyMap {
 		Back:      b(k("esc"), "esc", "back"),
 
 		Exchange:   b(k("enter"), "enter", "exchange"),
-		EditInput:  b(k("i"), "i", "edit input"),
-		LeaveInput: b(k("esc"), "esc", "leave input"),
+		EditInput:  b(k("i"), "i", "type a code"),
+		LeaveInput: b(k("esc"), "esc", "done typing"),
 		Grant:      b(k("g"), "g", "grant"),
 		InputGrant: b(k("ctrl+g"), "ctrl+g", "grant"),
 		Mint:       b(k("m"), "m", "mint"),
@@ -127,6 +127,11 @@ func (k KeyMap) typingHelp() []key.Binding {
 // resultsHelp is the footer of the exchange screen outside the input.
 func (k KeyMap) resultsHelp() []key.Binding {
 	return []key.Binding{k.Mint, k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.History, k.Help, k.Quit}
+}
+
+// startHelp is the footer of the exchange screen before the first call.
+func (k KeyMap) startHelp() []key.Binding {
+	return []key.Binding{k.EditInput, k.Mint, k.Exchange, k.History, k.Profiles, k.Help, k.Quit}
 }
 
 // busyHelp is the footer while a call is in flight.

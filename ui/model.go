@@ -180,7 +180,9 @@ func New(opts Options) *Model {
 	m.input.CharLimit = 4096
 	m.hist = newHistoryState()
 	m.setStyles(true)
-	m.input.Focus()
+	// The console starts outside the input, so the first keys do what the
+	// screen says they do; a paste lands in the input from anywhere.
+	m.focus = focusResponse
 	m.setInputPlaceholder()
 	m.status = m.welcome()
 	return m
@@ -193,9 +195,9 @@ func (m *Model) welcome() statusLine {
 		return statusLine{"history is off: " + m.opts.HistoryError.Error(), statusWarn}
 	}
 	if m.session.MintCode != nil {
-		return statusLine{"ctrl+n mints an auth code, enter exchanges it", statusInfo}
+		return statusLine{"m mints an auth code, enter exchanges it, ? lists every key", statusInfo}
 	}
-	return statusLine{"paste an auth code from my.getAuthCode (or its redirect URL or JSON), then press enter", statusInfo}
+	return statusLine{"paste an auth code anywhere, enter exchanges it, ? lists every key", statusInfo}
 }
 
 func (m *Model) setStyles(dark bool) {
@@ -341,12 +343,13 @@ func (m *Model) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.openHelp()
 	case key.Matches(msg, k.Exchange):
 		return m.submit()
-	case key.Matches(msg, k.EditInput), key.Matches(msg, k.Back):
+	case key.Matches(msg, k.EditInput):
 		m.setFocus(focusInput)
-	case key.Matches(msg, k.NextPane):
-		m.setFocus((m.focus + 1) % 3)
-	case key.Matches(msg, k.PrevPane):
-		m.setFocus((m.focus + 2) % 3)
+	case key.Matches(msg, k.Back):
+		// Outside the input there is nothing further back: esc never
+		// enters the input, so a command letter is never typed as a code.
+	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
+		m.setFocus(otherPane(m.focus))
 	case key.Matches(msg, k.Grant), key.Matches(msg, k.InputGrant):
 		m.toggleGrant()
 	case key.Matches(msg, k.Mint), key.Matches(msg, k.InputMint):
@@ -366,11 +369,27 @@ func (m *Model) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Profiles):
 		m.openProfiles()
 	default:
-		if m.current != nil {
+		if m.current != nil && m.isScrollKey(msg) {
 			m.scroll(msg, m.current, m.focus)
+		} else if text := msg.Text; text != "" {
+			m.status = statusLine{text + " is not a key here: i types into the auth code input, ? lists every key", statusInfo}
 		}
 	}
 	return nil
+}
+
+// otherPane is the pane tab moves to from f.
+func otherPane(f focus) focus {
+	if f == focusRequest {
+		return focusResponse
+	}
+	return focusRequest
+}
+
+// isScrollKey reports whether msg scrolls a pane.
+func (m *Model) isScrollKey(msg tea.KeyPressMsg) bool {
+	k := m.keys
+	return key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom)
 }
 
 // detailKey handles a history entry's detail view.
@@ -385,11 +404,7 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Back):
 		m.screen = screenHistory
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
-		if m.detailFocus == focusRequest {
-			m.detailFocus = focusResponse
-		} else {
-			m.detailFocus = focusRequest
-		}
+		m.detailFocus = otherPane(m.detailFocus)
 	case key.Matches(msg, k.Refresh):
 		return m.callFromTrace(t, callRefresh, false)
 	case key.Matches(msg, k.UserInfo):

@@ -162,9 +162,9 @@ func (m *Model) emptyPanes(height int) string {
 		"",
 	}
 	if m.session.MintCode != nil {
-		steps = append(steps, "1. ctrl+n mints an auth code: the emulator stands in for the mini program's my.getAuthCode. Or paste a code: the bare code, a redirect URL or JSON.")
+		steps = append(steps, "1. m mints an auth code: the emulator stands in for the mini program's my.getAuthCode. Or paste a code anywhere (the bare code, a redirect URL or JSON), or press i to type one.")
 	} else {
-		steps = append(steps, "1. Paste the auth code my.getAuthCode returned in the mini program: the bare code, a redirect URL or JSON.")
+		steps = append(steps, "1. Paste the auth code my.getAuthCode returned in the mini program, anywhere: the bare code, a redirect URL or JSON. Or press i to type it.")
 	}
 	steps = append(steps,
 		"2. enter exchanges it: the request (parameters, string to sign, signature) and the response (verification, tokens, raw body) appear here.",

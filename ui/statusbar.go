@@ -90,6 +90,8 @@ func (m *Model) footerKeys() []key.Binding {
 		return k.detailHelp()
 	case m.focus == focusInput:
 		return k.typingHelp()
+	case m.current == nil:
+		return k.startHelp()
 	}
 	return k.resultsHelp()
 }
