@@ -55,11 +55,13 @@ func prepareBody(t *gateway.Trace, mask func(string) string) *bodyText {
 		text:     before + inside + afterwards,
 		markFrom: len(before),
 		markTo:   len(before) + len(inside),
-		note:     "▌ marks the signed content",
+		// The offsets are of the raw bytes, whatever masking or decoding
+		// did to the text shown.
+		note: "▌ marks the signed content, bytes " + formatCount(from) + "–" + formatCount(to) + " of the raw body",
 	}
 	switch {
 	case v.Status == gateway.Unsigned:
-		b.note = "▌ marks the node a signature would cover; there is none"
+		b.note = "▌ marks the node a signature would cover (bytes " + formatCount(from) + "–" + formatCount(to) + "); there is none"
 	case t.Protocol == gateway.V3:
 		b.note = "▌ the whole body is signed, after alipay-timestamp and alipay-nonce"
 	}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -706,4 +707,25 @@ func TestTransportFailureSaysWhatToDo(t *testing.T) {
 		t.Fatalf("transport failure %+v", tr.Transport)
 	}
 	h.mustSee("NO USABLE ANSWER", "What to do", "something other than the gateway answered")
+}
+
+// Sizes and offsets describe the bytes received: masking shortens the
+// tokens on screen, never the counts, and v does not change them.
+func TestByteCountsAreOfTheRealBody(t *testing.T) {
+	p := newPeer(t)
+	h := newHarness(t, Options{Session: p.session(t, "default")}, 120, 200)
+	tr := h.exchange()
+	n := len(tr.Response.Body)
+	if got := tr.Response.Headers["content-length"]; got != "" && got != strconv.Itoa(n) {
+		t.Fatalf("content-length %s, body %d bytes", got, n)
+	}
+	v := tr.Verification
+	want := []string{"RAW BODY (" + formatCount(n) + " bytes)", "· " + formatCount(n) + " bytes",
+		"bytes " + formatCount(v.Start) + "–" + formatCount(v.End) + " of the raw body"}
+	h.mustSee(want...)
+	if len(h.m.current.body.text) >= n {
+		t.Fatal("the masked body is not shorter than the real one, so this test proves nothing")
+	}
+	h.key("v")
+	h.mustSee(want...)
 }

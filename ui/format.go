@@ -38,6 +38,16 @@ func formatBytes(n int) string {
 	return fmt.Sprintf("%.1f MB", float64(n)/1000/1000)
 }
 
+// exactBytes writes a size to the byte, as content-length does, with the
+// readable size beside a large one: 1,048,748 bytes (1.0 MB).
+func exactBytes(n int) string {
+	s := plural(n, "byte", "bytes")
+	if n >= 10000 {
+		s += " (" + formatBytes(n) + ")"
+	}
+	return s
+}
+
 // formatDuration writes how long a call took: 12.3ms, 1.25s.
 func formatDuration(d time.Duration) string {
 	switch {

@@ -25,11 +25,17 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 	b := newBuilder(st, width)
 	t, body := v.shown, v.body
 	resp := t.Response
+	// Sizes are of the bytes received, never of the body as shown, whose
+	// masked tokens are shorter.
+	size := 0
+	if v.trace.Response != nil {
+		size = len(v.trace.Response.Body)
+	}
 
 	switch {
 	case resp != nil:
 		line := st.Bold.Render("HTTP "+strconv.Itoa(resp.Status)) + " " + st.Value.Render(http.StatusText(resp.Status)) +
-			st.Dim.Render(" · "+formatDuration(resp.Duration)+" · "+formatBytes(len(resp.Body)))
+			st.Dim.Render(" · "+formatDuration(resp.Duration)+" · "+exactBytes(size))
 		b.raw(line)
 	case t.DryRun:
 		b.raw(st.Bold.Render("not sent") + st.Dim.Render(" (dry run)"))
@@ -105,11 +111,11 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 			b.section("HEADERS")
 			headers(b, other, nil)
 		}
-		b.section("RAW BODY (" + formatBytes(len(resp.Body)) + ")")
+		b.section("RAW BODY (" + exactBytes(size) + ")")
 		if body.note != "" {
 			b.prose(st.Dim, body.note, 0)
 		}
-		if len(resp.Body) == 0 {
+		if size == 0 {
 			b.raw(st.Dim.Render("  (empty)"))
 		} else {
 			b.block(newBodyBlock(body, b.width))
