@@ -187,6 +187,7 @@ func (m *Model) openCopy() {
 		m.fail("nothing to copy yet: exchange a code first")
 		return
 	}
+	m.copyCursor = 0
 	m.overlay = overlayCopy
 }
 
@@ -209,27 +210,36 @@ func (m *Model) buildCopy(kind copyKind) (copyItem, error) {
 
 func (m *Model) copyKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
-	kinds := []struct {
-		b    key.Binding
-		kind copyKind
-	}{
-		{k.CopyAccess, copyAccess}, {k.CopyRefresh, copyRefresh}, {k.CopySubject, copySubject},
-		{k.CopyStringToSign, copyStringToSign}, {k.CopyResponse, copyResponse}, {k.CopyCurl, copyCurl}, {k.CopyJSON, copyJSON},
+	entries := m.copyEntries()
+	switch {
+	case key.Matches(msg, k.ListUp):
+		m.copyCursor = max(0, m.copyCursor-1)
+		return nil
+	case key.Matches(msg, k.ListDown):
+		m.copyCursor = min(len(entries)-1, m.copyCursor+1)
+		return nil
+	case key.Matches(msg, k.Open):
+		return m.copyEntry(entries[m.copyCursor])
+	case key.Matches(msg, k.Back):
+		m.overlay = overlayNone
+		return nil
 	}
-	for _, c := range kinds {
-		if key.Matches(msg, c.b) {
-			m.overlay = overlayNone
-			item, err := m.buildCopy(c.kind)
-			if err != nil {
-				return m.fail("copy: " + err.Error())
-			}
-			return copyCmd(m.clip, item)
+	for _, e := range entries {
+		if key.Matches(msg, e.b) {
+			return m.copyEntry(e)
 		}
 	}
-	if key.Matches(msg, k.Back) || key.Matches(msg, k.Copy) {
-		m.overlay = overlayNone
-	}
 	return nil
+}
+
+// copyEntry copies what a copy menu entry offers and closes the menu.
+func (m *Model) copyEntry(e copyEntry) tea.Cmd {
+	m.overlay = overlayNone
+	item, err := m.buildCopy(e.kind)
+	if err != nil {
+		return m.fail("copy: " + err.Error())
+	}
+	return copyCmd(m.clip, item)
 }
 
 // copyFallback is where tokens come from when the trace has none: the

@@ -41,15 +41,31 @@ func (m *Model) headerView() string {
 		envStyle = st.EnvProduction
 	}
 	sep := st.Dim.Render(" · ")
-	first := st.Title.Render("aliauth") + " " + envStyle.Render(envLabel(env)) + " " +
-		st.Label.Render("profile ") + st.Bold.Render(clean(p.Name)) + sep +
-		st.Label.Render("app ") + st.Bold.Render(clean(p.AppID))
+	title, profile := st.Title.Render("aliauth")+" ", st.Label.Render("profile ")
+	first := func() string {
+		return title + envStyle.Render(envLabel(env)) + " " + profile + st.Bold.Render(clean(p.Name)) + sep +
+			st.Label.Render("app ") + st.Bold.Render(clean(p.AppID))
+	}
+	// Narrow terminals drop the words that say least before the app id.
+	if ansi.StringWidth(first()) > m.width {
+		title = ""
+	}
+	if ansi.StringWidth(first()) > m.width {
+		profile = ""
+	}
 
 	var how []string
 	if p.Protocol == gateway.V3 {
 		how = append(how, "v3 REST", "SHA256withRSA")
 	} else {
-		how = append(how, "v2 gateway.do", signAlgorithm(p.SignType), charsetName(p.Charset))
+		sign := signAlgorithm(p.SignType)
+		if m.width < 100 {
+			sign = string(p.SignType)
+			if sign == "" {
+				sign = string(gateway.RSA2)
+			}
+		}
+		how = append(how, "v2 gateway.do", sign, charsetName(p.Charset))
 	}
 	if p.CertMode() {
 		how = append(how, "certificate mode")
@@ -63,7 +79,7 @@ func (m *Model) headerView() string {
 		right = st.Warn.Render(" history off")
 	}
 	second = fit(second, m.width-ansi.StringWidth(right)) + right
-	return fit(first, m.width) + "\n" + fit(second, m.width)
+	return fit(first(), m.width) + "\n" + fit(second, m.width)
 }
 
 // detailTitle heads a history entry's detail view.

@@ -40,8 +40,11 @@ type KeyMap struct {
 	Scroll key.Binding
 	Ends   key.Binding
 
-	Filter      key.Binding
-	Select      key.Binding
+	Filter key.Binding
+	Select key.Binding
+	// ListUp and ListDown move a menu's cursor; letters there pick items.
+	ListUp      key.Binding
+	ListDown    key.Binding
 	Open        key.Binding
 	Replay      key.Binding
 	Delete      key.Binding
@@ -101,6 +104,8 @@ func DefaultKeyMap() KeyMap {
 
 		Filter:      b(k("/"), "/", "filter"),
 		Select:      b(k("up", "down"), "↑↓", "select"),
+		ListUp:      b(k("up"), "↑", "up"),
+		ListDown:    b(k("down"), "↓", "down"),
 		Open:        b(k("enter"), "enter", "open"),
 		Replay:      b(k("x"), "x", "replay"),
 		Delete:      b(k("d"), "d", "delete"),

@@ -142,8 +142,9 @@ type Model struct {
 	hist          historyState
 	detail        *traceView
 	profileCursor int
+	copyCursor    int
 	confirmID     int64
-	helpOffset    int
+	overlayOffset int
 	// quitting is set when the user quit while a call was under way.
 	quitting bool
 }
@@ -153,7 +154,7 @@ const (
 	clockInterval = time.Second
 	// minWidth and minHeight are the smallest terminal the console draws in.
 	minWidth  = 60
-	minHeight = 16
+	minHeight = 15
 )
 
 // New returns the console's model for Bubble Tea.
@@ -495,7 +496,7 @@ func (m *Model) counting() bool {
 }
 
 func (m *Model) openHelp() {
-	m.helpOffset = 0
+	m.overlayOffset = 0
 	m.overlay = overlayHelp
 }
 

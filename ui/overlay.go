@@ -3,76 +3,193 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
 	"aliauth/gateway"
 )
 
-// copyMenuView lists what can be copied, with what each would copy (masked
-// unless revealed) or why it cannot.
-func (m *Model) copyMenuView() string {
-	st := &m.styles
+// popup is an open overlay's content: lines no wider than the width it
+// was laid out for, and the line to keep in view (a list's cursor), or -1.
+type popup struct {
+	lines []string
+	keep  int
+}
+
+// overlayInner is the widest an overlay's content may be: the screen less
+// the box's border and padding.
+func (m *Model) overlayInner() int {
+	return max(10, m.width-4)
+}
+
+// overlayRows is how many lines of an overlay fit inside its border.
+func (m *Model) overlayRows() int {
+	return max(3, m.height-2)
+}
+
+// popupContent lays the open overlay out for the screen.
+func (m *Model) popupContent() popup {
+	w := m.overlayInner()
+	switch m.overlay {
+	case overlayHelp:
+		return popup{lines: m.helpView(w), keep: -1}
+	case overlayCopy:
+		return m.copyMenuView(w)
+	case overlayProfiles:
+		return m.profilesView(w)
+	case overlayConfirmDelete:
+		return popup{lines: m.confirmView(w), keep: -1}
+	}
+	return popup{keep: -1}
+}
+
+// withOverlay draws the open overlay in a box over the screen. The box
+// fits the screen: lines too wide are wrapped, a popup too tall scrolls,
+// and its width is that of its widest line, so it keeps its size while
+// it scrolls.
+func (m *Model) withOverlay(base string) string {
+	p := m.popupContent()
+	inner := m.overlayInner()
+	var lines []string
+	keep := -1
+	for i, l := range p.lines {
+		if i == p.keep {
+			keep = len(lines)
+		}
+		if lipgloss.Width(l) <= inner {
+			lines = append(lines, l)
+			continue
+		}
+		lines = append(lines, strings.Split(ansi.Wrap(l, inner, " "), "\n")...)
+	}
+	boxWidth := 0
+	for _, l := range lines {
+		boxWidth = max(boxWidth, lipgloss.Width(l))
+	}
+	rows := m.overlayRows()
+	if len(lines) > rows {
+		offset := min(m.overlayOffset, len(lines)-rows+1)
+		if keep >= 0 {
+			offset = min(max(0, keep-rows/2), len(lines)-rows+1)
+		}
+		more := "↑↓ scroll"
+		if offset+rows-1 < len(lines) {
+			more = "↓ more · " + more
+		}
+		lines = append(lines[offset:offset+rows-1:offset+rows-1], m.styles.Dim.Render(more))
+	}
+	for i, l := range lines {
+		lines[i] = fit(l, boxWidth)
+	}
+	box := m.styles.Overlay.Render(strings.Join(lines, "\n"))
+	w, h := lipgloss.Size(box)
+	x, y := max(0, (m.width-w)/2), max(0, (m.height-h)/2)
+	return lipgloss.NewCompositor(
+		lipgloss.NewLayer(base),
+		lipgloss.NewLayer(box).X(x).Y(y).Z(1),
+	).Render()
+}
+
+// copyEntry is one line of the copy menu.
+type copyEntry struct {
+	b    key.Binding
+	kind copyKind
+	name string
+}
+
+// copyEntries are what the copy menu offers, in order.
+func (m *Model) copyEntries() []copyEntry {
 	k := m.keys
-	items := []struct {
-		key  string
-		kind copyKind
-	}{
-		{k.CopyAccess.Help().Key, copyAccess},
-		{k.CopyRefresh.Help().Key, copyRefresh},
-		{k.CopySubject.Help().Key, copySubject},
-		{k.CopyStringToSign.Help().Key, copyStringToSign},
-		{k.CopyResponse.Help().Key, copyResponse},
-		{k.CopyCurl.Help().Key, copyCurl},
-		{k.CopyJSON.Help().Key, copyJSON},
+	return []copyEntry{
+		{k.CopyAccess, copyAccess, "access token"},
+		{k.CopyRefresh, copyRefresh, "refresh token"},
+		{k.CopySubject, copySubject, "user id / open id"},
+		{k.CopyStringToSign, copyStringToSign, "string to sign"},
+		{k.CopyResponse, copyResponse, "raw response body"},
+		{k.CopyCurl, copyCurl, "request as curl"},
+		{k.CopyJSON, copyJSON, "whole trace as JSON"},
 	}
-	names := []string{"access token", "refresh token", "user id / open id", "string to sign", "raw response body", "request as curl", "whole trace as JSON"}
+}
+
+// copyMenuView lists what can be copied, with what each would copy (masked
+// unless revealed) or why it cannot, the cursor on one of them.
+func (m *Model) copyMenuView(width int) popup {
+	st := &m.styles
+	entries := m.copyEntries()
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.name
+	}
 	w := labelWidth(names...)
-	preview := max(10, min(48, m.width-w-16))
+	preview := min(48, width-w-6)
 	lines := []string{st.Title.Render("Copy")}
+	keep := -1
 	src := m.copyView()
-	for i, it := range items {
-		if it.kind == copyJSON {
-			// Encoding a large trace for a preview would cost a frame.
-			preview := "as --json prints it, secrets masked"
-			if m.reveal {
-				preview = "as --json --reveal prints it"
+	for i, e := range entries {
+		name := e.name + strings.Repeat(" ", w-ansi.StringWidth(e.name))
+		shown, ok := m.copyPreview(e.kind, src)
+		keyText := e.b.Help().Key
+		var line string
+		if !ok {
+			line = st.Dim.Render(keyText + "  " + name + "  " + shown)
+		} else {
+			if preview < 8 {
+				shown = ""
+			} else if ansi.StringWidth(shown) > preview {
+				shown = ansi.Truncate(shown, preview, "…")
 			}
-			if src == nil {
-				lines = append(lines, st.Dim.Render(it.key+"  "+names[i]+"  (none)"))
-				continue
-			}
-			lines = append(lines, st.Prompt.Render(it.key)+"  "+st.Value.Render(names[i])+"  "+st.Dim.Render(preview))
-			continue
+			line = st.Prompt.Render(keyText) + "  " + st.Value.Render(name) + "  " + st.Dim.Render(shown)
 		}
-		item, err := m.buildCopy(it.kind)
-		name := names[i] + strings.Repeat(" ", w-len([]rune(names[i])))
-		if err != nil {
-			lines = append(lines, st.Dim.Render(it.key+"  "+name+"  (none)"))
-			continue
+		if i == m.copyCursor {
+			line = st.RowSelected.Render(fit(ansi.Strip(line), min(width, w+5+max(0, preview))))
+			keep = len(lines)
 		}
-		shown := item.text
-		switch {
-		case m.reveal:
-		case it.kind == copyAccess || it.kind == copyRefresh:
-			shown = gateway.Mask(shown)
-		case src != nil:
-			shown = src.mask(shown)
-		}
-		shown = strings.Join(strings.Fields(clean(shown)), " ")
-		if len([]rune(shown)) > preview {
-			shown = string([]rune(shown)[:preview-1]) + "…"
-		}
-		lines = append(lines, st.Prompt.Render(it.key)+"  "+st.Value.Render(name)+"  "+st.Dim.Render(shown))
+		lines = append(lines, line)
 	}
-	lines = append(lines, "", st.Dim.Render("Copies the real value even when masked on screen · esc closes"))
-	return strings.Join(lines, "\n")
+	lines = append(lines, "")
+	for _, l := range wrapWords("Copies the real value even when masked on screen · enter or the key copies · esc closes", width) {
+		lines = append(lines, st.Dim.Render(l))
+	}
+	return popup{lines: lines, keep: keep}
+}
+
+// copyPreview is what an entry would copy, on one line and masked unless
+// revealed; ok is false, with why, when there is nothing to copy.
+func (m *Model) copyPreview(kind copyKind, src *traceView) (string, bool) {
+	if kind == copyJSON {
+		// Encoding a large trace for a preview would cost a frame.
+		if src == nil {
+			return "(none)", false
+		}
+		if m.reveal {
+			return "as --json --reveal prints it", true
+		}
+		return "as --json prints it, secrets masked", true
+	}
+	item, err := m.buildCopy(kind)
+	if err != nil {
+		return "(none)", false
+	}
+	shown := item.text
+	switch {
+	case m.reveal:
+	case kind == copyAccess || kind == copyRefresh:
+		shown = gateway.Mask(shown)
+	case src != nil:
+		shown = src.mask(shown)
+	}
+	return strings.Join(strings.Fields(clean(shown)), " "), true
 }
 
 // confirmView asks before deleting a history entry.
-func (m *Model) confirmView() string {
+func (m *Model) confirmView(width int) []string {
 	st := &m.styles
 	what := "exchange #" + formatCount(int(m.confirmID))
 	if s, ok := m.hist.summary(m.confirmID); ok {
 		what += " (" + formatTime(s.Time) + ", " + gateway.CallName(s.Method, s.GrantType) + ", " + string(s.Outcome) + ")"
 	}
-	return st.Title.Render("Delete from history?") + "\n" + clean(what) + "\n\n" +
-		st.Prompt.Render("y") + " deletes it for good · " + st.Prompt.Render("n") + " keeps it"
+	lines := []string{st.Title.Render("Delete from history?")}
+	lines = append(lines, wrapWords(what, width)...)
+	return append(lines, "", st.Prompt.Render("y")+" deletes it for good · "+st.Prompt.Render("n")+" keeps it")
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"slices"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -69,11 +68,12 @@ func (m *Model) profileOpened(msg profileOpenedMsg) {
 }
 
 // profilesView is the profile picker.
-func (m *Model) profilesView() string {
+func (m *Model) profilesView(width int) popup {
 	st := &m.styles
 	lines := []string{st.Title.Render("Profiles")}
 	active := m.session.Client.Profile().Name
 	names := m.profileNames()
+	keep := -1
 	for i, name := range names {
 		mark := "  "
 		if name == active {
@@ -82,12 +82,20 @@ func (m *Model) profilesView() string {
 		line := mark + clean(name)
 		if i == m.profileCursor {
 			line = st.RowSelected.Render(line)
+			keep = len(lines)
 		}
 		lines = append(lines, line)
 	}
+	var notes []string
 	if len(names) <= 1 {
-		lines = append(lines, "", st.Dim.Render("Only one profile: add more to the config file (aliauth profiles init)."))
+		notes = append(notes, "Only one profile: add more to the config file (aliauth profiles init).")
 	}
-	lines = append(lines, "", st.Dim.Render("enter switches without restarting · esc closes"))
-	return strings.Join(lines, "\n")
+	notes = append(notes, "enter switches without restarting · esc closes")
+	for _, n := range notes {
+		lines = append(lines, "")
+		for _, l := range wrapWords(n, width) {
+			lines = append(lines, st.Dim.Render(l))
+		}
+	}
+	return popup{lines: lines, keep: keep}
 }

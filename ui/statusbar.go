@@ -73,7 +73,7 @@ func (m *Model) footerKeys() []key.Binding {
 	}
 	switch {
 	case m.overlay == overlayCopy:
-		return []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopySubject, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON, k.Back}
+		return []key.Binding{k.Select, withDesc(k.Open, "copy"), withDesc(k.Back, "close")}
 	case m.overlay == overlayProfiles:
 		return []key.Binding{k.Select, k.Open, k.Back}
 	case m.overlay == overlayConfirmDelete:

@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// goldenSizes are the terminals every golden screen is drawn at: the
+// smallest the console works in, the classic terminal, and a wide one.
+var goldenSizes = [][2]int{{60, 15}, {80, 24}, {200, 50}}
+
+// requireScreen compares the screen with its golden files: the text a
+// person reads (text.golden), and the bytes a terminal receives with
+// NO_COLOR set (no_color.golden: attributes such as reverse and bold, no
+// colour) and without it (color.golden, 256 colours).
+func requireScreen(t *testing.T, h *harness) {
+	t.Helper()
+	t.Run("text", func(t *testing.T) { golden.RequireEqual(t, screenText(h)) })
+	for _, c := range []struct {
+		name    string
+		environ []string
+	}{
+		{"no_color", []string{"TERM=xterm-256color", "NO_COLOR=1"}},
+		{"color", []string{"TERM=xterm-256color"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var out bytes.Buffer
+			w := &colorprofile.Writer{Forward: &out, Profile: colorprofile.Env(c.environ)}
+			if _, err := w.WriteString(h.m.View().Content); err != nil {
+				t.Fatal(err)
+			}
+			golden.RequireEqual(t, out.String())
+		})
+	}
+}
+
+// startScreen is the console before any call, on the fixed session the
+// golden screens use.
+func startScreen(t testing.TB, width, height int, edit ...func(*Options)) *harness {
+	t.Helper()
+	p := &peer{emu: newPeer(t).emu, url: "http://127.0.0.1:47391"}
+	now := time.Date(2026, 5, 4, 12, 1, 0, 0, cst)
+	opts := Options{Session: p.session(t, "default"), Now: func() time.Time { return now }}
+	for _, f := range edit {
+		f(&opts)
+	}
+	return newHarness(t, opts, width, height)
+}
+
+func TestGoldenScreens(t *testing.T) {
+	cases := []struct {
+		name  string
+		trace string // empty: the start screen
+		keys  []string
+		opts  func(*Options)
+	}{
+		{name: "start"},
+		{name: "exchange_v2", trace: "exchange_v2.json"},
+		{name: "exchange_v3_request", trace: "exchange_v3.json", keys: []string{"tab", "pgdown"}},
+		{name: "code_invalid_v2", trace: "code_invalid_v2.json"},
+		{name: "code_invalid_v3", trace: "code_invalid_v3.json"},
+		{name: "help", trace: "exchange_v2.json", keys: []string{"?"}},
+		{name: "help_scrolled", trace: "exchange_v2.json", keys: []string{"?", "end"}},
+		{name: "copy_menu", trace: "exchange_v2.json", keys: []string{"c", "down", "down"}},
+		{name: "profiles", keys: []string{"p"}, opts: func(o *Options) {
+			o.Profiles = []string{"default", "production", "sandbox-with-a-rather-long-name"}
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, size := range goldenSizes {
+				t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+					var h *harness
+					if c.trace == "" {
+						var edit []func(*Options)
+						if c.opts != nil {
+							edit = append(edit, c.opts)
+						}
+						h = startScreen(t, size[0], size[1], edit...)
+					} else {
+						h = showing(t, loadTrace(t, c.trace), size[0], size[1])
+					}
+					h.key(c.keys...)
+					requireScreen(t, h)
+				})
+			}
+		})
+	}
+}
