@@ -172,7 +172,7 @@ func outcomeStatus(t *gateway.Trace, req callRequest) statusLine {
 		}
 		return statusLine{text, statusError}
 	case gateway.OutcomeTransportError:
-		return statusLine{"✗ " + what + ": " + t.TransportError, statusError}
+		return statusLine{"✗ " + what + ", no answer: " + t.TransportHint(), statusError}
 	case gateway.OutcomeUntrusted:
 		detail := ""
 		if t.Verification != nil {

@@ -334,7 +334,7 @@ func TestCancelASlowCall(t *testing.T) {
 	if tr.Outcome != gateway.OutcomeTransportError || !strings.Contains(tr.TransportError, "cancelled") {
 		t.Fatalf("outcome %s: %s", tr.Outcome, tr.TransportError)
 	}
-	h.mustSee("NO USABLE ANSWER", "cancelled before the gateway answered", "What to do", "get a new one")
+	h.mustSee("NO USABLE ANSWER", "cancelled before the gateway answered", "what to do", "get a new one")
 	if got := records(t, store); len(got) != 1 || got[0].Outcome != gateway.OutcomeTransportError {
 		t.Fatalf("the cancelled call is not in history: %+v", got)
 	}
@@ -697,16 +697,40 @@ func TestQuitDuringACallRecordsItFirst(t *testing.T) {
 }
 
 // A network failure reads as what happened and what to do, the same advice
-// the command line gives, never raw Go error text alone.
+// the command line gives, with Go's error text only as the details.
 func TestTransportFailureSaysWhatToDo(t *testing.T) {
 	p := newPeer(t)
-	h := newHarness(t, Options{Session: p.session(t, "default")}, 100, 40)
-	p.emu.Arm(emulator.Fault{Kind: emulator.FaultHTML, Status: 502})
-	tr := h.exchange()
-	if tr.Transport == nil || tr.Transport.Kind != gateway.TransportHTML {
-		t.Fatalf("transport failure %+v", tr.Transport)
+	cases := []struct {
+		name  string
+		arm   *emulator.Fault
+		edit  func(*gateway.Profile)
+		kind  gateway.TransportKind
+		words string
+	}{
+		{"html", &emulator.Fault{Kind: emulator.FaultHTML, Status: 502}, nil, gateway.TransportHTML, "something other than the gateway answered"},
+		{"reset", &emulator.Fault{Kind: emulator.FaultReset}, nil, gateway.TransportReset, "the connection broke"},
+		{"refused", nil, func(pr *gateway.Profile) { pr.Gateway = "http://127.0.0.1:1/gateway.do" }, gateway.TransportRefused, "nothing answers at that address"},
 	}
-	h.mustSee("NO USABLE ANSWER", "What to do", "something other than the gateway answered")
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var edit []func(*gateway.Profile)
+			if c.edit != nil {
+				edit = append(edit, c.edit)
+			}
+			h := newHarness(t, Options{Session: p.session(t, "default", edit...)}, 100, 40)
+			if c.arm != nil {
+				p.emu.Arm(*c.arm)
+			}
+			tr := h.exchange()
+			if tr.Transport == nil || tr.Transport.Kind != c.kind {
+				t.Fatalf("transport failure %+v, want %s", tr.Transport, c.kind)
+			}
+			h.mustSee("NO USABLE ANSWER", "what to do", c.words, "details")
+			if !strings.HasPrefix(h.status(), "✗ exchange, no answer: "+c.kind.Hint()) {
+				t.Errorf("status %q does not lead with what happened and what to do", h.status())
+			}
+		})
+	}
 }
 
 // Sizes and offsets describe the bytes received: masking shortens the

@@ -44,9 +44,11 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 	}
 	b.raw(badge(t, st) + " " + st.Dim.Render("outcome: "+t.Outcome.Phrase()))
 	if t.TransportError != "" {
-		b.prose(st.Error, t.TransportError, 0)
-		b.raw(st.Bold.Render("  What to do"))
-		b.prose(st.Value, t.TransportHint(), 4)
+		// The hint says what happened in plain words, then what to do; Go's
+		// own words are details.
+		w := labelWidth("what to do", "details")
+		b.kvWords("what to do", w, st.Bold, t.TransportHint())
+		b.kvWords("details", w, st.Dim, t.TransportError)
 	}
 	for _, w := range t.Warnings {
 		b.prose(st.Warn, "⚠ "+w, 0)
