@@ -125,9 +125,12 @@ func (m *Model) callDone(msg callDoneMsg) tea.Cmd {
 	m.overlay = overlayNone
 	m.setFocus(focusResponse)
 	m.relayout()
-	m.status = outcomeStatus(t, msg.req)
+	status := outcomeStatus(t, msg.req)
 	if msg.recordErr != nil {
-		m.status = statusLine{m.status.text + " · NOT recorded in history: " + msg.recordErr.Error(), statusError}
+		status = statusLine{status.text + " · NOT recorded in history", statusError}
+		m.sayDetail(status, msg.recordErr.Error())
+	} else {
+		m.say(status)
 	}
 	return m.ensureClock()
 }

@@ -257,14 +257,16 @@ func (m *Model) copied(msg copiedMsg) tea.Cmd {
 	if msg.encodeErr != nil {
 		return m.fail("copy: " + msg.encodeErr.Error())
 	}
-	suffix := ""
+	detail := ""
 	if msg.item.masked {
-		suffix = " (masked on screen)"
+		detail = "the real value, which the screen masks"
 	}
 	if msg.err == nil {
-		m.status = statusLine{"copied " + msg.item.what + suffix + " to the system clipboard", statusOK}
+		m.sayDetail(statusLine{"copied " + msg.item.what + " to the clipboard", statusOK}, detail)
 		return nil
 	}
-	m.status = statusLine{"copied " + msg.item.what + suffix + " via OSC 52, through the terminal: " + msg.err.Error() + " (the terminal must allow clipboard writes)", statusOK}
+	detail = strings.TrimPrefix(detail+"; ", "; ") + "the system clipboard is out of reach (" + msg.err.Error() +
+		"), so the terminal was asked to take it (OSC 52); it must allow clipboard writes"
+	m.sayDetail(statusLine{"copied " + msg.item.what + " through the terminal (OSC 52)", statusOK}, detail)
 	return tea.SetClipboard(msg.item.text)
 }

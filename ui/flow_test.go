@@ -358,8 +358,8 @@ func TestCopyEveryTarget(t *testing.T) {
 	cases := []struct {
 		key, want, says string
 	}{
-		{"a", tr.Tokens.AccessToken, "copied access token (masked on screen) to the system clipboard"},
-		{"r", tr.Tokens.RefreshToken, "copied refresh token (masked on screen)"},
+		{"a", tr.Tokens.AccessToken, "copied access token to the clipboard"},
+		{"r", tr.Tokens.RefreshToken, "copied refresh token to the clipboard"},
 		{"i", tr.Tokens.OpenID, "copied open id"},
 		{"s", tr.Request.StringToSign, "copied string to sign"},
 		{"b", string(tr.Response.Body), "copied raw response body"},
@@ -400,10 +400,54 @@ func TestCopyFallsBackToOSC52(t *testing.T) {
 	if len(h.osc52) != 1 || h.osc52[0] != tr.Tokens.AccessToken {
 		t.Fatalf("OSC 52 got %q, want the access token", h.osc52)
 	}
-	for _, want := range []string{"via OSC 52", "SSH session without a forwarded display", "masked on screen"} {
-		if !strings.Contains(h.status(), want) {
-			t.Errorf("status %q does not say %q", h.status(), want)
+	if !strings.Contains(h.status(), "copied access token through the terminal (OSC 52)") {
+		t.Errorf("status %q", h.status())
+	}
+	// The status line stays short; the log says why and what it means.
+	h.key("L")
+	h.mustSee("through the terminal (OSC 52)", "SSH session without a forwarded", "screen masks")
+}
+
+// The status line is one line whatever the message: a long one ends in a
+// pointer to the message log, which holds every message whole, with its
+// details. A message belongs to its screen and does not linger on others.
+func TestStatusLineAndMessageLog(t *testing.T) {
+	p := newPeer(t)
+	store := newStore(t)
+	h := newHarness(t, Options{Session: p.session(t, "default", func(pr *gateway.Profile) {
+		pr.Gateway = "http://127.0.0.1:1/gateway.do"
+	}), History: store}, 60, 15)
+	h.exchange()
+	lines := strings.Split(h.view(), "\n")
+	status := lines[len(lines)-2]
+	if !strings.HasSuffix(strings.TrimRight(status, " "), "· L log") || !strings.HasPrefix(status, "✗ exchange, no answer") {
+		t.Fatalf("status line %q", status)
+	}
+	full := h.status()
+	h.key("L")
+	if h.m.overlay != overlayLog {
+		t.Fatal("L did not open the message log")
+	}
+	// The log shows the message whole, wrapped in its box.
+	var logText strings.Builder
+	for h.m.overlayOffset = 0; h.m.overlayOffset < 40; h.m.overlayOffset++ {
+		logText.WriteString(h.view())
+	}
+	for _, word := range strings.Fields(full)[len(strings.Fields(full))-3:] {
+		if !strings.Contains(logText.String(), word) {
+			t.Errorf("the log lacks %q of %q", word, full)
 		}
+	}
+	h.key("esc")
+	if h.m.overlay != overlayNone {
+		t.Fatal("esc did not close the log")
+	}
+	h.key("h")
+	h.mustNotSee("exchange, no answer")
+	h.key("esc", "esc")
+	h.mustNotSee("exchange, no answer")
+	if n := len(h.m.log); n < 2 {
+		t.Fatalf("the log holds %d messages", n)
 	}
 }
 

@@ -57,28 +57,7 @@ func joinColumns(cols []string) string {
 
 // helpKey scrolls or closes the help.
 func (m *Model) helpKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	rows := m.overlayRows()
-	maxOffset := max(0, len(m.helpView(m.overlayInner()))-rows+1)
-	switch {
-	case key.Matches(msg, k.Quit):
-		return m.quit()
-	case key.Matches(msg, k.Help), key.Matches(msg, k.Back):
-		m.overlay = overlayNone
-	case key.Matches(msg, k.Up):
-		m.overlayOffset = max(0, m.overlayOffset-1)
-	case key.Matches(msg, k.Down):
-		m.overlayOffset = min(maxOffset, m.overlayOffset+1)
-	case key.Matches(msg, k.PageUp):
-		m.overlayOffset = max(0, m.overlayOffset-rows)
-	case key.Matches(msg, k.PageDown):
-		m.overlayOffset = min(maxOffset, m.overlayOffset+rows)
-	case key.Matches(msg, k.Top):
-		m.overlayOffset = 0
-	case key.Matches(msg, k.Bottom):
-		m.overlayOffset = maxOffset
-	}
-	return nil
+	return m.scrollPopup(msg, len(m.helpView(m.overlayInner())), m.keys.Help)
 }
 
 // newHelp is the footer's help: a two-space separator lets the keys that

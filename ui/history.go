@@ -217,7 +217,7 @@ func (m *Model) filterChanged() tea.Cmd {
 
 // listRows is how many rows of the list fit.
 func (m *Model) listRows() int {
-	return max(1, m.height-headerHeight-m.statusHeight()-footerHeight-2)
+	return max(1, m.height-headerHeight-statusHeight-footerHeight-2)
 }
 
 func (m *Model) clampSelection() {
@@ -295,6 +295,8 @@ func (m *Model) historyKey(msg tea.KeyPressMsg) tea.Cmd {
 		h.filter.Focus()
 	case key.Matches(msg, k.Back), key.Matches(msg, k.History):
 		m.screen = screenMain
+	case key.Matches(msg, k.Log):
+		m.openLog()
 	case key.Matches(msg, k.Up):
 		move(-1)
 	case key.Matches(msg, k.Down):
@@ -342,7 +344,7 @@ func (m *Model) openSelected() tea.Cmd {
 	if !ok {
 		return m.fail("no history entry is selected")
 	}
-	m.status = statusLine{"reading history #" + formatCount(int(s.ID)) + "…", statusInfo}
+	m.say(statusLine{"reading history #" + formatCount(int(s.ID)) + "…", statusInfo})
 	return historyGetCmd(m.opts.History, s.ID, m.reveal)
 }
 
@@ -357,20 +359,20 @@ func (m *Model) historyTrace(msg historyTraceMsg) tea.Cmd {
 	m.screen = screenDetail
 	m.detailFocus = focusResponse
 	m.relayout()
-	m.status = statusLine{"history #" + formatCount(int(msg.id)) + ": " + entryHint(msg.view.trace), statusInfo}
+	m.say(statusLine{"history #" + formatCount(int(msg.id)) + ": " + entryHint(msg.view.trace), statusInfo})
 	return m.ensureClock()
 }
 
 func (m *Model) historyDeleted(msg historyDeletedMsg) {
 	if msg.err != nil {
 		if errors.Is(msg.err, history.ErrNotFound) {
-			m.status = statusLine{"history #" + formatCount(int(msg.id)) + " was already deleted", statusWarn}
+			m.say(statusLine{"history #" + formatCount(int(msg.id)) + " was already deleted", statusWarn})
 		} else {
-			m.status = statusLine{"delete: " + msg.err.Error(), statusError}
+			m.say(statusLine{"delete: " + msg.err.Error(), statusError})
 			return
 		}
 	} else {
-		m.status = statusLine{"deleted history #" + formatCount(int(msg.id)), statusOK}
+		m.say(statusLine{"deleted history #" + formatCount(int(msg.id)), statusOK})
 	}
 	h := &m.hist
 	if h.index != nil {

@@ -62,13 +62,13 @@ func (m *Model) mint(scope string) tea.Cmd {
 		env := m.session.Client.Profile()
 		return m.fail("minting codes needs the emulator; profile " + env.Name + " points at " + env.Environment() + ": get a code from my.getAuthCode in the mini program and paste it")
 	}
-	m.status = statusLine{"minting an " + scope + " code, as my.getAuthCode would…", statusInfo}
+	m.say(statusLine{"minting an " + scope + " code, as my.getAuthCode would…", statusInfo})
 	return mintCmd(m.base, m.session.MintCode, scope)
 }
 
 func (m *Model) minted(msg mintedMsg) {
 	if msg.err != nil {
-		m.status = statusLine{"mint a code: " + msg.err.Error(), statusError}
+		m.say(statusLine{"mint a code: " + msg.err.Error(), statusError})
 		return
 	}
 	m.grant = gateway.GrantAuthorizationCode
@@ -76,7 +76,7 @@ func (m *Model) minted(msg mintedMsg) {
 	m.input.SetValue(msg.code)
 	m.input.CursorEnd()
 	m.setInputPlaceholder()
-	m.status = statusLine{"minted an " + msg.scope + " code (single-use, expires in minutes): enter exchanges it", statusOK}
+	m.say(statusLine{"minted an " + msg.scope + " code (single-use, expires in minutes): enter exchanges it", statusOK})
 }
 
 // paste takes bracketed paste: on the exchange screen it goes to the input
@@ -97,7 +97,7 @@ func (m *Model) paste(content string) tea.Cmd {
 	}
 	if m.grant == gateway.GrantRefreshToken {
 		m.input.SetValue(strings.TrimSpace(content))
-		m.status = statusLine{"pasted a refresh token: enter refreshes with it", statusInfo}
+		m.say(statusLine{"pasted a refresh token: enter refreshes with it", statusInfo})
 		return nil
 	}
 	code, err := gateway.ParseAuthCode(content)
@@ -111,7 +111,7 @@ func (m *Model) paste(content string) tea.Cmd {
 	}
 	m.input.SetValue(code)
 	m.input.CursorEnd()
-	m.status = statusLine{"took the auth code from the pasted " + pastedKind(content) + ": enter exchanges it", statusOK}
+	m.say(statusLine{"took the auth code from the pasted " + pastedKind(content) + ": enter exchanges it", statusOK})
 	return nil
 }
 
@@ -143,5 +143,5 @@ func (m *Model) toggleGrant() {
 		}
 	}
 	m.setInputPlaceholder()
-	m.status = statusLine{"grant_type=" + m.grant, statusInfo}
+	m.say(statusLine{"grant_type=" + m.grant, statusInfo})
 }

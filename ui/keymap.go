@@ -27,6 +27,7 @@ type KeyMap struct {
 	Reveal     key.Binding
 	History    key.Binding
 	Profiles   key.Binding
+	Log        key.Binding
 	NextPane   key.Binding
 	PrevPane   key.Binding
 
@@ -90,6 +91,7 @@ func DefaultKeyMap() KeyMap {
 		Reveal:     b(k("v"), "v", "reveal"),
 		History:    b(k("h"), "h", "history"),
 		Profiles:   b(k("p"), "p", "profiles"),
+		Log:        b(k("L"), "L", "message log"),
 		NextPane:   b(k("tab"), "tab", "pane"),
 		PrevPane:   b(k("shift+tab"), "shift+tab", "pane back"),
 
@@ -181,6 +183,6 @@ func (k KeyMap) fullHelp() []helpGroup {
 		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.NextPane, k.PrevPane, k.Scroll, k.Ends}},
 		{"History", []key.Binding{k.History, k.Filter, k.Open, k.Replay, k.Delete, k.Back}},
 		{"Copy (after c)", []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopySubject, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON}},
-		{"General", []key.Binding{k.Profiles, k.Cancel, k.Help, k.Quit, withDesc(k.ForceQuit, "quit, always")}},
+		{"General", []key.Binding{k.Profiles, k.Log, k.Cancel, k.Help, k.Quit, withDesc(k.ForceQuit, "quit, always")}},
 	}
 }

@@ -75,6 +75,7 @@ const (
 	overlayCopy
 	overlayProfiles
 	overlayConfirmDelete
+	overlayLog
 )
 
 type statusKind int
@@ -137,7 +138,11 @@ type Model struct {
 	clockGen  int
 	clockOn   bool
 
+	// status is the status line; log every message it showed, said how
+	// many it has shown.
 	status statusLine
+	log    []logEntry
+	said   int
 
 	hist          historyState
 	detail        *traceView
@@ -185,7 +190,7 @@ func New(opts Options) *Model {
 	// screen says they do; a paste lands in the input from anywhere.
 	m.focus = focusResponse
 	m.setInputPlaceholder()
-	m.status = m.welcome()
+	m.say(m.welcome())
 	return m
 }
 
@@ -220,8 +225,18 @@ func (m *Model) Init() tea.Cmd {
 	return tea.RequestBackgroundColor
 }
 
-// Update handles one message.
+// Update handles one message. A message on the status line belongs to the
+// screen it was said on: changing screens clears it (the log keeps it).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	screen, said := m.screen, m.said
+	cmd := m.update(msg)
+	if m.screen != screen && m.said == said {
+		m.status = statusLine{}
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -229,11 +244,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.BackgroundColorMsg:
 		m.setStyles(msg.IsDark())
 	case tea.KeyPressMsg:
-		return m, m.key(msg)
+		return m.key(msg)
 	case tea.PasteMsg:
-		return m, m.paste(msg.Content)
+		return m.paste(msg.Content)
 	case callDoneMsg:
-		return m, m.callDone(msg)
+		return m.callDone(msg)
 	case mintedMsg:
 		m.minted(msg)
 	case historyPageMsg:
@@ -241,26 +256,26 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case historyIndexMsg:
 		m.historyIndex(msg)
 	case historyTraceMsg:
-		return m, m.historyTrace(msg)
+		return m.historyTrace(msg)
 	case historyDeletedMsg:
 		m.historyDeleted(msg)
 	case copiedMsg:
-		return m, m.copied(msg)
+		return m.copied(msg)
 	case profileOpenedMsg:
 		m.profileOpened(msg)
 	case spinMsg:
 		if msg.gen == m.spinGen && m.call != nil {
 			m.spinFrame++
-			return m, m.after(spinInterval, spinMsg{m.spinGen})
+			return m.after(spinInterval, spinMsg{m.spinGen})
 		}
 	case clockMsg:
 		if msg.gen != m.clockGen {
-			return m, nil
+			return nil
 		}
 		m.clockOn = false
-		return m, m.ensureClock()
+		return m.ensureClock()
 	}
-	return m, nil
+	return nil
 }
 
 // key routes a key press: ctrl+c always quits; then an open overlay, a call
@@ -302,7 +317,7 @@ func (m *Model) quit() tea.Cmd {
 	if m.call != nil && !m.quitting {
 		m.quitting = true
 		m.cancelCall()
-		m.status = statusLine{"cancelling the call and recording it, then quitting…", statusWarn}
+		m.say(statusLine{"cancelling the call and recording it, then quitting…", statusWarn})
 		return nil
 	}
 	m.stop()
@@ -369,11 +384,13 @@ func (m *Model) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openHistory()
 	case key.Matches(msg, k.Profiles):
 		m.openProfiles()
+	case key.Matches(msg, k.Log):
+		m.openLog()
 	default:
 		if m.current != nil && m.isScrollKey(msg) {
 			m.scroll(msg, m.current, m.focus)
 		} else if text := msg.Text; text != "" {
-			m.status = statusLine{text + " is not a key here: i types into the auth code input, ? lists every key", statusInfo}
+			m.say(statusLine{text + " is not a key here: i types into the auth code input, ? lists every key", statusInfo})
 		}
 	}
 	return nil
@@ -420,6 +437,8 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.confirmDelete(t.ID)
 	case key.Matches(msg, k.History):
 		m.screen = screenHistory
+	case key.Matches(msg, k.Log):
+		m.openLog()
 	default:
 		m.scroll(msg, m.detail, m.detailFocus)
 	}
@@ -459,7 +478,7 @@ func (m *Model) setFocus(f focus) {
 }
 
 func (m *Model) fail(text string) tea.Cmd {
-	m.status = statusLine{text, statusError}
+	m.say(statusLine{text, statusError})
 	return nil
 }
 
@@ -473,9 +492,9 @@ func (m *Model) toggleReveal() {
 	m.setInputPlaceholder()
 	m.relayout()
 	if m.reveal {
-		m.status = statusLine{"secrets revealed on screen: v masks them again", statusWarn}
+		m.say(statusLine{"secrets revealed on screen: v masks them again", statusWarn})
 	} else {
-		m.status = statusLine{"secrets masked on screen", statusInfo}
+		m.say(statusLine{"secrets masked on screen", statusInfo})
 	}
 }
 
@@ -514,15 +533,17 @@ func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.copyKey(msg)
 	case overlayProfiles:
 		return m.profilesKey(msg)
+	case overlayLog:
+		return m.scrollPopup(msg, len(m.logView(m.overlayInner())), k.Log)
 	case overlayConfirmDelete:
 		switch {
 		case key.Matches(msg, k.Yes):
 			m.overlay = overlayNone
-			m.status = statusLine{"deleting…", statusInfo}
+			m.say(statusLine{"deleting…", statusInfo})
 			return historyDeleteCmd(m.opts.History, m.confirmID)
 		case key.Matches(msg, k.No):
 			m.overlay = overlayNone
-			m.status = statusLine{"kept", statusInfo}
+			m.say(statusLine{"kept", statusInfo})
 		}
 	}
 	return nil
@@ -553,12 +574,13 @@ func (m *Model) tooSmall() bool {
 // Heights of the fixed rows.
 const (
 	headerHeight = 2
+	statusHeight = 1
 	footerHeight = 1
 )
 
 // panesHeight is the height left for the panes on the current screen.
 func (m *Model) panesHeight() int {
-	h := m.height - headerHeight - m.statusHeight() - footerHeight - len(m.bannerLines())
+	h := m.height - headerHeight - statusHeight - footerHeight - len(m.bannerLines())
 	switch m.screen {
 	case screenDetail:
 		h-- // the entry's title

@@ -40,6 +40,8 @@ func (m *Model) popupContent() popup {
 		return m.profilesView(w)
 	case overlayConfirmDelete:
 		return popup{lines: m.confirmView(w), keep: -1}
+	case overlayLog:
+		return popup{lines: m.logView(w), keep: -1}
 	}
 	return popup{keep: -1}
 }

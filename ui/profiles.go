@@ -43,7 +43,7 @@ func (m *Model) profilesKey(msg tea.KeyPressMsg) tea.Cmd {
 		if m.call != nil {
 			return m.fail("a call is under way; cancel it (esc) before switching profiles")
 		}
-		m.status = statusLine{"opening profile " + name + "…", statusInfo}
+		m.say(statusLine{"opening profile " + name + "…", statusInfo})
 		return openProfileCmd(m.opts.Open, name)
 	}
 	return nil
@@ -53,7 +53,7 @@ func (m *Model) profilesKey(msg tea.KeyPressMsg) tea.Cmd {
 // to another app, so they are dropped with the trace that showed them.
 func (m *Model) profileOpened(msg profileOpenedMsg) {
 	if msg.err != nil {
-		m.status = statusLine{"profile " + msg.name + ": " + msg.err.Error(), statusError}
+		m.say(statusLine{"profile " + msg.name + ": " + msg.err.Error(), statusError})
 		return
 	}
 	m.session = msg.session
@@ -64,7 +64,7 @@ func (m *Model) profileOpened(msg profileOpenedMsg) {
 	m.setInputPlaceholder()
 	m.screen = screenMain
 	p := msg.session.Client.Profile()
-	m.status = statusLine{"switched to profile " + p.Name + " (" + envLabel(p.Environment()) + ", app " + p.AppID + ")", statusOK}
+	m.say(statusLine{"switched to profile " + p.Name + " (" + envLabel(p.Environment()) + ", app " + p.AppID + ")", statusOK})
 }
 
 // profilesView is the profile picker.

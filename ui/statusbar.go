@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -36,29 +35,14 @@ func (m *Model) statusView() string {
 	case statusError:
 		style = st.StatusError
 	}
-	lines := m.statusText()
-	for i, l := range lines {
-		lines[i] = fit(style.Render(l), m.width)
+	// One line: a message too long for it ends in a pointer to the log,
+	// which holds it whole.
+	text := clean(m.status.text)
+	if ansi.StringWidth(text) > m.width {
+		more := " · L log"
+		return fit(style.Render(ansi.Truncate(text, max(0, m.width-ansi.StringWidth(more)), "…"))+st.Dim.Render(more), m.width)
 	}
-	return strings.Join(lines, "\n")
-}
-
-// statusText is the status wrapped to at most two lines, so what was copied
-// how, or why a call failed, is read in full at 80 columns.
-func (m *Model) statusText() []string {
-	if m.call != nil || m.width <= 0 {
-		return []string{""}
-	}
-	lines := wrapWords(m.status.text, m.width)
-	if len(lines) > 2 {
-		lines = []string{lines[0], ansi.Truncate(strings.Join(lines[1:], " "), m.width, "…")}
-	}
-	return lines
-}
-
-// statusHeight is how many lines the status takes.
-func (m *Model) statusHeight() int {
-	return len(m.statusText())
+	return fit(style.Render(text), m.width)
 }
 
 // footerView is the short help for where the focus is.
@@ -78,8 +62,8 @@ func (m *Model) footerKeys() []key.Binding {
 		return []key.Binding{k.Select, k.Open, k.Back}
 	case m.overlay == overlayConfirmDelete:
 		return []key.Binding{k.Yes, k.No}
-	case m.overlay == overlayHelp:
-		return []key.Binding{k.Scroll, k.Back, k.ForceQuit}
+	case m.overlay == overlayHelp, m.overlay == overlayLog:
+		return []key.Binding{k.Scroll, withDesc(k.Back, "close"), k.ForceQuit}
 	case m.call != nil:
 		return k.busyHelp()
 	case m.screen == screenHistory && m.hist.filtering:
