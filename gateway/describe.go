@@ -225,3 +225,19 @@ func spellDuration(d time.Duration) string {
 	}
 	return fmt.Sprintf("%ds", s)
 }
+
+// Hint says what to do about a verification outcome; empty when nothing
+// needs doing.
+func (s VerifyStatus) Hint() string {
+	switch s {
+	case VerifyFailed:
+		return "do not use this answer; check that the Alipay public key is this app's (sandbox and production differ) and that nothing between you and the gateway rewrites responses"
+	case Unsigned:
+		return "nothing vouches for an unsigned answer: do not use its tokens; check that the URL is Alipay's gateway and that nothing in between strips the sign"
+	case Skipped:
+		return "configure the Alipay public key (支付宝公钥), or the Alipay certificate in certificate mode, so answers are verified"
+	case VerifiedNormalized:
+		return "verify the body exactly as it was received, not a reformatted copy"
+	}
+	return ""
+}

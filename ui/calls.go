@@ -177,11 +177,7 @@ func outcomeStatus(t *gateway.Trace, req callRequest) statusLine {
 	case gateway.OutcomeTransportError:
 		return statusLine{"✗ " + what + ", no answer: " + t.TransportHint(), statusError}
 	case gateway.OutcomeUntrusted:
-		detail := ""
-		if t.Verification != nil {
-			detail = ": " + string(t.Verification.Status)
-		}
-		return statusLine{"✗ " + what + ": the response cannot be trusted" + detail, statusError}
+		return statusLine{"✗ " + what + ": " + t.Verdict() + ", do not use this answer", statusError}
 	case gateway.OutcomeDryRun:
 		return statusLine{what + ": built and signed, not sent (dry run)", statusWarn}
 	}

@@ -195,7 +195,7 @@ func TestGatewayErrorShowsTheCatalogExplanation(t *testing.T) {
 	if tr.Outcome != gateway.OutcomeGatewayError || tr.Error.SubCode != "isv.code-invalid" {
 		t.Fatalf("second use of a code: %s %+v", tr.Outcome, tr.Error)
 	}
-	h.mustSee("ERROR", "isv.code-invalid", "What it means", "What to do", "single-use")
+	h.mustSee("ERROR", "isv.code-invalid", "error", "what to do", "single-use")
 	if !strings.Contains(h.status(), "isv.code-invalid") {
 		t.Errorf("status %q does not name the error", h.status())
 	}
@@ -210,13 +210,36 @@ func TestInvalidSignatureShowsTheDiff(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := p.session(t, "default", func(pr *gateway.Profile) { pr.PrivateKey = wrong })
-	h := newHarness(t, Options{Session: s}, 120, 80)
+	h := newHarness(t, Options{Session: s}, 80, 24)
 	h.exchange()
 	tr := h.m.current.trace
 	if tr.Error == nil || tr.Error.SubCode != "isv.invalid-signature" || tr.Error.SignatureDiff == nil {
 		t.Fatalf("want isv.invalid-signature with a diff, got %s %+v", tr.Outcome, tr.Error)
 	}
-	h.mustSee("Strings to sign compared", "the gateway's", "aliauth's", "identical")
+	// The conclusion and the next step sit under the badge, on the first
+	// screen, before any gateway text.
+	h.mustSee("✓ SIGNATURE VERIFIED", "isv.invalid-signature: the gateway could not verify", "finding", "the strings to sign are identical, so the content is right and the")
+	h.mustNotSee("&amp;", "&#")
+	h.key("end")
+	h.key("pgup", "pgup")
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 80})
+	h.key("home")
+	h.mustSee("Strings to sign compared", "the gateway's", "aliauth's", "验签出错", "(compared")
+}
+
+// A response whose signature fails says so, why and what to do right under
+// the badge, and its tokens are marked untrusted.
+func TestFailedSignatureLeadsWithTheVerdict(t *testing.T) {
+	p := newPeer(t)
+	h := newHarness(t, Options{Session: p.session(t, "default")}, 80, 24)
+	p.emu.Arm(emulator.Fault{Kind: emulator.FaultBadSign})
+	tr := h.exchange()
+	if tr.Outcome != gateway.OutcomeUntrusted {
+		t.Fatalf("outcome %s", tr.Outcome)
+	}
+	h.mustSee("✗ SIGNATURE FAILED", "why", "does not match", "what to do", "do not use this answer")
+	h.key("down", "down", "down", "down", "down", "down")
+	h.mustSee("TOKENS · UNTRUSTED")
 }
 
 func TestPasteTakesTheCodeOutOfWhatPeoplePaste(t *testing.T) {

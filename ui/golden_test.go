@@ -64,6 +64,8 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "exchange_v3_request", trace: "exchange_v3.json", keys: []string{"tab", "pgdown"}},
 		{name: "code_invalid_v2", trace: "code_invalid_v2.json"},
 		{name: "code_invalid_v3", trace: "code_invalid_v3.json"},
+		{name: "invalid_signature_v2", trace: "invalid_signature_v2.json"},
+		{name: "bad_sign_v2", trace: "bad_sign_v2.json"},
 		{name: "help", trace: "exchange_v2.json", keys: []string{"?"}},
 		{name: "help_scrolled", trace: "exchange_v2.json", keys: []string{"?", "end"}},
 		{name: "copy_menu", trace: "exchange_v2.json", keys: []string{"c", "down", "down"}},

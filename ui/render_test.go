@@ -15,11 +15,14 @@ import (
 	"aliauth/gateway"
 )
 
-// loadTrace reads a recorded trace, shared with the command line's tests
-// (the --json shape).
+// loadTrace reads a recorded trace (the --json shape): the console's own
+// in testdata/traces, else one shared with the command line's tests.
 func loadTrace(t testing.TB, name string) *gateway.Trace {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "gateway", "testdata", "traces", name))
+	data, err := os.ReadFile(filepath.Join("testdata", "traces", name))
+	if os.IsNotExist(err) {
+		data, err = os.ReadFile(filepath.Join("..", "gateway", "testdata", "traces", name))
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"slices"
 	"strconv"
@@ -43,13 +44,7 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 		b.raw(st.Error.Render("no response"))
 	}
 	b.raw(badge(t, st) + " " + st.Dim.Render("outcome: "+t.Outcome.Phrase()))
-	if t.TransportError != "" {
-		// The hint says what happened in plain words, then what to do; Go's
-		// own words are details.
-		w := labelWidth("what to do", "details")
-		b.kvWords("what to do", w, st.Bold, t.TransportHint())
-		b.kvWords("details", w, st.Dim, t.TransportError)
-	}
+	verdict(b, v.trace, st)
 	for _, w := range t.Warnings {
 		b.prose(st.Warn, "⚠ "+w, 0)
 	}
@@ -58,7 +53,7 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 		errorSection(b, e, st)
 	}
 	if tk := t.Tokens; tk != nil {
-		tokenSection(b, tk, st)
+		tokenSection(b, tk, t.Outcome == gateway.OutcomeUntrusted, st)
 	}
 	if t.Error == nil {
 		decodedSection(b, v, st)
@@ -149,27 +144,74 @@ func badge(t *gateway.Trace, st *Styles) string {
 	return style.Render(v.Status.Mark() + " " + strings.ToUpper(v.Status.Verdict()))
 }
 
+// verdict is what the badge means, directly under it: the one-line reason
+// and the next step, so the conclusion is read before any detail.
+func verdict(b *builder, t *gateway.Trace, st *Styles) {
+	w := labelWidth("what to do", "details", "finding")
+	e := t.Error
+	switch {
+	case t.TransportError != "":
+		// The hint says what happened in plain words, then what to do; Go's
+		// own words are details.
+		b.kvWords("what to do", w, st.Bold, t.TransportHint())
+		b.kvWords("details", w, st.Dim, t.TransportError)
+		return
+	case e != nil && t.Outcome != gateway.OutcomeUntrusted:
+		code := e.SubCode
+		if code == "" {
+			code = e.Code
+		}
+		meaning := e.Meaning
+		if meaning == "" {
+			meaning = "not in aliauth's catalog; the gateway's own words are below"
+		}
+		b.kvWords("error", w, st.Error, code+": "+meaning)
+		if d := e.SignatureDiff; d != nil {
+			b.kvWords("finding", w, st.Bold, d.Summary)
+		}
+		if e.Hint != "" {
+			b.kvWords("what to do", w, st.Bold, e.Hint)
+		}
+		return
+	}
+	v := t.Verification
+	if v == nil || v.Status == gateway.Verified || v.Status == gateway.VerifiedUnescaped {
+		return
+	}
+	style := st.Warn
+	if t.Outcome == gateway.OutcomeUntrusted {
+		style = st.Error
+	}
+	why := v.Detail
+	if v.Status == gateway.VerifyFailed {
+		// The reason fits a line; the possible causes follow in the
+		// verification section.
+		why, _, _ = strings.Cut(why, ": ")
+	}
+	if why != "" {
+		b.kvWords("why", w, style, why)
+	}
+	if h := v.Status.Hint(); h != "" {
+		b.kvWords("what to do", w, st.Bold, h)
+	}
+}
+
 func errorSection(b *builder, e *gateway.APIError, st *Styles) {
 	b.section("ERROR")
 	w := labelWidth("code", "sub_code")
 	b.kv("code", w, st.Error, strings.TrimSpace(e.Code+" "+e.Msg))
 	if e.SubCode != "" || e.SubMsg != "" {
-		b.kv("sub_code", w, st.Error, strings.TrimSpace(e.SubCode+" "+e.SubMsg))
+		b.kvWords("sub_code", w, st.Error, strings.TrimSpace(e.SubCode+" "+gatewayWords(e)))
 	}
-	if e.Meaning != "" {
-		b.raw(st.Bold.Render("  What it means"))
-		b.prose(st.Value, e.Meaning, 4)
-		b.raw(st.Bold.Render("  What to do"))
-		b.prose(st.Value, e.Hint, 4)
-	} else {
+	if e.Meaning == "" {
 		b.prose(st.Dim, "aliauth's catalog does not know this code; it is shown as the gateway sent it", 2)
 	}
 	for _, l := range e.Links {
 		b.prose(st.Value, "→ "+strings.TrimSpace(l.Description+" "+l.Link), 2)
 	}
 	if d := e.SignatureDiff; d != nil {
+		// The finding under the badge says what the comparison shows.
 		b.raw(st.Bold.Render("  Strings to sign compared"))
-		b.prose(st.Value, d.Summary, 4)
 		b.raw(st.Label.Render("    the gateway's"))
 		b.raw(markedLines(d.Gateway, d.Offset, b.width-6, 6, st)...)
 		b.raw(st.Label.Render("    aliauth's"))
@@ -204,8 +246,25 @@ func markedLines(s string, offset, width, indent int, st *Styles) []string {
 	return out
 }
 
-func tokenSection(b *builder, tk *gateway.Tokens, st *Styles) {
-	b.section("TOKENS")
+// gatewayWords is the sub_msg as a person reads it: HTML entities
+// unescaped, and without the string to sign an isv.invalid-signature
+// quotes, which the comparison below shows whole.
+func gatewayWords(e *gateway.APIError) string {
+	msg := html.UnescapeString(e.SubMsg)
+	if d := e.SignatureDiff; d != nil && d.Gateway != "" {
+		if i := strings.LastIndex(msg, d.Gateway); i > 0 {
+			msg = msg[:i] + " (compared below)"
+		}
+	}
+	return msg
+}
+
+func tokenSection(b *builder, tk *gateway.Tokens, untrusted bool, st *Styles) {
+	if untrusted {
+		b.section("TOKENS · UNTRUSTED: the signature does not vouch for them")
+	} else {
+		b.section("TOKENS")
+	}
 	labels := []string{"user_id", "open_id", "union_id", "access_token", "refresh_token", "auth_start"}
 	w := labelWidth(labels...)
 	if tk.UserID != "" {
