@@ -48,6 +48,20 @@ func (m *Model) userInfoLatest() tea.Cmd {
 	return m.startCall(callRequest{kind: callUserInfo, arg: m.tokens.AccessToken, from: "latest tokens"})
 }
 
+// offersUserInfo reports whether u can work with the latest tokens: there
+// is an access token, and it was not granted with auth_base, which gives
+// the user id only.
+func (m *Model) offersUserInfo() bool {
+	return m.tokens != nil && m.tokens.AccessToken != "" && !authBaseOnly(m.tokens, m.tokensScope)
+}
+
+// authBaseOnly reports tokens known to carry the auth_base scope: their
+// code was minted with it, or the access token has the authbseB prefix
+// Alipay gives auth_base tokens (auth_user ones start authusrB).
+func authBaseOnly(tk *gateway.Tokens, scope string) bool {
+	return scope == "auth_base" || strings.HasPrefix(tk.AccessToken, "authbseB")
+}
+
 // mintHint reminds that the emulator mints codes, where it does.
 func (m *Model) mintHint() string {
 	if m.session.MintCode == nil {
@@ -117,6 +131,10 @@ func (m *Model) callDone(msg callDoneMsg) tea.Cmd {
 	}
 	if t.Outcome == gateway.OutcomeSuccess && t.Tokens != nil {
 		m.tokens = t.Tokens
+		if msg.req.kind == callExchange {
+			// A refresh keeps the scope of the tokens it replaces.
+			m.tokensScope = m.mintedScopes[msg.req.arg]
+		}
 	}
 	if t.Outcome == gateway.OutcomeSuccess && msg.req.from == "input" {
 		m.input.SetValue("") // codes are single-use; refresh tokens rotate
@@ -126,6 +144,12 @@ func (m *Model) callDone(msg callDoneMsg) tea.Cmd {
 	m.setFocus(focusResponse)
 	m.relayout()
 	status := outcomeStatus(t, msg.req)
+	if t.Outcome == gateway.OutcomeSuccess && t.Tokens != nil {
+		status.text += " · r refreshes"
+		if m.offersUserInfo() {
+			status.text += " · u fetches user info"
+		}
+	}
 	if msg.recordErr != nil {
 		status = statusLine{status.text + " · NOT recorded in history", statusError}
 		m.sayDetail(status, msg.recordErr.Error())
@@ -153,9 +177,6 @@ func outcomeStatus(t *gateway.Trace, req callRequest) statusLine {
 		text := "✓ " + what + " succeeded"
 		if t.Verification != nil {
 			text += ", response " + string(t.Verification.Status)
-		}
-		if t.Tokens != nil {
-			text += " · r refreshes · u fetches user info"
 		}
 		kind := statusOK
 		if len(t.Warnings) > 0 {

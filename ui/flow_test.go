@@ -820,3 +820,38 @@ func TestByteCountsAreOfTheRealBody(t *testing.T) {
 	h.key("v")
 	h.mustSee(want...)
 }
+
+// Keys are offered only where they can work: no minting away from the
+// emulator, no user info after an auth_base exchange.
+func TestOnlyWhatCanWorkIsOffered(t *testing.T) {
+	p := newPeer(t)
+	custom := p.session(t, "custom", func(pr *gateway.Profile) { pr.Emulator = false })
+	h := newHarness(t, Options{Session: custom}, 200, 50)
+	h.mustNotSee("m mint", "ctrl+n", "m mints")
+	h.key("?")
+	h.mustNotSee("mint")
+	h.key("esc", "i")
+	h.mustNotSee("ctrl+n")
+	h.key("esc", "m")
+	if !strings.Contains(h.status(), "minting codes needs the emulator") {
+		t.Fatalf("m on a custom gateway: %q", h.status())
+	}
+
+	h = newHarness(t, Options{Session: p.session(t, "default")}, 200, 50)
+	h.key("M", "enter")
+	if tr := h.m.current.trace; tr.Outcome != gateway.OutcomeSuccess {
+		t.Fatalf("auth_base exchange: %s", h.status())
+	}
+	if strings.Contains(h.status(), "u fetches") {
+		t.Errorf("after an auth_base exchange the hint offers u: %q", h.status())
+	}
+	h.mustNotSee("u user info")
+	h.mustSee("r refresh")
+	h.key("r")
+	h.mustNotSee("u user info") // refreshed tokens keep their scope
+	h.key("m", "enter")
+	if !strings.Contains(h.status(), "u fetches user info") {
+		t.Errorf("after an auth_user exchange the hint does not offer u: %q", h.status())
+	}
+	h.mustSee("u user info")
+}

@@ -23,7 +23,7 @@ func (m *Model) helpView(width int) []string {
 	st := &m.styles
 	var cols []string
 	for _, g := range m.keys.fullHelp() {
-		col := st.Section.Render(g.title) + "\n" + m.help.FullHelpView([][]key.Binding{g.bindings})
+		col := st.Section.Render(g.title) + "\n" + m.help.FullHelpView([][]key.Binding{m.offered(g.bindings, false)})
 		cols = append(cols, col)
 	}
 	var rows []string

@@ -399,7 +399,7 @@ func entryHint(t *gateway.Trace) string {
 	if _, err := requestFrom(t, callRefresh, false); err == nil {
 		can = append(can, "r refreshes with its refresh token")
 	}
-	if _, err := requestFrom(t, callUserInfo, false); err == nil {
+	if _, err := requestFrom(t, callUserInfo, false); err == nil && (t.Tokens == nil || !authBaseOnly(t.Tokens, "")) {
 		can = append(can, "u fetches user info with its access token")
 	}
 	if _, err := requestFrom(t, callExchange, true); err == nil {

@@ -72,6 +72,7 @@ func (m *Model) minted(msg mintedMsg) {
 		return
 	}
 	m.grant = gateway.GrantAuthorizationCode
+	m.mintedScopes[msg.code] = msg.scope
 	m.input.EchoMode = textinput.EchoNormal
 	m.input.SetValue(msg.code)
 	m.input.CursorEnd()

@@ -130,6 +130,11 @@ type Model struct {
 	// session received, which r and u use.
 	current *traceView
 	tokens  *gateway.Tokens
+	// tokensScope is the scope the latest tokens were granted, when this
+	// console minted the code they came from; mintedScopes remembers the
+	// scope of each code it minted.
+	tokensScope  string
+	mintedScopes map[string]string
 
 	call      *inFlight
 	callSeq   int
@@ -173,6 +178,8 @@ func New(opts Options) *Model {
 		keys:    DefaultKeyMap(),
 		help:    newHelp(),
 		grant:   gateway.GrantAuthorizationCode,
+
+		mintedScopes: map[string]string{},
 	}
 	if m.now == nil {
 		m.now = time.Now

@@ -58,6 +58,7 @@ func (m *Model) profileOpened(msg profileOpenedMsg) {
 	}
 	m.session = msg.session
 	m.tokens = nil
+	m.tokensScope = ""
 	m.current = nil
 	m.input.SetValue("")
 	m.grant = gateway.GrantAuthorizationCode

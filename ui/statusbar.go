@@ -51,6 +51,10 @@ func (m *Model) footerView() string {
 }
 
 func (m *Model) footerKeys() []key.Binding {
+	return m.offered(m.screenKeys(), true)
+}
+
+func (m *Model) screenKeys() []key.Binding {
 	k := m.keys
 	if m.reveal {
 		k.Reveal.SetHelp("v", "mask")
@@ -78,4 +82,25 @@ func (m *Model) footerKeys() []key.Binding {
 		return k.startHelp()
 	}
 	return k.resultsHelp()
+}
+
+// offered drops the keys that cannot work: minting without the emulator,
+// and in the footer (now) user info with tokens that only carry auth_base.
+func (m *Model) offered(bindings []key.Binding, now bool) []key.Binding {
+	k := m.keys
+	out := bindings[:0:0]
+	for _, b := range bindings {
+		switch b.Help().Key {
+		case k.Mint.Help().Key, k.InputMint.Help().Key, k.MintBase.Help().Key:
+			if m.session.MintCode == nil {
+				continue
+			}
+		case k.UserInfo.Help().Key:
+			if now && m.screen == screenMain && m.tokens != nil && !m.offersUserInfo() {
+				continue
+			}
+		}
+		out = append(out, b)
+	}
+	return out
 }
