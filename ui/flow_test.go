@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -854,4 +855,25 @@ func TestOnlyWhatCanWorkIsOffered(t *testing.T) {
 		t.Errorf("after an auth_user exchange the hint does not offer u: %q", h.status())
 	}
 	h.mustSee("u user info")
+}
+
+// While a call is under way the previous result is marked stale and
+// faded, in words and with the faint attribute that survives NO_COLOR.
+func TestPreviousResultIsStaleDuringACall(t *testing.T) {
+	p := newPeer(t)
+	h := newHarness(t, Options{Session: p.session(t, "default")}, 80, 24)
+	h.exchange()
+	h.mustNotSee("STALE")
+	p.emu.Arm(emulator.Fault{Kind: emulator.FaultDelay, Delay: time.Minute})
+	_, cmd := h.m.Update(keyMsg("r"))
+	if h.m.call == nil {
+		t.Fatal("no call under way")
+	}
+	h.mustSee("REQUEST · STALE", "RESPONSE · SUCCESS · STALE")
+	if !regexp.MustCompile(`\x1b\[2[;m]`).MatchString(h.m.View().Content) {
+		t.Error("the stale panes are not drawn faint")
+	}
+	h.key("esc")
+	h.run(cmd)
+	h.mustNotSee("STALE")
 }

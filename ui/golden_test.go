@@ -58,6 +58,8 @@ func TestGoldenScreens(t *testing.T) {
 		trace string // empty: the start screen
 		keys  []string
 		opts  func(*Options)
+		// pending is a key whose call is started and left under way.
+		pending string
 	}{
 		{name: "start"},
 		{name: "exchange_v2", trace: "exchange_v2.json"},
@@ -66,6 +68,7 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "code_invalid_v3", trace: "code_invalid_v3.json"},
 		{name: "invalid_signature_v2", trace: "invalid_signature_v2.json"},
 		{name: "bad_sign_v2", trace: "bad_sign_v2.json"},
+		{name: "stale_during_refresh", trace: "exchange_v2.json", pending: "r"},
 		{name: "help", trace: "exchange_v2.json", keys: []string{"?"}},
 		{name: "help_scrolled", trace: "exchange_v2.json", keys: []string{"?", "end"}},
 		{name: "copy_menu", trace: "exchange_v2.json", keys: []string{"c", "down", "down"}},
@@ -88,6 +91,9 @@ func TestGoldenScreens(t *testing.T) {
 						h = showing(t, loadTrace(t, c.trace), size[0], size[1])
 					}
 					h.key(c.keys...)
+					if c.pending != "" {
+						h.m.Update(keyMsg(c.pending))
+					}
 					requireScreen(t, h)
 				})
 			}

@@ -658,6 +658,15 @@ func (m *Model) panesView(v *traceView, f focus, c *drawContext) string {
 	if v.trace.Outcome != "" {
 		respTitle += " · " + strings.ToUpper(string(v.trace.Outcome))
 	}
+	if m.call != nil && v == m.current {
+		// The result shown is the previous call's: it must not be read
+		// as the answer to the call under way.
+		dc := *c
+		dc.stale = true
+		c = &dc
+		reqTitle += " · STALE"
+		respTitle += " · STALE (previous call)"
+	}
 	return v.viewPanes(l, f, c, reqTitle, respTitle)
 }
 

@@ -29,6 +29,8 @@ type drawContext struct {
 	now    time.Time
 	styles *Styles
 	width  int
+	// stale draws the doc faded: a newer call is under way.
+	stale bool
 }
 
 func (d *doc) add(b block) {
@@ -120,6 +122,9 @@ func (p *pane) view(title string, width, height int, focused bool, c *drawContex
 		line := ""
 		if offset+i < total {
 			line = p.doc.line(offset+i, &dc)
+			if c.stale {
+				line = c.styles.Stale.Render(ansi.Strip(line))
+			}
 		}
 		lines = append(lines, fit(" "+line, width))
 	}

@@ -19,6 +19,9 @@ type Styles struct {
 	Secret    lipgloss.Style
 	Section   lipgloss.Style
 	Separator lipgloss.Style
+	// Stale fades a result while a newer call is under way; faint keeps
+	// meaning without colour.
+	Stale lipgloss.Style
 
 	EnvEmulator   lipgloss.Style
 	EnvSandbox    lipgloss.Style
@@ -85,6 +88,7 @@ func NewStyles(hasDarkBackground bool) Styles {
 		Secret:    base.Foreground(magenta),
 		Section:   base.Bold(true).Foreground(accent),
 		Separator: base.Foreground(dim),
+		Stale:     base.Faint(true).Foreground(dim),
 
 		EnvEmulator:   badge.Foreground(magenta),
 		EnvSandbox:    badge.Foreground(yellow),
