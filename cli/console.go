@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"aliauth/config"
 	"aliauth/history"
@@ -26,18 +28,52 @@ func (a *app) runConsole(ctx context.Context, args []string) error {
 	if !a.interactive {
 		return usageError("the console needs a terminal; in scripts use the commands (aliauth exchange, refresh, userinfo, history, ...; aliauth -h lists them)")
 	}
-	l, s, err := a.openProfile(&o)
+	opts, closeAll, err := a.consoleOptions(ctx, &o)
 	if err != nil {
 		return err
 	}
-	defer l.Close()
-	opts := ui.Options{Session: forConsole(s), Profiles: l.File.Names(), Open: func(name string) (ui.Session, error) {
-		s, err := l.Open(name)
-		if err != nil {
-			return ui.Session{}, err
+	defer closeAll()
+	if err := ui.Run(ctx, opts); err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	return nil
+}
+
+// consoleOptions opens what the console needs: the active profile, the
+// others to switch to, and history. A profile (or config file) that cannot
+// be opened does not stop the console: it runs the built-in demo and shows
+// why, with the profile picker open. closeAll releases what was opened.
+func (a *app) consoleOptions(ctx context.Context, o *options) (opts ui.Options, closeAll func(), err error) {
+	var closers []func()
+	closeAll = func() {
+		for _, c := range closers {
+			c()
 		}
-		return forConsole(s), nil
-	}}
+	}
+	l, err := a.loader(o)
+	var s *config.Session
+	if err == nil {
+		closers = append(closers, l.Close)
+		opts.Profiles = l.File.Names()
+		opts.Open = func(name string) (ui.Session, error) {
+			s, err := l.Open(name)
+			if err != nil {
+				return ui.Session{}, err
+			}
+			return forConsole(s), nil
+		}
+		opts.Check = func(name string) ui.ProfileCheck { return checkProfile(l.File, name) }
+		s, err = l.OpenActive()
+	}
+	if err != nil {
+		opts.OpenError = unwrapUsage(err)
+		if s, err = openDemo(l); err != nil {
+			closeAll()
+			return opts, nil, usage(opts.OpenError)
+		}
+		closers = append(closers, s.Close)
+	}
+	opts.Session = forConsole(s)
 	path, err := history.ResolvePath(o.history)
 	if err == nil {
 		opts.History, err = history.Open(ctx, path)
@@ -45,12 +81,48 @@ func (a *app) runConsole(ctx context.Context, args []string) error {
 	if err != nil {
 		opts.HistoryError = err
 	} else {
-		defer opts.History.Close()
+		closers = append(closers, func() { opts.History.Close() })
 	}
-	if err := ui.Run(ctx, opts); err != nil {
-		return fmt.Errorf("console: %w", err)
+	return opts, closeAll, nil
+}
+
+// openDemo opens the built-in demo for a console whose profile failed: as
+// the loader would (with the variables and flags laid over it), else bare.
+func openDemo(l *config.Loader) (*config.Session, error) {
+	if l != nil {
+		if s, err := l.Open(config.DemoProfile); err == nil {
+			return s, nil
+		}
 	}
-	return nil
+	return config.Open(&config.Profile{Name: config.DemoProfile, Emulator: true})
+}
+
+// unwrapUsage is the error without its exit status, for the console to show.
+func unwrapUsage(err error) error {
+	var e *exitError
+	if errors.As(err, &e) {
+		return e.err
+	}
+	return err
+}
+
+// checkProfile says what a profile of the file is and what is wrong with
+// it, as aliauth profiles does, without opening it.
+func checkProfile(f *config.File, name string) ui.ProfileCheck {
+	p := f.Profile(name)
+	if p == nil {
+		return ui.ProfileCheck{Problem: "not defined in the config file"}
+	}
+	about, problems := config.Check(p)
+	c := ui.ProfileCheck{About: about}
+	for _, pr := range problems {
+		if text, ok := strings.CutPrefix(pr, "✗ "); ok {
+			c.Problem = text
+		} else {
+			c.Warnings = append(c.Warnings, strings.TrimPrefix(pr, "! "))
+		}
+	}
+	return c
 }
 
 // forConsole is a session as the console takes it.

@@ -296,6 +296,21 @@ func openProfileCmd(open func(string) (Session, error), name string) tea.Cmd {
 	}
 }
 
+// profileChecksMsg is what checking each profile found.
+type profileChecksMsg struct {
+	checks map[string]ProfileCheck
+}
+
+func checkProfilesCmd(check func(string) ProfileCheck, names []string) tea.Cmd {
+	return func() tea.Msg {
+		checks := make(map[string]ProfileCheck, len(names))
+		for _, name := range names {
+			checks[name] = check(name)
+		}
+		return profileChecksMsg{checks: checks}
+	}
+}
+
 // spinMsg advances the busy spinner; clockMsg ticks the expiry countdowns.
 // Each carries the generation that scheduled it so a superseded timer dies.
 type (

@@ -877,3 +877,76 @@ func TestPreviousResultIsStaleDuringACall(t *testing.T) {
 	h.run(cmd)
 	h.mustNotSee("STALE")
 }
+
+// The help box keeps its width while it scrolls, and lists f1 and the keys
+// that work while typing.
+func TestHelpKeepsItsWidthAndListsTypingKeys(t *testing.T) {
+	p := newPeer(t)
+	h := newHarness(t, Options{Session: p.session(t, "default")}, 80, 24)
+	h.key("?")
+	var widths []int
+	var seen strings.Builder
+	for range 40 {
+		lines := strings.Split(h.view(), "\n")
+		for _, l := range lines {
+			if strings.Contains(l, "╭") {
+				widths = append(widths, strings.Index(l, "╮")-strings.Index(l, "╭"))
+			}
+		}
+		seen.WriteString(h.view())
+		h.key("down")
+	}
+	for _, w := range widths {
+		if w != widths[0] {
+			t.Fatalf("the help box changes width while scrolling: %v", widths)
+		}
+	}
+	for _, want := range []string{"While typing a code", "f1", "done typing", "to the panes", "message log"} {
+		if !strings.Contains(seen.String(), want) {
+			t.Errorf("the help does not list %q", want)
+		}
+	}
+}
+
+// The profile picker marks a profile that cannot be opened and says why;
+// its key bar and its own words agree.
+func TestProfilePickerMarksBrokenProfiles(t *testing.T) {
+	p := newPeer(t)
+	check := func(name string) ProfileCheck {
+		if name == "prod" {
+			return ProfileCheck{About: "v2 · production · app 2021", Problem: `read private key "prod.key": no such file`}
+		}
+		return ProfileCheck{About: "v2 · the built-in emulator (not Alipay)"}
+	}
+	h := newHarness(t, Options{Session: p.session(t, "default"), Profiles: []string{"default", "prod"}, Check: check,
+		Open: func(string) (Session, error) { return Session{}, errFromReason("no") }}, 80, 24)
+	h.key("p")
+	h.mustSee("prod  ✗ cannot be opened", `read private key "prod.key"`, "the built-in emulator", "enter switches", "enter switch ")
+}
+
+// When the profile asked for cannot be opened, the console runs the demo
+// with the problem shown and the picker open.
+func TestBrokenStartupProfileOpensThePicker(t *testing.T) {
+	p := newPeer(t)
+	check := func(name string) ProfileCheck {
+		if name == "sandbox" {
+			return ProfileCheck{Problem: "no such file"}
+		}
+		return ProfileCheck{}
+	}
+	h := newHarness(t, Options{Session: p.session(t, "demo"), Profiles: []string{"demo", "sandbox"}, Check: check,
+		OpenError: errFromReason(`profile sandbox: read private key "~/alipay/app.key": no such file`)}, 80, 24)
+	h.run(h.m.Init())
+	if h.m.overlay != overlayProfiles {
+		t.Fatal("the picker is not open")
+	}
+	h.mustSee("sandbox  ✗ cannot be opened", "profile demo")
+	if h.m.status.kind != statusError || !strings.Contains(h.status(), "profile sandbox") || !strings.Contains(h.status(), "running demo meanwhile") {
+		t.Fatalf("status %q", h.status())
+	}
+	h.key("esc")
+	h.exchange()
+	if h.m.current.trace.Outcome != gateway.OutcomeSuccess {
+		t.Fatal("the demo does not work")
+	}
+}

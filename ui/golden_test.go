@@ -74,6 +74,17 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "copy_menu", trace: "exchange_v2.json", keys: []string{"c", "down", "down"}},
 		{name: "profiles", keys: []string{"p"}, opts: func(o *Options) {
 			o.Profiles = []string{"default", "production", "sandbox-with-a-rather-long-name"}
+			o.Check = func(name string) ProfileCheck {
+				switch name {
+				case "production":
+					return ProfileCheck{About: "v3 · production · app 2021000000000000 · https://openapi.alipay.com",
+						Problem: `read private key from env:ALIPAY_APP_PRIVATE_KEY: the variable is not set`}
+				case "sandbox-with-a-rather-long-name":
+					return ProfileCheck{About: "v2 · sandbox · app 9021000000000000 · https://openapi-sandbox.dl.alipaydev.com/gateway.do",
+						Warnings: []string{"sign_type RSA is legacy SHA1withRSA"}}
+				}
+				return ProfileCheck{About: "v2 · the built-in emulator (not Alipay)"}
+			}
 		}},
 	}
 	for _, c := range cases {
@@ -91,6 +102,9 @@ func TestGoldenScreens(t *testing.T) {
 						h = showing(t, loadTrace(t, c.trace), size[0], size[1])
 					}
 					h.key(c.keys...)
+					if h.m.overlay == overlayProfiles && h.m.opts.Check != nil {
+						h.run(checkProfilesCmd(h.m.opts.Check, h.m.profileNames()))
+					}
 					if c.pending != "" {
 						h.m.Update(keyMsg(c.pending))
 					}

@@ -174,15 +174,12 @@ type helpGroup struct {
 
 // fullHelp is the whole key map as the help overlay shows it.
 func (k KeyMap) fullHelp() []helpGroup {
-	typing := func(b key.Binding) key.Binding {
-		b.SetHelp(b.Help().Key, b.Help().Desc+", typing")
-		return b
-	}
 	return []helpGroup{
-		{"Exchange", []key.Binding{k.Exchange, k.Mint, k.MintBase, k.Grant, k.EditInput, typing(k.InputMint), typing(k.InputGrant), k.LeaveInput}},
-		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.NextPane, k.PrevPane, k.Scroll, k.Ends}},
+		{"Exchange", []key.Binding{k.Exchange, k.Mint, k.MintBase, k.Grant, k.EditInput}},
+		{"While typing a code", []key.Binding{k.Exchange, k.InputMint, k.InputGrant, withDesc(k.NextPane, "to the panes"), k.LeaveInput, k.InputHelp, k.ForceQuit}},
+		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.NextPane, k.Scroll, k.Ends}},
 		{"History", []key.Binding{k.History, k.Filter, k.Open, k.Replay, k.Delete, k.Back}},
 		{"Copy (after c)", []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopySubject, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON}},
-		{"General", []key.Binding{k.Profiles, k.Log, k.Cancel, k.Help, k.Quit, withDesc(k.ForceQuit, "quit, always")}},
+		{"General", []key.Binding{k.Profiles, k.Log, k.Cancel, withDesc(k.Help, "help (f1 anywhere)"), k.Quit, withDesc(k.ForceQuit, "quit, always")}},
 	}
 }

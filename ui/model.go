@@ -40,6 +40,13 @@ type Options struct {
 	// the active one); Open builds the session for one of them.
 	Profiles []string
 	Open     func(name string) (Session, error)
+	// Check says what a profile is and whether it opens, without opening
+	// it, so the picker can mark the broken ones; nil checks nothing.
+	Check func(name string) ProfileCheck
+	// OpenError says why the profile asked for could not be opened; the
+	// console then runs Session (the built-in demo) and opens the picker
+	// with the problem shown.
+	OpenError error
 	// History records every call; nil when it could not be opened, and then
 	// HistoryError says why (the console shows it and keeps working).
 	History      *history.Store
@@ -152,6 +159,7 @@ type Model struct {
 	hist          historyState
 	detail        *traceView
 	profileCursor int
+	profileChecks map[string]ProfileCheck
 	copyCursor    int
 	confirmID     int64
 	overlayOffset int
@@ -198,15 +206,20 @@ func New(opts Options) *Model {
 	m.focus = focusResponse
 	m.setInputPlaceholder()
 	m.say(m.welcome())
+	if m.opts.History == nil && m.opts.HistoryError != nil {
+		m.say(statusLine{"history is off: " + m.opts.HistoryError.Error(), statusWarn})
+	}
+	if m.opts.OpenError != nil {
+		// The profile asked for is broken: say why, and offer the others.
+		m.say(statusLine{m.opts.OpenError.Error() + "; running " + m.session.Client.Profile().Name +
+			" meanwhile: pick a profile, or fix it and pick it again", statusError})
+		m.openProfiles()
+	}
 	return m
 }
 
-// welcome is the first status line: what to do first, and whether history
-// works.
+// welcome is the first status line: what to do first.
 func (m *Model) welcome() statusLine {
-	if m.opts.History == nil && m.opts.HistoryError != nil {
-		return statusLine{"history is off: " + m.opts.HistoryError.Error(), statusWarn}
-	}
 	if m.session.MintCode != nil {
 		return statusLine{"m mints an auth code, enter exchanges it, ? lists every key", statusInfo}
 	}
@@ -227,8 +240,12 @@ func (m *Model) setStyles(dark bool) {
 }
 
 // Init asks the terminal for its background colour, to pick light or dark
-// styles.
+// styles; when the profile asked for could not be opened, it opens the
+// picker on the problem.
 func (m *Model) Init() tea.Cmd {
+	if m.opts.OpenError != nil && m.opts.Check != nil {
+		return tea.Batch(tea.RequestBackgroundColor, checkProfilesCmd(m.opts.Check, m.profileNames()))
+	}
 	return tea.RequestBackgroundColor
 }
 
@@ -270,6 +287,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.copied(msg)
 	case profileOpenedMsg:
 		m.profileOpened(msg)
+	case profileChecksMsg:
+		m.profileChecked(msg)
 	case spinMsg:
 		if msg.gen == m.spinGen && m.call != nil {
 			m.spinFrame++
@@ -390,7 +409,7 @@ func (m *Model) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.History):
 		return m.openHistory()
 	case key.Matches(msg, k.Profiles):
-		m.openProfiles()
+		return m.openProfiles()
 	case key.Matches(msg, k.Log):
 		m.openLog()
 	default:

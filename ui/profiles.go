@@ -3,11 +3,24 @@ package ui
 import (
 	"slices"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"aliauth/gateway"
 )
+
+// ProfileCheck is what a profile is and whether it can be opened, found
+// without opening it.
+type ProfileCheck struct {
+	// About describes the profile: protocol, environment, app id, URL.
+	About string
+	// Problem says why the profile cannot be opened; empty when it can.
+	Problem string
+	// Warnings are what must be said about a profile that opens.
+	Warnings []string
+}
 
 // profileNames are the profiles the picker offers: Options.Profiles, and
 // the active one first when it is not among them (the built-in emulator).
@@ -19,10 +32,16 @@ func (m *Model) profileNames() []string {
 	return append([]string{active}, m.opts.Profiles...)
 }
 
-// openProfiles shows the profile picker, on the active profile.
-func (m *Model) openProfiles() {
-	m.profileCursor = slices.Index(m.profileNames(), m.session.Client.Profile().Name)
+// openProfiles shows the profile picker, on the active profile, and checks
+// every profile in the background so the broken ones are marked.
+func (m *Model) openProfiles() tea.Cmd {
+	names := m.profileNames()
+	m.profileCursor = max(0, slices.Index(names, m.session.Client.Profile().Name))
 	m.overlay = overlayProfiles
+	if m.opts.Check == nil {
+		return nil
+	}
+	return checkProfilesCmd(m.opts.Check, names)
 }
 
 func (m *Model) profilesKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -35,18 +54,27 @@ func (m *Model) profilesKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Profiles):
 		m.overlay = overlayNone
 	case key.Matches(msg, k.Open):
-		name := m.profileNames()[m.profileCursor]
-		m.overlay = overlayNone
-		if name == m.session.Client.Profile().Name {
-			return nil
-		}
-		if m.call != nil {
-			return m.fail("a call is under way; cancel it (esc) before switching profiles")
-		}
-		m.say(statusLine{"opening profile " + name + "…", statusInfo})
-		return openProfileCmd(m.opts.Open, name)
+		return m.switchProfile(m.profileNames()[m.profileCursor])
 	}
 	return nil
+}
+
+// switchProfile opens the named profile in place of the active one.
+func (m *Model) switchProfile(name string) tea.Cmd {
+	m.overlay = overlayNone
+	if name == m.session.Client.Profile().Name {
+		return nil
+	}
+	if m.call != nil {
+		return m.fail("a call is under way; cancel it (esc) before switching profiles")
+	}
+	m.say(statusLine{"opening profile " + name + "…", statusInfo})
+	return openProfileCmd(m.opts.Open, name)
+}
+
+// profileChecked keeps what the background checks found.
+func (m *Model) profileChecked(msg profileChecksMsg) {
+	m.profileChecks = msg.checks
 }
 
 // profileOpened switches to another profile. Tokens of the old one belong
@@ -68,24 +96,56 @@ func (m *Model) profileOpened(msg profileOpenedMsg) {
 	m.say(statusLine{"switched to profile " + p.Name + " (" + envLabel(p.Environment()) + ", app " + p.AppID + ")", statusOK})
 }
 
-// profilesView is the profile picker.
+// profilesView is the profile picker: each profile with what it is, or
+// why it cannot be opened.
 func (m *Model) profilesView(width int) popup {
 	st := &m.styles
 	lines := []string{st.Title.Render("Profiles")}
 	active := m.session.Client.Profile().Name
 	names := m.profileNames()
 	keep := -1
+	heads := make([]string, len(names))
+	rowWidth := 0
 	for i, name := range names {
 		mark := "  "
 		if name == active {
 			mark = "● "
 		}
-		line := mark + clean(name)
+		heads[i] = mark + clean(name)
+		check, checked := m.profileChecks[name]
+		switch {
+		case checked && check.Problem != "":
+			heads[i] += "  ✗ cannot be opened"
+		case checked && len(check.Warnings) > 0:
+			heads[i] += "  ! " + plural(len(check.Warnings), "warning", "warnings")
+		}
+		rowWidth = max(rowWidth, min(width, ansi.StringWidth(heads[i])))
+	}
+	for i, name := range names {
+		check, checked := m.profileChecks[name]
+		line := heads[i]
 		if i == m.profileCursor {
-			line = st.RowSelected.Render(line)
+			line = st.RowSelected.Render(fit(line, rowWidth))
 			keep = len(lines)
+		} else if checked && check.Problem != "" {
+			line = st.Error.Render(line)
 		}
 		lines = append(lines, line)
+		var about []string
+		if checked {
+			about = append(about, check.About)
+			if check.Problem != "" {
+				about = append(about, "✗ "+check.Problem)
+			}
+			for _, w := range check.Warnings {
+				about = append(about, "! "+w)
+			}
+		}
+		for _, a := range about {
+			for _, l := range wrapWords(a, width-4) {
+				lines = append(lines, "    "+st.Dim.Render(l))
+			}
+		}
 	}
 	var notes []string
 	if len(names) <= 1 {

@@ -63,7 +63,7 @@ func (m *Model) screenKeys() []key.Binding {
 	case m.overlay == overlayCopy:
 		return []key.Binding{k.Select, withDesc(k.Open, "copy"), withDesc(k.Back, "close")}
 	case m.overlay == overlayProfiles:
-		return []key.Binding{k.Select, k.Open, k.Back}
+		return []key.Binding{k.Select, withDesc(k.Open, "switch"), withDesc(k.Back, "close")}
 	case m.overlay == overlayConfirmDelete:
 		return []key.Binding{k.Yes, k.No}
 	case m.overlay == overlayHelp, m.overlay == overlayLog:
