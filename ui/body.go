@@ -99,6 +99,10 @@ func newBodyBlock(body *bodyText, width int) *bodyBlock {
 
 func (b *bodyBlock) lineCount() int { return len(b.starts) - 1 }
 
+func (b *bodyBlock) plainLine(i int) string {
+	return "  " + clean(strings.TrimSuffix(b.body.text[b.starts[i]:b.starts[i+1]], "\n"))
+}
+
 func (b *bodyBlock) line(i int, c *drawContext) string {
 	st := c.styles
 	text := b.body.text

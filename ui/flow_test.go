@@ -950,3 +950,59 @@ func TestBrokenStartupProfileOpensThePicker(t *testing.T) {
 		t.Fatal("the demo does not work")
 	}
 }
+
+// / searches the focused pane: every match highlighted, the count in the
+// pane's title, n and N moving between them and scrolling to each, esc
+// clearing the search.
+func TestSearchInsideAPane(t *testing.T) {
+	p := newPeer(t)
+	h := newHarness(t, Options{Session: p.session(t, "default")}, 80, 24)
+	h.exchange()
+	h.key("/")
+	if !h.m.search.typing {
+		t.Fatal("/ did not open the search prompt")
+	}
+	h.typeText("TOKEN_RESPONSE")
+	n := len(h.m.search.matches)
+	if n < 2 {
+		t.Fatalf("%d matches of the node name in the response pane, want it in the verification and the body", n)
+	}
+	h.key("enter")
+	h.mustSee("/TOKEN_RESPONSE 1/"+formatCount(n), "match 1 of "+formatCount(n))
+	if !strings.Contains(h.m.View().Content, h.m.styles.MatchCurrent.Render("token_response")) {
+		t.Error("the current match is not highlighted")
+	}
+	first := h.m.current.resp.offset
+	h.key("n")
+	if h.m.search.current != 1 {
+		t.Fatalf("n: current match %d", h.m.search.current)
+	}
+	h.mustSee("/TOKEN_RESPONSE 2/" + formatCount(n))
+	m := h.m.search.matches[1]
+	rows := h.m.paneRows(focusResponse)
+	if off := h.m.current.resp.offset; m.line < off || m.line >= off+rows {
+		t.Fatalf("n did not scroll to the match on line %d (pane at %d, was %d)", m.line, off, first)
+	}
+	h.key("N")
+	if h.m.search.current != 0 {
+		t.Fatalf("N: current match %d", h.m.search.current)
+	}
+	h.key("esc")
+	h.mustNotSee("/TOKEN_RESPONSE")
+	if h.m.search.query != "" || h.m.focus == focusInput {
+		t.Fatal("esc did not clear the search (or entered the input)")
+	}
+	// A search follows the focus to the other pane.
+	h.key("tab", "/")
+	h.typeText("grant_type")
+	h.key("enter")
+	if len(h.m.search.matches) == 0 || h.m.search.target != &h.m.current.req {
+		t.Fatal("the request pane was not searched")
+	}
+	h.key("/")
+	h.typeText("no such text")
+	h.key("enter")
+	if !strings.Contains(h.status(), "no match") {
+		t.Fatalf("status %q", h.status())
+	}
+}

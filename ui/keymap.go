@@ -28,6 +28,9 @@ type KeyMap struct {
 	History    key.Binding
 	Profiles   key.Binding
 	Log        key.Binding
+	Search     key.Binding
+	NextMatch  key.Binding
+	PrevMatch  key.Binding
 	NextPane   key.Binding
 	PrevPane   key.Binding
 
@@ -92,6 +95,9 @@ func DefaultKeyMap() KeyMap {
 		History:    b(k("h"), "h", "history"),
 		Profiles:   b(k("p"), "p", "profiles"),
 		Log:        b(k("L"), "L", "message log"),
+		Search:     b(k("/"), "/", "search pane"),
+		NextMatch:  b(k("n"), "n", "next match"),
+		PrevMatch:  b(k("N"), "N", "previous match"),
 		NextPane:   b(k("tab"), "tab", "pane"),
 		PrevPane:   b(k("shift+tab"), "shift+tab", "pane back"),
 
@@ -177,7 +183,7 @@ func (k KeyMap) fullHelp() []helpGroup {
 	return []helpGroup{
 		{"Exchange", []key.Binding{k.Exchange, k.Mint, k.MintBase, k.Grant, k.EditInput}},
 		{"While typing a code", []key.Binding{k.Exchange, k.InputMint, k.InputGrant, withDesc(k.NextPane, "to the panes"), k.LeaveInput, k.InputHelp, k.ForceQuit}},
-		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.NextPane, k.Scroll, k.Ends}},
+		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.NextPane, k.Scroll, k.Ends, k.Search, k.NextMatch, k.PrevMatch}},
 		{"History", []key.Binding{k.History, k.Filter, k.Open, k.Replay, k.Delete, k.Back}},
 		{"Copy (after c)", []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopySubject, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON}},
 		{"General", []key.Binding{k.Profiles, k.Log, k.Cancel, withDesc(k.Help, "help (f1 anywhere)"), k.Quit, withDesc(k.ForceQuit, "quit, always")}},

@@ -157,6 +157,7 @@ type Model struct {
 	said   int
 
 	hist          historyState
+	search        searchState
 	detail        *traceView
 	profileCursor int
 	profileChecks map[string]ProfileCheck
@@ -200,6 +201,7 @@ func New(opts Options) *Model {
 	m.input.Prompt = "› "
 	m.input.CharLimit = 4096
 	m.hist = newHistoryState()
+	m.search = newSearch()
 	m.setStyles(true)
 	// The console starts outside the input, so the first keys do what the
 	// screen says they do; a paste lands in the input from anywhere.
@@ -231,6 +233,7 @@ func (m *Model) setStyles(dark bool) {
 	m.help.Styles = m.styles.Help
 	m.input.SetStyles(m.styles.Input)
 	m.hist.filter.SetStyles(m.styles.Input)
+	m.search.input.SetStyles(m.styles.Input)
 	for _, v := range []*traceView{m.current, m.detail} {
 		if v != nil {
 			v.invalidate()
@@ -257,6 +260,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.screen != screen && m.said == said {
 		m.status = statusLine{}
 	}
+	// A search follows the focused pane and its doc as they change.
+	m.refreshSearch()
 	return m, cmd
 }
 
@@ -319,6 +324,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if m.overlay != overlayNone {
 		return m.overlayKey(msg)
+	}
+	if m.search.typing {
+		return m.searchKey(msg)
 	}
 	if m.call != nil && key.Matches(msg, k.Cancel) {
 		m.cancelCall()
@@ -388,8 +396,13 @@ func (m *Model) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.EditInput):
 		m.setFocus(focusInput)
 	case key.Matches(msg, k.Back):
-		// Outside the input there is nothing further back: esc never
+		// Outside the input only a search is further back: esc never
 		// enters the input, so a command letter is never typed as a code.
+		m.clearSearch()
+	case key.Matches(msg, k.Search):
+		return m.startSearch()
+	case key.Matches(msg, k.NextMatch), key.Matches(msg, k.PrevMatch):
+		m.nextMatch(key.Matches(msg, k.PrevMatch))
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
 		m.setFocus(otherPane(m.focus))
 	case key.Matches(msg, k.Grant), key.Matches(msg, k.InputGrant):
@@ -445,8 +458,14 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.quit()
 	case key.Matches(msg, k.Help):
 		m.openHelp()
+	case key.Matches(msg, k.Back) && m.search.query != "":
+		m.clearSearch()
 	case key.Matches(msg, k.Back):
 		m.screen = screenHistory
+	case key.Matches(msg, k.Search):
+		return m.startSearch()
+	case key.Matches(msg, k.NextMatch), key.Matches(msg, k.PrevMatch):
+		m.nextMatch(key.Matches(msg, k.PrevMatch))
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
 		m.detailFocus = otherPane(m.detailFocus)
 	case key.Matches(msg, k.Refresh):
@@ -592,6 +611,11 @@ func (m *Model) relayout() {
 	}
 }
 
+// drawContext is what drawing a pane's line needs.
+func (m *Model) drawContext() *drawContext {
+	return &drawContext{now: m.now(), styles: &m.styles, width: m.width}
+}
+
 // tooSmall reports a terminal in which nothing useful fits.
 func (m *Model) tooSmall() bool {
 	return m.width > 0 && (m.width < minWidth || m.height < minHeight)
@@ -658,7 +682,11 @@ func (m *Model) render() string {
 	default:
 		parts = append(parts, m.inputView(), m.panesView(m.current, m.focus, c))
 	}
-	parts = append(parts, m.statusView(), m.footerView())
+	if m.search.typing {
+		parts = append(parts, m.searchView(), m.footerView())
+	} else {
+		parts = append(parts, m.statusView(), m.footerView())
+	}
 	base := strings.Join(parts, "\n")
 	if m.overlay != overlayNone {
 		base = m.withOverlay(base)
@@ -677,6 +705,9 @@ func (m *Model) panesView(v *traceView, f focus, c *drawContext) string {
 	if v.trace.Outcome != "" {
 		respTitle += " · " + strings.ToUpper(string(v.trace.Outcome))
 	}
+	reqTitle += m.searchTitle(&v.req)
+	respTitle += m.searchTitle(&v.resp)
+	hl := paneHighlights{req: m.highlights(&v.req), resp: m.highlights(&v.resp)}
 	if m.call != nil && v == m.current {
 		// The result shown is the previous call's: it must not be read
 		// as the answer to the call under way.
@@ -686,7 +717,7 @@ func (m *Model) panesView(v *traceView, f focus, c *drawContext) string {
 		reqTitle += " · STALE"
 		respTitle += " · STALE (previous call)"
 	}
-	return v.viewPanes(l, f, c, reqTitle, respTitle)
+	return v.viewPanes(l, f, c, reqTitle, respTitle, hl)
 }
 
 // bannerLines are the shown trace's warnings, loudly, above the panes: a

@@ -60,6 +60,28 @@ func (d *doc) line(i int, c *drawContext) string {
 	return d.blocks[k].line(i-start, c)
 }
 
+// plainLiner is a block that can give a line's text without styling
+// cheaply, for searching.
+type plainLiner interface {
+	plainLine(i int) string
+}
+
+// plainLine is line i as drawn, without styling: what a search looks in.
+func (d *doc) plainLine(i int, c *drawContext) string {
+	k := sort.SearchInts(d.ends, i+1)
+	if k >= len(d.blocks) {
+		return ""
+	}
+	start := 0
+	if k > 0 {
+		start = d.ends[k-1]
+	}
+	if pl, ok := d.blocks[k].(plainLiner); ok {
+		return pl.plainLine(i - start)
+	}
+	return ansi.Strip(d.blocks[k].line(i-start, c))
+}
+
 // textBlock is lines styled and wrapped in advance.
 type textBlock []string
 
@@ -70,6 +92,15 @@ func (b textBlock) line(i int, _ *drawContext) string { return b[i] }
 type pane struct {
 	doc    doc
 	offset int
+	// gen counts the docs the pane has had, so a search knows when to look
+	// again.
+	gen int
+}
+
+// setDoc replaces the pane's doc.
+func (p *pane) setDoc(d doc) {
+	p.doc = d
+	p.gen++
 }
 
 // maxOffset is the furthest the pane scrolls with rows lines of content.
@@ -90,8 +121,9 @@ func (p *pane) scrollTo(offset, rows int) {
 const paneMargin = 1
 
 // view draws the pane's title bar and the visible window of its doc,
-// exactly width cells wide and height lines high.
-func (p *pane) view(title string, width, height int, focused bool, c *drawContext) string {
+// exactly width cells wide and height lines high; hl, when not nil, gives
+// the ranges of a line to highlight.
+func (p *pane) view(title string, width, height int, focused bool, c *drawContext, hl func(int) []lipgloss.Range) string {
 	if height <= 0 || width <= 0 {
 		return ""
 	}
@@ -124,6 +156,9 @@ func (p *pane) view(title string, width, height int, focused bool, c *drawContex
 			line = p.doc.line(offset+i, &dc)
 			if c.stale {
 				line = c.styles.Stale.Render(ansi.Strip(line))
+			}
+			if hl != nil {
+				line = lipgloss.StyleRanges(line, hl(offset+i)...)
 			}
 		}
 		lines = append(lines, fit(" "+line, width))

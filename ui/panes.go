@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/lipgloss/v2"
+
 	"aliauth/gateway"
 )
 
@@ -66,11 +68,11 @@ func (v *traceView) setReveal(reveal bool) {
 // scroll position.
 func (v *traceView) layout(st *Styles, reqWidth, respWidth int) {
 	if reqWidth != v.reqWidth {
-		v.req.doc = requestDoc(v.shown, st, reqWidth-paneMargin)
+		v.req.setDoc(requestDoc(v.shown, st, reqWidth-paneMargin))
 		v.reqWidth = reqWidth
 	}
 	if respWidth != v.respWid {
-		v.resp.doc = responseDoc(v, st, respWidth-paneMargin)
+		v.resp.setDoc(responseDoc(v, st, respWidth-paneMargin))
 		v.respWid = respWidth
 	}
 }
@@ -126,10 +128,15 @@ func layoutPanes(width, height int, focusResponse bool) paneLayout {
 	return l
 }
 
+// paneHighlights are the ranges to highlight in each pane.
+type paneHighlights struct {
+	req, resp func(int) []lipgloss.Range
+}
+
 // viewPanes draws both panes in the given layout.
-func (v *traceView) viewPanes(l paneLayout, focused focus, c *drawContext, reqTitle, respTitle string) string {
-	req := v.req.view(reqTitle, l.reqWidth, l.reqHeight, focused == focusRequest, c)
-	resp := v.resp.view(respTitle, l.respWidth, l.respHeight, focused == focusResponse, c)
+func (v *traceView) viewPanes(l paneLayout, focused focus, c *drawContext, reqTitle, respTitle string, hl paneHighlights) string {
+	req := v.req.view(reqTitle, l.reqWidth, l.reqHeight, focused == focusRequest, c, hl.req)
+	resp := v.resp.view(respTitle, l.respWidth, l.respHeight, focused == focusResponse, c, hl.resp)
 	if !l.sideBySide {
 		return req + "\n" + resp
 	}

@@ -68,6 +68,8 @@ func (m *Model) screenKeys() []key.Binding {
 		return []key.Binding{k.Yes, k.No}
 	case m.overlay == overlayHelp, m.overlay == overlayLog:
 		return []key.Binding{k.Scroll, withDesc(k.Back, "close"), k.ForceQuit}
+	case m.search.typing:
+		return []key.Binding{withDesc(k.Exchange, "keep"), withDesc(k.Back, "clear"), k.ForceQuit}
 	case m.call != nil:
 		return k.busyHelp()
 	case m.screen == screenHistory && m.hist.filtering:

@@ -43,6 +43,9 @@ type Styles struct {
 	// the mark at the start of each line that holds some of it.
 	Signed       lipgloss.Style
 	SignedGutter lipgloss.Style
+	// Match marks a search match, MatchCurrent the one n and N are on.
+	Match        lipgloss.Style
+	MatchCurrent lipgloss.Style
 	// DiffMark points at the first difference between two strings to sign.
 	DiffMark lipgloss.Style
 
@@ -109,6 +112,8 @@ func NewStyles(hasDarkBackground bool) Styles {
 		Signed:       base.Foreground(green).Underline(true),
 		SignedGutter: base.Foreground(green).Bold(true),
 		DiffMark:     base.Reverse(true).Bold(true).Foreground(red),
+		Match:        base.Reverse(true).Foreground(yellow),
+		MatchCurrent: base.Reverse(true).Bold(true).Underline(true).Foreground(magenta),
 
 		GrantOn:  base.Bold(true).Reverse(true).Foreground(accent),
 		GrantOff: base.Foreground(dim),
