@@ -148,26 +148,17 @@ func largeTrace(size int) *gateway.Trace {
 const frameBudget = 16 * time.Millisecond
 
 // BenchmarkRenderLarge draws the console showing a 1 MB response, scrolled
-// to a different part of the body each frame (frame); the first frame
-// after the answer arrives, which lays the body out for the pane's width
+// to a different part of the body each frame, as pretty JSON (frame, the
+// default) and as raw bytes (frame-raw, after b); the first frame after
+// the answer arrives, which lays the body out for the pane's width
 // (first-frame); and the preparation done once per answer in the command
 // that made the call, off the UI's loop (prepare: finding and masking
-// secrets, decoding GBK, locating the signed content).
+// secrets, decoding GBK, locating the signed content, reading the JSON).
 func BenchmarkRenderLarge(b *testing.B) {
 	tr := largeTrace(1 << 20)
-	b.Run("frame", func(b *testing.B) {
-		h := showing(b, tr, 200, 50)
-		resp := &h.m.current.resp
-		rows := h.m.paneRows(focusResponse)
-		total := resp.doc.lineCount()
-		b.ReportAllocs()
-		b.ResetTimer()
-		for i := range b.N {
-			resp.scrollTo(i*7919%total, rows)
-			_ = h.m.View()
-		}
-		b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/frame")
-	})
+	for _, form := range []string{"frame", "frame-raw"} {
+		b.Run(form, func(b *testing.B) { benchFrames(b, tr, form == "frame-raw") })
+	}
 	b.Run("first-frame", func(b *testing.B) {
 		h := showing(b, tr, 200, 50)
 		b.ResetTimer()
@@ -188,14 +179,38 @@ func BenchmarkRenderLarge(b *testing.B) {
 	})
 }
 
+// benchFrames draws the console showing tr, scrolled to a different part
+// of the body each frame.
+func benchFrames(b *testing.B, tr *gateway.Trace, raw bool) {
+	h := showing(b, tr, 200, 50)
+	if raw {
+		h.key("b")
+	}
+	resp := &h.m.current.resp
+	rows := h.m.paneRows(focusResponse)
+	total := resp.doc.lineCount()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		resp.scrollTo(i*7919%total, rows)
+		_ = h.m.View()
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/frame")
+}
+
 func TestHugeBodyRendersWithinAFrame(t *testing.T) {
 	tr := largeTrace(1 << 20)
 	h := showing(t, tr, 200, 50)
 	h.mustSee("1.0 MB", "✓ SIGNATURE VERIFIED", "nick_name", "陈一帆")
 	h.key("end")
+	h.mustSee(`"sign": "c2ln"`)
+	if !strings.Contains(h.view(), "▌") {
+		t.Error("the signed content is not marked at the end of the pretty body")
+	}
+	h.key("b", "end")
 	h.mustSee(`"},"sign":"c2ln"}`)
 	if !strings.Contains(h.view(), "▌") {
-		t.Error("the signed content is not marked at the end of the body")
+		t.Error("the signed content is not marked at the end of the raw body")
 	}
 	// A decoded value is cut, not drawn whole.
 	if n := h.m.current.resp.doc.lineCount(); n > 20_000 {

@@ -17,6 +17,24 @@ type bodyText struct {
 	markFrom, markTo int
 	// note says what the mark means, or why there is none.
 	note string
+	// The body's JSON tokens and indented lines, found the first time the
+	// pretty form is drawn; isJSON is false for a body that is not JSON.
+	parsed        bool
+	isJSON        bool
+	toks          []jsonToken
+	indentedLines []jsonLine
+}
+
+// json is the body's JSON tokens and indented lines; ok is false when the
+// body is not a JSON value (an HTML page, a truncated answer).
+func (b *bodyText) json() (toks []jsonToken, lines []jsonLine, ok bool) {
+	if !b.parsed {
+		b.parsed = true
+		if b.toks, b.isJSON = tokenizeJSON(b.text); b.isJSON {
+			b.indentedLines = indentJSON(b.text, b.toks)
+		}
+	}
+	return b.toks, b.indentedLines, b.isJSON
 }
 
 // prepareBody computes the body as shown, with mask applied to it (the

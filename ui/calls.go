@@ -129,6 +129,7 @@ func (m *Model) callDone(msg callDoneMsg) tea.Cmd {
 	if m.current.reveal != m.reveal {
 		m.current.setReveal(m.reveal) // v was pressed while the call ran
 	}
+	m.current.setPretty(!m.rawBody)
 	if t.Outcome == gateway.OutcomeSuccess && t.Tokens != nil {
 		m.tokens = t.Tokens
 		if msg.req.kind == callExchange {

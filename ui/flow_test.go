@@ -113,7 +113,7 @@ func TestMintAndExchangeShowsRequestAndResponse(t *testing.T) {
 				t.Errorf("focus %d after the call, want the response", h.m.focus)
 			}
 			h.mustSee("REQUEST", "RESPONSE · SUCCESS", "✓ SIGNATURE VERIFIED", "TOKENS", "access_token", "expires 2",
-				"RAW BODY", "▌", "trace id", "https://open.alipay.com/api/errCheck?traceId=")
+				"BODY (", "pretty JSON", "▌", "trace id", "https://open.alipay.com/api/errCheck?traceId=")
 			if protocol == gateway.V3 {
 				h.mustSee("AUTH STRING", "SIGNED CONTENT", "authorization", "SIGNATURE HEADERS",
 					"alipay-signature", "alipay-timestamp", "alipay-nonce", "alipay-sn", "/v3/alipay/system/oauth/token")
@@ -692,7 +692,7 @@ func TestScrollTheFocusedPane(t *testing.T) {
 	if h.m.current.resp.offset == 0 {
 		t.Fatal("end did not scroll the response")
 	}
-	h.mustSee("RAW BODY")
+	h.mustSee(`"sign":`)
 	h.key("home", "tab", "pgdown")
 	if h.m.focus != focusRequest || h.m.current.req.offset == 0 || h.m.current.resp.offset != 0 {
 		t.Fatalf("focus %d, offsets %d/%d", h.m.focus, h.m.current.req.offset, h.m.current.resp.offset)
@@ -812,7 +812,7 @@ func TestByteCountsAreOfTheRealBody(t *testing.T) {
 		t.Fatalf("content-length %s, body %d bytes", got, n)
 	}
 	v := tr.Verification
-	want := []string{"RAW BODY (" + formatCount(n) + " bytes)", "· " + formatCount(n) + " bytes",
+	want := []string{"BODY (" + formatCount(n) + " bytes)", "· " + formatCount(n) + " bytes",
 		"bytes " + formatCount(v.Start) + "–" + formatCount(v.End) + " of the raw body"}
 	h.mustSee(want...)
 	if len(h.m.current.body.text) >= n {
@@ -820,6 +820,40 @@ func TestByteCountsAreOfTheRealBody(t *testing.T) {
 	}
 	h.key("v")
 	h.mustSee(want...)
+	h.key("b")
+	h.mustSee(append(want, "RAW BODY")...)
+}
+
+// b switches the body between pretty JSON and the raw bytes; the signed
+// content stays marked in both, and both can be searched.
+func TestBodyPrettyAndRaw(t *testing.T) {
+	p := newPeer(t)
+	h := newHarness(t, Options{Session: p.session(t, "default")}, 200, 120)
+	tr := h.exchange()
+	h.mustSee("pretty JSON · b shows the raw bytes", `"alipay_system_oauth_token_response": {`, `"expires_in": 1296000,`)
+	h.key("b")
+	h.mustSee("RAW BODY", "b shows it as pretty JSON", `{"alipay_system_oauth_token_response":{"access_token":`)
+	h.mustNotSee(`"expires_in": 1296000,`)
+	raw := h.view()
+	h.key("b")
+	pretty := h.view()
+	for _, v := range []string{raw, pretty} {
+		if !strings.Contains(v, "▌") {
+			t.Fatal("the signed content is not marked")
+		}
+	}
+	// The pretty body is searchable like any pane.
+	h.key("/")
+	h.typeText(`"open_id": "` + tr.Tokens.OpenID[:8])
+	h.key("enter")
+	if len(h.m.search.matches) != 1 {
+		t.Fatalf("%d matches of the open_id member in the pretty body", len(h.m.search.matches))
+	}
+	// A body that is not JSON is shown raw, and b says nothing about JSON.
+	p.emu.Arm(emulator.Fault{Kind: emulator.FaultHTML, Status: 502})
+	h.key("m", "enter")
+	h.mustSee("RAW BODY", "<html")
+	h.mustNotSee("pretty JSON")
 }
 
 // Keys are offered only where they can work: no minting away from the

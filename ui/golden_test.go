@@ -68,6 +68,8 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "code_invalid_v3", trace: "code_invalid_v3.json"},
 		{name: "invalid_signature_v2", trace: "invalid_signature_v2.json"},
 		{name: "bad_sign_v2", trace: "bad_sign_v2.json"},
+		{name: "body_pretty", trace: "exchange_v2.json", keys: []string{"end"}},
+		{name: "body_raw", trace: "exchange_v2.json", keys: []string{"b", "end"}},
 		{name: "search_response", trace: "exchange_v2.json", keys: []string{"/", "t", "o", "k", "e", "n", "enter", "n"}},
 		{name: "search_typing", trace: "exchange_v2.json", keys: []string{"/", "a", "u", "t", "h"}},
 		{name: "stale_during_refresh", trace: "exchange_v2.json", pending: "r"},

@@ -356,6 +356,7 @@ func (m *Model) historyTrace(msg historyTraceMsg) tea.Cmd {
 	if m.detail.reveal != m.reveal {
 		m.detail.setReveal(m.reveal)
 	}
+	m.detail.setPretty(!m.rawBody)
 	m.screen = screenDetail
 	m.detailFocus = focusResponse
 	m.relayout()

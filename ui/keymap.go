@@ -25,6 +25,7 @@ type KeyMap struct {
 	UserInfo   key.Binding
 	Copy       key.Binding
 	Reveal     key.Binding
+	BodyForm   key.Binding
 	History    key.Binding
 	Profiles   key.Binding
 	Log        key.Binding
@@ -92,6 +93,7 @@ func DefaultKeyMap() KeyMap {
 		UserInfo:   b(k("u"), "u", "user info"),
 		Copy:       b(k("c"), "c", "copy"),
 		Reveal:     b(k("v"), "v", "reveal"),
+		BodyForm:   b(k("b"), "b", "body raw/pretty"),
 		History:    b(k("h"), "h", "history"),
 		Profiles:   b(k("p"), "p", "profiles"),
 		Log:        b(k("L"), "L", "message log"),
@@ -183,7 +185,7 @@ func (k KeyMap) fullHelp() []helpGroup {
 	return []helpGroup{
 		{"Exchange", []key.Binding{k.Exchange, k.Mint, k.MintBase, k.Grant, k.EditInput}},
 		{"While typing a code", []key.Binding{k.Exchange, k.InputMint, k.InputGrant, withDesc(k.NextPane, "to the panes"), k.LeaveInput, k.InputHelp, k.ForceQuit}},
-		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.NextPane, k.Scroll, k.Ends, k.Search, k.NextMatch, k.PrevMatch}},
+		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.BodyForm, k.NextPane, k.Scroll, k.Ends, k.Search, k.NextMatch, k.PrevMatch}},
 		{"History", []key.Binding{k.History, k.Filter, k.Open, k.Replay, k.Delete, k.Back}},
 		{"Copy (after c)", []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopySubject, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON}},
 		{"General", []key.Binding{k.Profiles, k.Log, k.Cancel, withDesc(k.Help, "help (f1 anywhere)"), k.Quit, withDesc(k.ForceQuit, "quit, always")}},

@@ -132,6 +132,8 @@ type Model struct {
 	input  textinput.Model
 	grant  string
 	reveal bool
+	// rawBody shows response bodies as raw bytes rather than pretty JSON.
+	rawBody bool
 
 	// current is the trace on the exchange screen; tokens the latest this
 	// session received, which r and u use.
@@ -419,6 +421,8 @@ func (m *Model) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.openCopy()
 	case key.Matches(msg, k.Reveal):
 		m.toggleReveal()
+	case key.Matches(msg, k.BodyForm):
+		m.toggleBodyForm()
 	case key.Matches(msg, k.History):
 		return m.openHistory()
 	case key.Matches(msg, k.Profiles):
@@ -478,6 +482,8 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.openCopy()
 	case key.Matches(msg, k.Reveal):
 		m.toggleReveal()
+	case key.Matches(msg, k.BodyForm):
+		m.toggleBodyForm()
 	case key.Matches(msg, k.Delete):
 		m.confirmDelete(t.ID)
 	case key.Matches(msg, k.History):
@@ -540,6 +546,22 @@ func (m *Model) toggleReveal() {
 		m.say(statusLine{"secrets revealed on screen: v masks them again", statusWarn})
 	} else {
 		m.say(statusLine{"secrets masked on screen", statusInfo})
+	}
+}
+
+// toggleBodyForm shows bodies as raw bytes or as pretty JSON.
+func (m *Model) toggleBodyForm() {
+	m.rawBody = !m.rawBody
+	for _, v := range []*traceView{m.current, m.detail} {
+		if v != nil {
+			v.setPretty(!m.rawBody)
+		}
+	}
+	m.relayout()
+	if m.rawBody {
+		m.say(statusLine{"bodies shown as the raw bytes received · b: pretty JSON", statusInfo})
+	} else {
+		m.say(statusLine{"bodies shown as pretty JSON, the signed content still marked · b: raw bytes", statusInfo})
 	}
 }
 

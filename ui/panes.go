@@ -22,6 +22,8 @@ type traceView struct {
 	// fields are the result's members, decoded once.
 	fields []gateway.Field
 	reveal bool
+	// pretty draws a JSON body indented and coloured, not as raw bytes.
+	pretty bool
 	shown  *gateway.Trace
 	body   *bodyText
 	// masked and revealed keep both forms once made, so v switches between
@@ -33,9 +35,12 @@ type traceView struct {
 }
 
 func newTraceView(t *gateway.Trace, reveal bool) *traceView {
-	v := &traceView{trace: t, secrets: t.Secrets(), fields: decodedFields(t.Result)}
+	v := &traceView{trace: t, secrets: t.Secrets(), fields: decodedFields(t.Result), pretty: true}
 	v.mask = masker(v.secrets)
 	v.setReveal(reveal)
+	// Reading the body's JSON costs too much for a frame when the answer
+	// is large, so it is done here, off the UI's loop.
+	v.body.json()
 	return v
 }
 
@@ -74,6 +79,14 @@ func (v *traceView) layout(st *Styles, reqWidth, respWidth int) {
 	if respWidth != v.respWid {
 		v.resp.setDoc(responseDoc(v, st, respWidth-paneMargin))
 		v.respWid = respWidth
+	}
+}
+
+// setPretty switches the body between pretty JSON and raw bytes.
+func (v *traceView) setPretty(pretty bool) {
+	if v.pretty != pretty {
+		v.pretty = pretty
+		v.respWid = 0
 	}
 }
 

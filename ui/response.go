@@ -108,13 +108,24 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 			b.section("HEADERS")
 			headers(b, other, nil)
 		}
-		b.section("RAW BODY (" + exactBytes(size) + ")")
+		toks, lines, isJSON := body.json()
+		switch {
+		case isJSON && v.pretty:
+			b.section("BODY (" + exactBytes(size) + ") · pretty JSON · b shows the raw bytes")
+		case isJSON:
+			b.section("RAW BODY (" + exactBytes(size) + ") · b shows it as pretty JSON")
+		default:
+			b.section("RAW BODY (" + exactBytes(size) + ")")
+		}
 		if body.note != "" {
 			b.prose(st.Dim, body.note, 0)
 		}
-		if size == 0 {
+		switch {
+		case size == 0:
 			b.raw(st.Dim.Render("  (empty)"))
-		} else {
+		case isJSON && v.pretty:
+			b.block(newPrettyBlock(body, toks, lines, b.width))
+		default:
 			b.block(newBodyBlock(body, b.width))
 		}
 	}

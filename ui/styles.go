@@ -43,6 +43,12 @@ type Styles struct {
 	// the mark at the start of each line that holds some of it.
 	Signed       lipgloss.Style
 	SignedGutter lipgloss.Style
+	// JSONKey and the rest colour the pretty body by token.
+	JSONKey     lipgloss.Style
+	JSONString  lipgloss.Style
+	JSONNumber  lipgloss.Style
+	JSONLiteral lipgloss.Style
+	JSONPunct   lipgloss.Style
 	// Match marks a search match, MatchCurrent the one n and N are on.
 	Match        lipgloss.Style
 	MatchCurrent lipgloss.Style
@@ -112,6 +118,11 @@ func NewStyles(hasDarkBackground bool) Styles {
 		Signed:       base.Foreground(green).Underline(true),
 		SignedGutter: base.Foreground(green).Bold(true),
 		DiffMark:     base.Reverse(true).Bold(true).Foreground(red),
+		JSONKey:      base.Foreground(accent),
+		JSONString:   base.Foreground(green),
+		JSONNumber:   base.Foreground(magenta),
+		JSONLiteral:  base.Foreground(yellow),
+		JSONPunct:    base.Foreground(dim),
 		Match:        base.Reverse(true).Foreground(yellow),
 		MatchCurrent: base.Reverse(true).Bold(true).Underline(true).Foreground(magenta),
 
