@@ -1040,3 +1040,106 @@ func TestSearchInsideAPane(t *testing.T) {
 		t.Fatalf("status %q", h.status())
 	}
 }
+
+func click(x, y int) tea.MouseClickMsg {
+	return tea.MouseClickMsg{X: x, Y: y, Button: tea.MouseLeft}
+}
+
+func wheel(x, y int, down bool) tea.MouseWheelMsg {
+	b := tea.MouseWheelUp
+	if down {
+		b = tea.MouseWheelDown
+	}
+	return tea.MouseWheelMsg{X: x, Y: y, Button: b}
+}
+
+// rowOf finds the screen row showing text.
+func rowOf(t *testing.T, h *harness, text string) int {
+	t.Helper()
+	for i, l := range strings.Split(h.view(), "\n") {
+		if strings.Contains(l, text) {
+			return i
+		}
+	}
+	t.Fatalf("%q is not on screen:\n%s", text, h.view())
+	return -1
+}
+
+// The wheel scrolls the pane under the pointer, a click focuses a pane,
+// picks a menu item, and selects then opens a history row.
+func TestMouse(t *testing.T) {
+	p := newPeer(t)
+	store := newStore(t)
+	h := newHarness(t, Options{Session: p.session(t, "default"), History: store, Profiles: []string{"default", "rest"},
+		Open: func(string) (Session, error) { return p.session(t, "rest", v3), nil }}, 200, 30)
+	if h.m.View().MouseMode != tea.MouseModeCellMotion {
+		t.Fatal("the console does not ask for the mouse")
+	}
+	tr := h.exchange()
+	// Side by side: the request pane is on the left, the response on the right.
+	y := rowOf(t, h, "REQUEST") + 3
+	h.send(wheel(150, y, true))
+	if h.m.current.resp.offset != wheelLines || h.m.current.req.offset != 0 {
+		t.Fatalf("the wheel over the response scrolled req %d, resp %d", h.m.current.req.offset, h.m.current.resp.offset)
+	}
+	h.send(wheel(10, y, true))
+	if h.m.current.req.offset != wheelLines {
+		t.Fatalf("the wheel over the request scrolled it to %d", h.m.current.req.offset)
+	}
+	h.send(click(10, y))
+	if h.m.focus != focusRequest {
+		t.Fatalf("a click on the request pane left the focus on %d", h.m.focus)
+	}
+	h.send(click(10, rowOf(t, h, "› ")))
+	if h.m.focus != focusInput {
+		t.Fatal("a click on the input did not focus it")
+	}
+	h.key("esc")
+
+	// A click on a copy menu item copies it; a click outside closes a menu.
+	h.key("c")
+	h.send(click(100, rowOf(t, h, "request as curl")))
+	if h.m.overlay != overlayNone || !strings.HasPrefix(h.clip.last(), "curl ") {
+		t.Fatalf("the click copied %q", h.clip.last())
+	}
+	h.key("c")
+	h.send(click(0, 0))
+	if h.m.overlay != overlayNone {
+		t.Fatal("a click outside the menu did not close it")
+	}
+	// A click on a profile switches to it.
+	h.key("p")
+	h.send(click(100, rowOf(t, h, "  rest")))
+	if h.m.session.Client.Profile().Name != "rest" {
+		t.Fatalf("the click did not switch profiles: %s", h.status())
+	}
+
+	// History: a click selects a row, a second click opens it.
+	h.key("h", "tab")
+	row := rowOf(t, h, "#"+formatCount(int(tr.ID))+" ")
+	h.send(click(20, row))
+	if s, _ := h.m.hist.selectedSummary(); s.ID != tr.ID {
+		t.Fatalf("the click selected #%d", s.ID)
+	}
+	h.send(wheel(20, row, false))
+	h.send(wheel(20, row, true))
+	h.send(click(20, rowOf(t, h, "#"+formatCount(int(tr.ID))+" ")))
+	if h.m.screen != screenDetail || h.m.detail.trace.ID != tr.ID {
+		t.Fatalf("the second click did not open #%d", tr.ID)
+	}
+}
+
+// Stacked panes: the wheel scrolls the one under the pointer there too.
+func TestMouseWheelOnStackedPanes(t *testing.T) {
+	p := newPeer(t)
+	h := newHarness(t, Options{Session: p.session(t, "default")}, 80, 24)
+	h.exchange()
+	h.send(wheel(10, rowOf(t, h, "RESPONSE")+2, true))
+	if h.m.current.resp.offset != wheelLines || h.m.current.req.offset != 0 {
+		t.Fatalf("req %d, resp %d", h.m.current.req.offset, h.m.current.resp.offset)
+	}
+	h.send(wheel(10, rowOf(t, h, "REQUEST")+1, true))
+	if h.m.current.req.offset != wheelLines {
+		t.Fatalf("req %d", h.m.current.req.offset)
+	}
+}

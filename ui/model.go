@@ -278,6 +278,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.key(msg)
 	case tea.PasteMsg:
 		return m.paste(msg.Content)
+	case tea.MouseWheelMsg:
+		m.wheel(msg.Mouse())
+	case tea.MouseClickMsg:
+		return m.click(msg.Mouse())
 	case callDoneMsg:
 		return m.callDone(msg)
 	case mintedMsg:
@@ -679,6 +683,9 @@ func (m *Model) paneRows(f focus) int {
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	// Cell motion reports clicks and the wheel; the terminal still selects
+	// text with shift held.
+	v.MouseMode = tea.MouseModeCellMotion
 	if m.session.Client != nil {
 		p := m.session.Client.Profile()
 		v.WindowTitle = "aliauth · " + p.Name + " · " + envLabel(p.Environment())

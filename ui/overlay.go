@@ -11,10 +11,13 @@ import (
 )
 
 // popup is an open overlay's content: lines no wider than the width it
-// was laid out for, and the line to keep in view (a list's cursor), or -1.
+// was laid out for, the line to keep in view (a list's cursor), or -1,
+// and for each line the item a click on it picks, or -1 (items may be
+// shorter than lines).
 type popup struct {
 	lines []string
 	keep  int
+	items []int
 }
 
 // overlayInner is the widest an overlay's content may be: the screen less
@@ -46,24 +49,40 @@ func (m *Model) popupContent() popup {
 	return popup{keep: -1}
 }
 
-// withOverlay draws the open overlay in a box over the screen. The box
-// fits the screen: lines too wide are wrapped, a popup too tall scrolls,
-// and its width is that of its widest line, so it keeps its size while
-// it scrolls.
-func (m *Model) withOverlay(base string) string {
+// overlayBox is the open overlay laid out on the screen: the box drawn,
+// where it is, and for each line inside its border the item of the popup
+// it shows (-1 for none), so a click can pick it.
+type overlayBox struct {
+	box   string
+	x, y  int
+	items []int
+}
+
+// layoutOverlay lays the open overlay out in a box that fits the screen:
+// lines too wide are wrapped, a popup too tall scrolls, and its width is
+// that of its widest line, so it keeps its size while it scrolls.
+func (m *Model) layoutOverlay() overlayBox {
 	p := m.popupContent()
 	inner := m.overlayInner()
 	var lines []string
+	var items []int
 	keep := -1
 	for i, l := range p.lines {
 		if i == p.keep {
 			keep = len(lines)
 		}
-		if lipgloss.Width(l) <= inner {
-			lines = append(lines, l)
-			continue
+		item := -1
+		if i < len(p.items) {
+			item = p.items[i]
 		}
-		lines = append(lines, strings.Split(ansi.Wrap(l, inner, " "), "\n")...)
+		wrapped := []string{l}
+		if lipgloss.Width(l) > inner {
+			wrapped = strings.Split(ansi.Wrap(l, inner, " "), "\n")
+		}
+		for _, w := range wrapped {
+			lines = append(lines, w)
+			items = append(items, item)
+		}
 	}
 	boxWidth := 0
 	for _, l := range lines {
@@ -80,16 +99,22 @@ func (m *Model) withOverlay(base string) string {
 			more = "↓ more · " + more
 		}
 		lines = append(lines[offset:offset+rows-1:offset+rows-1], m.styles.Dim.Render(more))
+		items = append(items[offset:offset+rows-1:offset+rows-1], -1)
 	}
 	for i, l := range lines {
 		lines[i] = fit(l, boxWidth)
 	}
 	box := m.styles.Overlay.Render(strings.Join(lines, "\n"))
 	w, h := lipgloss.Size(box)
-	x, y := max(0, (m.width-w)/2), max(0, (m.height-h)/2)
+	return overlayBox{box: box, x: max(0, (m.width-w)/2), y: max(0, (m.height-h)/2), items: items}
+}
+
+// withOverlay draws the open overlay over the screen.
+func (m *Model) withOverlay(base string) string {
+	o := m.layoutOverlay()
 	return lipgloss.NewCompositor(
 		lipgloss.NewLayer(base),
-		lipgloss.NewLayer(box).X(x).Y(y).Z(1),
+		lipgloss.NewLayer(o.box).X(o.x).Y(o.y).Z(1),
 	).Render()
 }
 
@@ -126,6 +151,7 @@ func (m *Model) copyMenuView(width int) popup {
 	w := labelWidth(names...)
 	preview := min(48, width-w-6)
 	lines := []string{st.Title.Render("Copy")}
+	items := []int{-1}
 	keep := -1
 	src := m.copyView()
 	for i, e := range entries {
@@ -148,12 +174,13 @@ func (m *Model) copyMenuView(width int) popup {
 			keep = len(lines)
 		}
 		lines = append(lines, line)
+		items = append(items, i)
 	}
 	lines = append(lines, "")
 	for _, l := range wrapWords("Copies the real value even when masked on screen · enter or the key copies · esc closes", width) {
 		lines = append(lines, st.Dim.Render(l))
 	}
-	return popup{lines: lines, keep: keep}
+	return popup{lines: lines, keep: keep, items: items}
 }
 
 // copyPreview is what an entry would copy, on one line and masked unless

@@ -101,6 +101,7 @@ func (m *Model) profileOpened(msg profileOpenedMsg) {
 func (m *Model) profilesView(width int) popup {
 	st := &m.styles
 	lines := []string{st.Title.Render("Profiles")}
+	items := []int{-1}
 	active := m.session.Client.Profile().Name
 	names := m.profileNames()
 	keep := -1
@@ -131,6 +132,7 @@ func (m *Model) profilesView(width int) popup {
 			line = st.Error.Render(line)
 		}
 		lines = append(lines, line)
+		items = append(items, i)
 		var about []string
 		if checked {
 			about = append(about, check.About)
@@ -144,6 +146,7 @@ func (m *Model) profilesView(width int) popup {
 		for _, a := range about {
 			for _, l := range wrapWords(a, width-4) {
 				lines = append(lines, "    "+st.Dim.Render(l))
+				items = append(items, i)
 			}
 		}
 	}
@@ -158,5 +161,5 @@ func (m *Model) profilesView(width int) popup {
 			lines = append(lines, st.Dim.Render(l))
 		}
 	}
-	return popup{lines: lines, keep: keep}
+	return popup{lines: lines, keep: keep, items: items}
 }
