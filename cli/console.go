@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"aliauth/config"
+	"aliauth/gateway/emulator"
 	"aliauth/history"
 	"aliauth/ui"
 )
@@ -127,5 +129,23 @@ func checkProfile(f *config.File, name string) ui.ProfileCheck {
 
 // forConsole is a session as the console takes it.
 func forConsole(s *config.Session) ui.Session {
-	return ui.Session{Client: s.Client, MintCode: s.MintCode(), StoreSecrets: s.Config.KeepsSecrets()}
+	us := ui.Session{Client: s.Client, MintCode: s.MintCode(), StoreSecrets: s.Config.KeepsSecrets()}
+	if s.Server != nil {
+		us.Faults = emulatorFaults{s.Server.Emulator}
+	}
+	return us
 }
+
+// emulatorFaults arms the in-process emulator's faults from the console.
+type emulatorFaults struct{ e *emulator.Emulator }
+
+func (f emulatorFaults) Arm(kind, value string, count int) error {
+	fault, err := emulator.ParseFault(kind, value, strconv.Itoa(count))
+	if err != nil {
+		return err
+	}
+	f.e.Arm(fault)
+	return nil
+}
+
+func (f emulatorFaults) Disarm() { f.e.Disarm() }

@@ -1143,3 +1143,53 @@ func TestMouseWheelOnStackedPanes(t *testing.T) {
 		t.Fatalf("req %d", h.m.current.req.offset)
 	}
 }
+
+// In emulator mode f opens the fault menu: each fault the emulator knows,
+// armed from the console for as many answers as asked, and disarmed.
+func TestFaultMenuArmsTheEmulator(t *testing.T) {
+	p := newPeer(t)
+	h := newHarness(t, Options{Session: p.session(t, "default")}, 60, 15)
+	h.key("f")
+	if h.m.overlay != overlayFaults {
+		t.Fatal("f did not open the fault menu")
+	}
+	for _, k := range []string{"delay", "status", "html", "truncate", "bad-sign", "no-sign", "reset", "escaped-slash"} {
+		found := false
+		for _, c := range faultChoices {
+			found = found || c.kind == k
+		}
+		if !found {
+			t.Errorf("the menu lacks %s", k)
+		}
+	}
+	h.mustSee("Emulator faults", "bad-sign")
+	h.key("+", "b")
+	if !strings.Contains(h.status(), "armed: bad-sign for the next 2 answers") {
+		t.Fatalf("status %q", h.status())
+	}
+	for range 2 {
+		if tr := h.exchange(); tr.Outcome != gateway.OutcomeUntrusted {
+			t.Fatalf("with bad-sign armed the outcome is %s", tr.Outcome)
+		}
+	}
+	if tr := h.exchange(); tr.Outcome != gateway.OutcomeSuccess {
+		t.Fatalf("the fault outlived its count: %s", tr.Outcome)
+	}
+	// A value is picked with the arrows: status 503.
+	h.key("f", "up", "up", "up", "right", "enter") // from bad-sign, where the cursor stayed
+	if !strings.Contains(h.status(), "armed: status 503 for the next 2 answers") {
+		t.Fatalf("status %q", h.status())
+	}
+	h.key("f", "x")
+	if tr := h.exchange(); tr.Outcome != gateway.OutcomeSuccess {
+		t.Fatalf("x did not disarm: %s", tr.Outcome)
+	}
+	// Away from the emulator there is no fault menu.
+	custom := newHarness(t, Options{Session: p.session(t, "custom", func(pr *gateway.Profile) { pr.Emulator = false })}, 80, 24)
+	custom.key("f")
+	if custom.m.overlay != overlayNone || !strings.Contains(custom.status(), "faults are the emulator's") {
+		t.Fatalf("f on a custom gateway: %q", custom.status())
+	}
+	custom.key("?")
+	custom.mustNotSee("emulator faults")
+}

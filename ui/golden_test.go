@@ -75,6 +75,7 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "stale_during_refresh", trace: "exchange_v2.json", pending: "r"},
 		{name: "help", trace: "exchange_v2.json", keys: []string{"?"}},
 		{name: "help_scrolled", trace: "exchange_v2.json", keys: []string{"?", "end"}},
+		{name: "faults", keys: []string{"f", "down", "right"}},
 		{name: "copy_menu", trace: "exchange_v2.json", keys: []string{"c", "down", "down"}},
 		{name: "profiles", keys: []string{"p"}, opts: func(o *Options) {
 			o.Profiles = []string{"default", "production", "sandbox-with-a-rather-long-name"}

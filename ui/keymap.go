@@ -30,6 +30,7 @@ type KeyMap struct {
 	Profiles   key.Binding
 	Log        key.Binding
 	Search     key.Binding
+	Faults     key.Binding
 	NextMatch  key.Binding
 	PrevMatch  key.Binding
 	NextPane   key.Binding
@@ -98,6 +99,7 @@ func DefaultKeyMap() KeyMap {
 		Profiles:   b(k("p"), "p", "profiles"),
 		Log:        b(k("L"), "L", "message log"),
 		Search:     b(k("/"), "/", "search pane"),
+		Faults:     b(k("f"), "f", "emulator faults"),
 		NextMatch:  b(k("n"), "n", "next match"),
 		PrevMatch:  b(k("N"), "N", "previous match"),
 		NextPane:   b(k("tab"), "tab", "pane"),
@@ -188,6 +190,6 @@ func (k KeyMap) fullHelp() []helpGroup {
 		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.BodyForm, k.NextPane, k.Scroll, k.Ends, k.Search, k.NextMatch, k.PrevMatch}},
 		{"History", []key.Binding{k.History, k.Filter, k.Open, k.Replay, k.Delete, k.Back}},
 		{"Copy (after c)", []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopySubject, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON}},
-		{"General", []key.Binding{k.Profiles, k.Log, k.Cancel, withDesc(k.Help, "help (f1 anywhere)"), k.Quit, withDesc(k.ForceQuit, "quit, always")}},
+		{"General", []key.Binding{k.Profiles, k.Faults, k.Log, k.Cancel, withDesc(k.Help, "help (f1 anywhere)"), k.Quit, withDesc(k.ForceQuit, "quit, always")}},
 	}
 }

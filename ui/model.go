@@ -31,6 +31,8 @@ type Session struct {
 	MintCode func(ctx context.Context, scope string) (string, error)
 	// StoreSecrets false makes history keep token fingerprints only.
 	StoreSecrets bool
+	// Faults arms the emulator's faults; nil when not against the emulator.
+	Faults FaultInjector
 }
 
 // Options configure the console.
@@ -83,6 +85,7 @@ const (
 	overlayProfiles
 	overlayConfirmDelete
 	overlayLog
+	overlayFaults
 )
 
 type statusKind int
@@ -164,6 +167,7 @@ type Model struct {
 	profileCursor int
 	profileChecks map[string]ProfileCheck
 	copyCursor    int
+	faults        faultMenu
 	confirmID     int64
 	overlayOffset int
 	// quitting is set when the user quit while a call was under way.
@@ -433,6 +437,8 @@ func (m *Model) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openProfiles()
 	case key.Matches(msg, k.Log):
 		m.openLog()
+	case key.Matches(msg, k.Faults):
+		m.openFaults()
 	default:
 		if m.current != nil && m.isScrollKey(msg) {
 			m.scroll(msg, m.current, m.focus)
@@ -606,6 +612,8 @@ func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.profilesKey(msg)
 	case overlayLog:
 		return m.scrollPopup(msg, len(m.logView(m.overlayInner())), k.Log)
+	case overlayFaults:
+		return m.faultsKey(msg)
 	case overlayConfirmDelete:
 		switch {
 		case key.Matches(msg, k.Yes):

@@ -30,6 +30,8 @@ func (m *Model) wheel(ev tea.Mouse) {
 		m.copyCursor = min(max(0, m.copyCursor+sign(delta)), len(m.copyEntries())-1)
 	case m.overlay == overlayProfiles:
 		m.profileCursor = min(max(0, m.profileCursor+sign(delta)), len(m.profileNames())-1)
+	case m.overlay == overlayFaults:
+		m.faults.cursor = min(max(0, m.faults.cursor+sign(delta)), faultRows()-1)
 	case m.overlay != overlayNone:
 	case m.screen == screenHistory:
 		m.hist.selected += sign(delta)
@@ -99,6 +101,9 @@ func (m *Model) clickOverlay(ev tea.Mouse) tea.Cmd {
 	case overlayProfiles:
 		m.profileCursor = item
 		return m.switchProfile(m.profileNames()[item])
+	case overlayFaults:
+		m.faults.cursor = item
+		return m.armFault(item)
 	}
 	return nil
 }

@@ -45,6 +45,8 @@ func (m *Model) popupContent() popup {
 		return popup{lines: m.confirmView(w), keep: -1}
 	case overlayLog:
 		return popup{lines: m.logView(w), keep: -1}
+	case overlayFaults:
+		return m.faultsView(w)
 	}
 	return popup{keep: -1}
 }

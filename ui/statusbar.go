@@ -64,6 +64,8 @@ func (m *Model) screenKeys() []key.Binding {
 		return []key.Binding{k.Select, withDesc(k.Open, "copy"), withDesc(k.Back, "close")}
 	case m.overlay == overlayProfiles:
 		return []key.Binding{k.Select, withDesc(k.Open, "switch"), withDesc(k.Back, "close")}
+	case m.overlay == overlayFaults:
+		return []key.Binding{k.Select, withDesc(k.Open, "arm"), withDesc(k.Back, "close")}
 	case m.overlay == overlayConfirmDelete:
 		return []key.Binding{k.Yes, k.No}
 	case m.overlay == overlayHelp, m.overlay == overlayLog:
@@ -95,6 +97,10 @@ func (m *Model) offered(bindings []key.Binding, now bool) []key.Binding {
 		switch b.Help().Key {
 		case k.Mint.Help().Key, k.InputMint.Help().Key, k.MintBase.Help().Key:
 			if m.session.MintCode == nil {
+				continue
+			}
+		case k.Faults.Help().Key:
+			if m.session.Faults == nil {
 				continue
 			}
 		case k.UserInfo.Help().Key:
