@@ -3,6 +3,9 @@ package ui
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -1192,4 +1195,58 @@ func TestFaultMenuArmsTheEmulator(t *testing.T) {
 	}
 	custom.key("?")
 	custom.mustNotSee("emulator faults")
+}
+
+// o hands the focused pane's content to $PAGER: the body from the response
+// pane, the whole trace from the request pane, secrets masked unless
+// revealed; the file is removed once the pager exits.
+func TestOpenInThePager(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "seen")
+	script := filepath.Join(dir, "pager.sh")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\ncp \"$1\" \""+out+"\"\necho \"$1\" > \""+out+".path\"\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PAGER", script)
+	p := newPeer(t)
+	h := newHarness(t, Options{Session: p.session(t, "default")}, 80, 24)
+	h.m.exec = func(c *exec.Cmd, done tea.ExecCallback) tea.Cmd {
+		return func() tea.Msg { return done(c.Run()) }
+	}
+	tr := h.exchange()
+	seen := func() string {
+		t.Helper()
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path, _ := os.ReadFile(out + ".path")
+		if _, err := os.Stat(strings.TrimSpace(string(path))); !os.IsNotExist(err) {
+			t.Errorf("the file for the pager was left behind: %v", err)
+		}
+		return string(data)
+	}
+	h.key("o")
+	body := seen()
+	if !strings.Contains(body, "\n  \"alipay_system_oauth_token_response\": {") || strings.Contains(body, tr.Tokens.AccessToken) ||
+		!strings.Contains(body, gateway.Mask(tr.Tokens.AccessToken)) {
+		t.Fatalf("the pager got:\n%s", body)
+	}
+	if !strings.Contains(h.status(), "back from "+script) {
+		t.Errorf("status %q", h.status())
+	}
+	h.key("tab", "v", "o")
+	var trace gateway.Trace
+	if err := json.Unmarshal([]byte(seen()), &trace); err != nil {
+		t.Fatalf("the request pane did not open the trace as JSON: %v", err)
+	}
+	if trace.Tokens.AccessToken != tr.Tokens.AccessToken {
+		t.Error("after v the trace opened still masks the tokens")
+	}
+	t.Setenv("PAGER", filepath.Join(dir, "no-such-pager"))
+	t.Setenv("EDITOR", "")
+	h.key("o")
+	if h.m.status.kind != statusError || !strings.Contains(h.status(), "set $PAGER or $EDITOR") {
+		t.Fatalf("a missing pager: status %q", h.status())
+	}
 }

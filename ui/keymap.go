@@ -31,6 +31,7 @@ type KeyMap struct {
 	Log        key.Binding
 	Search     key.Binding
 	Faults     key.Binding
+	Pager      key.Binding
 	NextMatch  key.Binding
 	PrevMatch  key.Binding
 	NextPane   key.Binding
@@ -100,6 +101,7 @@ func DefaultKeyMap() KeyMap {
 		Log:        b(k("L"), "L", "message log"),
 		Search:     b(k("/"), "/", "search pane"),
 		Faults:     b(k("f"), "f", "emulator faults"),
+		Pager:      b(k("o"), "o", "open in $PAGER"),
 		NextMatch:  b(k("n"), "n", "next match"),
 		PrevMatch:  b(k("N"), "N", "previous match"),
 		NextPane:   b(k("tab"), "tab", "pane"),
@@ -187,7 +189,7 @@ func (k KeyMap) fullHelp() []helpGroup {
 	return []helpGroup{
 		{"Exchange", []key.Binding{k.Exchange, k.Mint, k.MintBase, k.Grant, k.EditInput}},
 		{"While typing a code", []key.Binding{k.Exchange, k.InputMint, k.InputGrant, withDesc(k.NextPane, "to the panes"), k.LeaveInput, k.InputHelp, k.ForceQuit}},
-		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.BodyForm, k.NextPane, k.Scroll, k.Ends, k.Search, k.NextMatch, k.PrevMatch}},
+		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.BodyForm, k.Pager, k.NextPane, k.Scroll, k.Ends, k.Search, k.NextMatch, k.PrevMatch}},
 		{"History", []key.Binding{k.History, k.Filter, k.Open, k.Replay, k.Delete, k.Back}},
 		{"Copy (after c)", []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopySubject, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON}},
 		{"General", []key.Binding{k.Profiles, k.Faults, k.Log, k.Cancel, withDesc(k.Help, "help (f1 anywhere)"), k.Quit, withDesc(k.ForceQuit, "quit, always")}},

@@ -9,6 +9,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -119,8 +120,11 @@ type Model struct {
 	clip    Clipboard
 	// after schedules a timer message; tests replace it to run timers by hand.
 	after func(time.Duration, tea.Msg) tea.Cmd
-	base  context.Context
-	stop  context.CancelFunc
+	// exec hands the terminal to another program (the pager); tests
+	// replace it to run the program directly.
+	exec func(*exec.Cmd, tea.ExecCallback) tea.Cmd
+	base context.Context
+	stop context.CancelFunc
 
 	width, height int
 	styles        Styles
@@ -190,6 +194,7 @@ func New(opts Options) *Model {
 		now:     opts.Now,
 		clip:    opts.Clipboard,
 		after:   after,
+		exec:    tea.ExecProcess,
 		keys:    DefaultKeyMap(),
 		help:    newHelp(),
 		grant:   gateway.GrantAuthorizationCode,
@@ -282,6 +287,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.key(msg)
 	case tea.PasteMsg:
 		return m.paste(msg.Content)
+	case pagerFileMsg:
+		return m.pagerFile(msg)
+	case pagerDoneMsg:
+		return m.pagerDone(msg)
 	case tea.MouseWheelMsg:
 		m.wheel(msg.Mouse())
 	case tea.MouseClickMsg:
@@ -439,6 +448,8 @@ func (m *Model) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.openLog()
 	case key.Matches(msg, k.Faults):
 		m.openFaults()
+	case key.Matches(msg, k.Pager):
+		return m.openInPager()
 	default:
 		if m.current != nil && m.isScrollKey(msg) {
 			m.scroll(msg, m.current, m.focus)
@@ -494,6 +505,8 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.toggleReveal()
 	case key.Matches(msg, k.BodyForm):
 		m.toggleBodyForm()
+	case key.Matches(msg, k.Pager):
+		return m.openInPager()
 	case key.Matches(msg, k.Delete):
 		m.confirmDelete(t.ID)
 	case key.Matches(msg, k.History):

@@ -245,6 +245,39 @@ func (b *builder) column(label string, labelWidth int, style lipgloss.Style, val
 	}
 }
 
+// link adds a URL on one line, never wrapped: as an OSC 8 hyperlink, so a
+// click opens it whole even when the pane shows it cut.
+func (b *builder) link(label string, labelWidth int, url string) {
+	head := "  " + b.st.Label.Render(label) + strings.Repeat(" ", max(0, labelWidth-ansi.StringWidth(label)+1))
+	if label == "" {
+		head = strings.Repeat(" ", labelWidth+2)
+	}
+	avail := b.width - ansi.StringWidth(head)
+	if avail < 16 {
+		b.cur = append(b.cur, head)
+		head, avail = "    ", b.width-4
+	}
+	style := b.st.Link
+	if linkable(url) {
+		style = style.Hyperlink(url)
+	}
+	b.cur = append(b.cur, head+style.Render(ansi.Truncate(clean(url), max(1, avail), "…")))
+}
+
+// linkable reports a URL that can go into an OSC 8 sequence as it is:
+// printable ASCII with a web scheme, nothing that could end the sequence.
+func linkable(url string) bool {
+	if !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://") {
+		return false
+	}
+	for i := 0; i < len(url); i++ {
+		if url[i] <= ' ' || url[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
 func (b *builder) block(bl block) {
 	b.flush()
 	b.d.add(bl)

@@ -175,3 +175,34 @@ func TestPopupsFitTheWindow(t *testing.T) {
 	}
 	h.mustSee("Delete from history?", "y deletes it for good")
 }
+
+// The diagnosis link is one line, never wrapped, and an OSC 8 hyperlink to
+// the whole URL even where the pane cuts it; a link the gateway could use
+// to smuggle a control sequence is drawn as text only.
+func TestDiagnosisLinkIsAHyperlink(t *testing.T) {
+	tr := loadTrace(t, "exchange_v2.json")
+	url := tr.Response.DiagnosisURL
+	for _, width := range []int{60, 80, 200} {
+		h := showing(t, tr, width, 120)
+		h.key("end", "/")
+		h.typeText("diagnosis")
+		h.key("enter")
+		view := h.m.View().Content
+		if !strings.Contains(view, "\x1b]8;;"+url+"\x1b\\") && !strings.Contains(view, "\x1b]8;;"+url+"\a") {
+			t.Errorf("%d wide: no OSC 8 link to %s", width, url)
+		}
+		lines := strings.Split(h.view(), "\n")
+		for i, l := range lines {
+			if strings.Contains(l, "diagnosis") && i+1 < len(lines) && strings.Contains(lines[i+1], "source=sdk") && !strings.Contains(l, "source=sdk") {
+				t.Errorf("%d wide: the link is wrapped:\n%s\n%s", width, l, lines[i+1])
+			}
+		}
+	}
+	evil := loadTrace(t, "exchange_v2.json")
+	evil.Response.DiagnosisURL = "https://open.alipay.com/x\x1b]52;c;aGk=\x07"
+	h := showing(t, evil, 200, 120)
+	h.key("end")
+	if strings.Contains(h.m.View().Content, "\x1b]52") || strings.Contains(h.m.View().Content, "\x1b]8;;https://open.alipay.com/x\x1b]") {
+		t.Fatal("a control sequence in the link reached the terminal")
+	}
+}

@@ -96,7 +96,7 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 		if resp.TraceID != "" {
 			b.section("TRACE")
 			b.kv("trace id", 9, st.Value, resp.TraceID)
-			b.kv("diagnosis", 9, st.Value, resp.DiagnosisURL)
+			b.link("diagnosis", 9, resp.DiagnosisURL)
 		}
 		other := map[string]string{}
 		for k, v := range resp.Headers {
@@ -218,7 +218,10 @@ func errorSection(b *builder, e *gateway.APIError, st *Styles) {
 		b.prose(st.Dim, "aliauth's catalog does not know this code; it is shown as the gateway sent it", 2)
 	}
 	for _, l := range e.Links {
-		b.prose(st.Value, "→ "+strings.TrimSpace(l.Description+" "+l.Link), 2)
+		if l.Description != "" {
+			b.prose(st.Value, "→ "+l.Description, 2)
+		}
+		b.link("", 2, l.Link)
 	}
 	if d := e.SignatureDiff; d != nil {
 		// The finding under the badge says what the comparison shows.

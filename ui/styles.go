@@ -49,6 +49,8 @@ type Styles struct {
 	JSONNumber  lipgloss.Style
 	JSONLiteral lipgloss.Style
 	JSONPunct   lipgloss.Style
+	// Link is a URL the terminal can open (OSC 8).
+	Link lipgloss.Style
 	// Match marks a search match, MatchCurrent the one n and N are on.
 	Match        lipgloss.Style
 	MatchCurrent lipgloss.Style
@@ -123,6 +125,7 @@ func NewStyles(hasDarkBackground bool) Styles {
 		JSONNumber:   base.Foreground(magenta),
 		JSONLiteral:  base.Foreground(yellow),
 		JSONPunct:    base.Foreground(dim),
+		Link:         base.Underline(true).Foreground(accent),
 		Match:        base.Reverse(true).Foreground(yellow),
 		MatchCurrent: base.Reverse(true).Bold(true).Underline(true).Foreground(magenta),
 
