@@ -24,7 +24,17 @@ const (
 	copyResponse
 	copyCurl
 	copyJSON
+	// copyCode is the call as SDK code; copyCode+i is sdkLangs[i].
+	copyCode
 )
+
+// codeLang is the language a copy kind writes the call in, if it is one.
+func (k copyKind) codeLang() (sdkLang, bool) {
+	if i := int(k - copyCode); i >= 0 && i < len(sdkLangs) {
+		return sdkLangs[i], true
+	}
+	return "", false
+}
 
 // copyItem is text ready for the clipboard and how to describe it.
 type copyItem struct {
@@ -116,6 +126,13 @@ func buildCopy(kind copyKind, t *gateway.Trace, secrets []string, fallback *gate
 		return copyItem{text: t.Response.BodyText(), what: "raw response body", masked: !reveal && hasSecret(secrets, string(t.Response.Body))}, nil
 	case copyCurl:
 		return copyItem{text: curlCommand(t), what: "request as curl", masked: !reveal && len(secrets) > 0}, nil
+	case copyCode, copyCode + 1, copyCode + 2, copyCode + 3, copyCode + 4:
+		lang, _ := kind.codeLang()
+		code, err := sdkCode(lang, t, reveal)
+		if err != nil {
+			return copyItem{}, err
+		}
+		return copyItem{text: code, what: "the call as " + string(lang) + " code"}, nil
 	case copyJSON:
 		what := "trace as JSON (secrets masked; v reveals)"
 		if reveal {

@@ -404,6 +404,16 @@ func TestCopyEveryTarget(t *testing.T) {
 		}
 	}
 
+	for _, c := range []struct{ key, want string }{
+		{"J", "new AlipaySystemOauthTokenRequest()"}, {"N", "alipaySdk.exec('alipay.system.oauth.token'"},
+		{"G", "client.SystemOauthToken("}, {"P", "AlipaySystemOauthTokenRequest()"}, {"H", "$aop->execute($request)"},
+	} {
+		h.key("c", c.key)
+		if got := h.clip.last(); !strings.Contains(got, c.want) || !strings.Contains(got, tr.Request.Params["code"]) {
+			t.Errorf("c %s copied:\n%s", c.key, got)
+		}
+	}
+
 	h.key("c", "j")
 	var masked gateway.Trace
 	if err := json.Unmarshal([]byte(h.clip.last()), &masked); err != nil {

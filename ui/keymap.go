@@ -64,6 +64,11 @@ type KeyMap struct {
 	CopyResponse     key.Binding
 	CopyCurl         key.Binding
 	CopyJSON         key.Binding
+	CopyJava         key.Binding
+	CopyNode         key.Binding
+	CopyGo           key.Binding
+	CopyPython       key.Binding
+	CopyPHP          key.Binding
 
 	Yes key.Binding
 	No  key.Binding
@@ -132,6 +137,11 @@ func DefaultKeyMap() KeyMap {
 		CopyResponse:     b(k("b"), "b", "raw response body"),
 		CopyCurl:         b(k("c"), "c", "request as curl"),
 		CopyJSON:         b(k("j"), "j", "whole trace as JSON"),
+		CopyJava:         b(k("J"), "J", "as Java code"),
+		CopyNode:         b(k("N"), "N", "as Node.js code"),
+		CopyGo:           b(k("G"), "G", "as Go code"),
+		CopyPython:       b(k("P"), "P", "as Python code"),
+		CopyPHP:          b(k("H"), "H", "as PHP code"),
 
 		Yes: b(k("y"), "y", "yes"),
 		No:  b(k("n", "esc"), "n/esc", "no"),
@@ -191,7 +201,7 @@ func (k KeyMap) fullHelp() []helpGroup {
 		{"While typing a code", []key.Binding{k.Exchange, k.InputMint, k.InputGrant, withDesc(k.NextPane, "to the panes"), k.LeaveInput, k.InputHelp, k.ForceQuit}},
 		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.BodyForm, k.Pager, k.NextPane, k.Scroll, k.Ends, k.Search, k.NextMatch, k.PrevMatch}},
 		{"History", []key.Binding{k.History, k.Filter, k.Open, k.Replay, k.Delete, k.Back}},
-		{"Copy (after c)", []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopySubject, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON}},
+		{"Copy (after c)", []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopySubject, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON, k.CopyJava, k.CopyNode, k.CopyGo, k.CopyPython, k.CopyPHP}},
 		{"General", []key.Binding{k.Profiles, k.Faults, k.Log, k.Cancel, withDesc(k.Help, "help (f1 anywhere)"), k.Quit, withDesc(k.ForceQuit, "quit, always")}},
 	}
 }

@@ -138,6 +138,11 @@ func (m *Model) copyEntries() []copyEntry {
 		{k.CopyResponse, copyResponse, "raw response body"},
 		{k.CopyCurl, copyCurl, "request as curl"},
 		{k.CopyJSON, copyJSON, "whole trace as JSON"},
+		{k.CopyJava, copyCode, "as Java code"},
+		{k.CopyNode, copyCode + 1, "as Node.js code"},
+		{k.CopyGo, copyCode + 2, "as Go code"},
+		{k.CopyPython, copyCode + 3, "as Python code"},
+		{k.CopyPHP, copyCode + 4, "as PHP code"},
 	}
 }
 
@@ -179,7 +184,7 @@ func (m *Model) copyMenuView(width int) popup {
 		items = append(items, i)
 	}
 	lines = append(lines, "")
-	for _, l := range wrapWords("Copies the real value even when masked on screen · enter or the key copies · esc closes", width) {
+	for _, l := range wrapWords("Copies real values even when masked on screen; code has placeholders for keys, and for tokens until v reveals them · enter or the key copies · esc closes", width) {
 		lines = append(lines, st.Dim.Render(l))
 	}
 	return popup{lines: lines, keep: keep, items: items}
@@ -197,6 +202,20 @@ func (m *Model) copyPreview(kind copyKind, src *traceView) (string, bool) {
 			return "as --json --reveal prints it", true
 		}
 		return "as --json prints it, secrets masked", true
+	}
+	if lang, ok := kind.codeLang(); ok {
+		if src == nil {
+			return "(none)", false
+		}
+		if _, err := newSDKCall(src.trace, m.reveal); err != nil {
+			return "(none)", false
+		}
+		what := map[sdkLang]string{sdkJava: "alipay-sdk-java-all", sdkNode: "alipay-sdk", sdkGo: "smartwalle/alipay",
+			sdkPython: "alipay-sdk-python", sdkPHP: "alipay-sdk-php"}[lang]
+		if m.reveal {
+			return what + ", keys as placeholders", true
+		}
+		return what + ", keys and tokens as placeholders", true
 	}
 	item, err := m.buildCopy(kind)
 	if err != nil {
