@@ -129,6 +129,9 @@ func Explain(code, subCode string) (Explanation, bool) {
 	if e, ok := subCodes[subCode]; ok {
 		return e, true
 	}
+	if e, ok := appAuthSubCodes[subCode]; ok {
+		return e, true
+	}
 	if e, ok := subCodes[code]; ok {
 		return e, true
 	}
