@@ -318,7 +318,7 @@ func TestParseOpenUserInfo(t *testing.T) {
 		t.Fatalf("notes %v", u.Notes)
 	}
 	for in, want := range map[string]string{
-		`{"response":{"code":"40006","msg":"Insufficient Permissions","subCode":"isv.insufficient-isv-permissions","subMsg":"ISV权限不足"}}`: "获取会员基础信息",
+		`{"response":{"code":"40006","msg":"Insufficient Permissions","subCode":"isv.insufficient-isv-permissions","subMsg":"ISV权限不足"}}`:              "获取会员基础信息",
 		`"{\"response\":{\"code\":\"40003\",\"msg\":\"Insufficient Conditions\",\"subCode\":\"isv.invalid-auth-relations\",\"subMsg\":\"无效的授权关系\"}}"`: `scope="userInfo"`,
 	} {
 		u, err := gateway.ParseOpenUserInfo([]byte(in))
