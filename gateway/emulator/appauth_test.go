@@ -214,3 +214,32 @@ func TestAppToAppPageGrant(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// App authorization codes and tokens live in the state log: a restarted
+// emulator redeems a code issued before, and honours its token.
+func TestAppAuthSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	e := newEmulator(t, emulator.Config{Dir: dir})
+	registerOther(t, e, gateway.RSA2)
+	code, err := e.MintAppAuthCode(otherAppID, emulator.DemoAppID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = e.Close()
+
+	again := newEmulator(t, emulator.Config{Dir: dir})
+	s := serve(t, again)
+	isv := isvClient(t, s, gateway.V2)
+	tr, err := isv.AppAuthExchange(context.Background(), code)
+	if err != nil {
+		t.Fatalf("a code issued before the restart: %v", err)
+	}
+	_ = s.Close()
+
+	third := newEmulator(t, emulator.Config{Dir: dir})
+	s = serve(t, third)
+	q, err := isvClient(t, s, gateway.V2).AppAuthQuery(context.Background(), tr.AppAuth.AppAuthToken)
+	if err != nil || q.AppAuth.Status != "valid" {
+		t.Fatalf("a token issued before the restart: %v", err)
+	}
+}
