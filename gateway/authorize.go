@@ -17,16 +17,23 @@ import (
 // (sandbox: openauth-sandbox.dl.alipaydev.com), state optional; and 第三方应用
 // 授权: https://openauth.alipay.com/oauth2/appToAppAuth.htm?app_id=APPID&redirect_uri=ENCODED_URL.
 const (
-	ProductionAuthorizePage  = "https://openauth.alipay.com/oauth2/publicAppAuthorize.htm"
-	SandboxAuthorizePage     = "https://openauth-sandbox.dl.alipaydev.com/oauth2/publicAppAuthorize.htm"
-	ProductionAppToAppPage   = "https://openauth.alipay.com/oauth2/appToAppAuth.htm"
-	SandboxAppToAppPage      = "https://openauth-sandbox.dl.alipaydev.com/oauth2/appToAppAuth.htm"
-	AuthorizePagePath        = "/oauth2/publicAppAuthorize.htm"
-	AppToAppPagePath         = "/oauth2/appToAppAuth.htm"
-	maxStateLength           = 100
-	stateBytes               = 9
-	defaultRedirectPath      = "/callback"
-	authorizeDocumentedScope = "auth_user or auth_base"
+	ProductionAuthorizePage = "https://openauth.alipay.com/oauth2/publicAppAuthorize.htm"
+	SandboxAuthorizePage    = "https://openauth-sandbox.dl.alipaydev.com/oauth2/publicAppAuthorize.htm"
+	ProductionAppToAppPage  = "https://openauth.alipay.com/oauth2/appToAppAuth.htm"
+	SandboxAppToAppPage     = "https://openauth-sandbox.dl.alipaydev.com/oauth2/appToAppAuth.htm"
+	// The pages' paths, which the emulator serves too.
+	AuthorizePagePath = "/oauth2/publicAppAuthorize.htm"
+	AppToAppPagePath  = "/oauth2/appToAppAuth.htm"
+)
+
+const (
+	// maxStateLength is Alipay's limit on state.
+	maxStateLength = 100
+	// stateBytes of randomness make NewState's 12 characters.
+	stateBytes = 9
+	// defaultRedirectPath is the catcher's path on its own address.
+	defaultRedirectPath = "/callback"
+	scopeHelp           = "auth_user (the profile) or auth_base (the user id only)"
 )
 
 // Scopes of the user authorization page. auth_user grants the profile
@@ -181,11 +188,11 @@ var knownScopes = map[string]bool{
 
 func checkScope(scope string) error {
 	if strings.TrimSpace(scope) == "" {
-		return fmt.Errorf("no scope: pass %s", authorizeDocumentedScope)
+		return fmt.Errorf("no scope: pass %s", scopeHelp)
 	}
 	for s := range strings.SplitSeq(scope, ",") {
 		if !knownScopes[s] {
-			return fmt.Errorf("scope %q is not one Alipay's authorization page grants; use %s", s, authorizeDocumentedScope)
+			return fmt.Errorf("scope %q is not one Alipay's authorization page grants; use %s", s, scopeHelp)
 		}
 	}
 	return nil

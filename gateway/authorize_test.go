@@ -85,8 +85,8 @@ func TestAuthorizeURLRefusesBadInput(t *testing.T) {
 		want string
 	}{
 		{"no app id", func(a *gateway.Authorize) { a.AppID = " " }, "no app id"},
-		{"bad scope", func(a *gateway.Authorize) { a.Scope = "auth_userinfo" }, `"auth_userinfo"`},
-		{"no scope", func(a *gateway.Authorize) { a.Scope = "" }, "auth_user or auth_base"},
+		{"bad scope", func(a *gateway.Authorize) { a.Scope = "auth_userinfo" }, `"auth_userinfo" is not one`},
+		{"no scope", func(a *gateway.Authorize) { a.Scope = "" }, "auth_base (the user id only)"},
 		{"relative redirect", func(a *gateway.Authorize) { a.RedirectURI = "/callback" }, "http:// or https://"},
 		{"app scheme redirect", func(a *gateway.Authorize) { a.RedirectURI = "alipays://platformapi" }, "http:// or https://"},
 		{"no redirect", func(a *gateway.Authorize) { a.RedirectURI = "" }, "no redirect URI"},
