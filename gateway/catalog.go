@@ -126,11 +126,13 @@ var codes = map[string]Explanation{
 // the code class. ok is false for codes the catalog does not know; they are
 // shown as they are.
 func Explain(code, subCode string) (Explanation, bool) {
-	if e, ok := subCodes[subCode]; ok {
-		return e, true
-	}
-	if e, ok := subCodes[code]; ok {
-		return e, true
+	for _, key := range []string{subCode, code} {
+		if e, ok := subCodes[key]; ok {
+			return e, true
+		}
+		if e, ok := appAuthSubCodes[key]; ok {
+			return e, true
+		}
 	}
 	e, ok := codes[code]
 	return e, ok

@@ -45,6 +45,10 @@ type Client struct {
 	Timestamp string
 	// DryRun builds and signs each request without sending it.
 	DryRun bool
+	// AppAuthToken, when set, makes every call but the app authorization
+	// methods act for the merchant app that granted it to this (third-party)
+	// app: it is sent as the top-level app_auth_token.
+	AppAuthToken string
 }
 
 // NewClient validates the profile (see Profile.Validate) and returns a client
@@ -135,8 +139,17 @@ type request struct {
 	method    string
 	grantType string
 	// business holds the call's own parameters: grant_type with code or
-	// refresh_token, or auth_token.
+	// refresh_token, auth_token, or biz_content.
 	business map[string]string
+	// v3Path and v3Body, when set, are the v3 path and JSON body of a
+	// method other than the OAuth ones.
+	v3Path, v3Body string
+	// appAuthToken is sent in v3's alipay-app-auth-token header.
+	appAuthToken string
+	// warnings join the trace's.
+	warnings []string
+	// decode, when set, reads the method's own result into the trace.
+	decode func(*Trace)
 }
 
 func (c *Client) now() time.Time {
@@ -166,8 +179,9 @@ func (c *Client) call(ctx context.Context, r request) (*Trace, error) {
 		SignType:    p.SignType,
 		Charset:     p.Charset,
 		DryRun:      c.DryRun,
-		Warnings:    p.Warnings(),
+		Warnings:    append(p.Warnings(), r.warnings...),
 	}
+	r.attachAppAuthToken(c.AppAuthToken, p.Protocol)
 	var (
 		req *http.Request
 		err error
@@ -193,6 +207,9 @@ func (c *Client) call(ctx context.Context, r request) (*Trace, error) {
 	}
 	if err := read(t); err != nil {
 		return t, c.transportFailure(t, err)
+	}
+	if r.decode != nil {
+		r.decode(t)
 	}
 	return t, t.err()
 }

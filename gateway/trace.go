@@ -34,6 +34,7 @@ type Trace struct {
 	Verification *Verification   `json:"verification,omitempty"`
 	Result       json.RawMessage `json:"result,omitempty"`
 	Tokens       *Tokens         `json:"tokens,omitempty"`
+	AppAuth      *AppAuth        `json:"app_auth,omitempty"`
 	Error        *APIError       `json:"error,omitempty"`
 	// TransportError says why no usable answer arrived: connection refused,
 	// timeout, cancellation, a body that is not JSON.

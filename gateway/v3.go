@@ -16,7 +16,9 @@ func (c *Client) buildV3(ctx context.Context, t *Trace, r request) (*http.Reques
 	p := &c.profile
 	now := c.now()
 	pathQuery, body := V3PathOAuthToken, ""
-	if r.method == MethodUserInfo {
+	if r.v3Path != "" {
+		pathQuery, body = r.v3Path, r.v3Body
+	} else if r.method == MethodUserInfo {
 		pathQuery = V3PathUserInfo + "?auth_token=" + url.QueryEscape(r.business["auth_token"])
 	} else {
 		b, err := json.Marshal(r.business)
@@ -31,7 +33,7 @@ func (c *Client) buildV3(ctx context.Context, t *Trace, r request) (*http.Reques
 		Nonce:     newNonce(),
 		Timestamp: strconv.FormatInt(now.UnixMilli(), 10),
 	}
-	toSign := V3SignContent(auth.String(), http.MethodPost, pathQuery, body, "")
+	toSign := V3SignContent(auth.String(), http.MethodPost, pathQuery, body, r.appAuthToken)
 	sign, err := SignBytes(p.PrivateKey, RSA2, []byte(toSign))
 	if err != nil {
 		return nil, err
@@ -44,6 +46,9 @@ func (c *Client) buildV3(ctx context.Context, t *Trace, r request) (*http.Reques
 	}
 	if p.CertMode() {
 		headers["alipay-root-cert-sn"] = p.AlipayRootCertSN
+	}
+	if r.appAuthToken != "" {
+		headers["alipay-app-auth-token"] = r.appAuthToken
 	}
 	target := strings.TrimRight(p.Endpoint, "/") + pathQuery
 	params := map[string]string{}

@@ -78,6 +78,7 @@ type Emulator struct {
 	state *state
 
 	faults faultQueue
+	aes    aesKeys
 }
 
 // New loads the emulator's state from cfg.Dir, creating keys on first use.
@@ -273,5 +274,6 @@ func (e *Emulator) Handler() http.Handler {
 	mux.HandleFunc("POST /emulator/authcode", e.serveAuthCode)
 	mux.HandleFunc("POST /emulator/fault", e.serveFault)
 	mux.HandleFunc("GET /{$}", e.serveIndex)
+	e.routeLogin(mux)
 	return mux
 }

@@ -79,6 +79,11 @@ func (e *Emulator) serveV2(w http.ResponseWriter, r *http.Request, f *Fault) {
 	}
 	method := req.params["method"]
 	reply.node = gateway.NodeName(method)
+	if app, aerr = e.actingApp(app, method, req.params["app_auth_token"]); aerr != nil {
+		reply.node, reply.content = gateway.ErrorNode, errorContent(aerr)
+		e.replyV2(w, reply)
+		return
+	}
 	switch method {
 	case gateway.MethodOAuthToken:
 		t, aerr := e.oauthToken(app.ID, req.params["grant_type"], req.params["code"], req.params["refresh_token"])
@@ -101,6 +106,8 @@ func (e *Emulator) serveV2(w http.ResponseWriter, r *http.Request, f *Fault) {
 		p := profileOf(g)
 		p.Code, p.Msg = "10000", "Success"
 		reply.content = marshalGateway(p)
+	default:
+		reply.node, reply.content = e.serveLoginV2(app, method, req.params)
 	}
 	e.replyV2(w, reply)
 }
@@ -144,7 +151,7 @@ func (e *Emulator) checkV2(req *v2Request) (*App, gateway.SignType, *apiError) {
 		return nil, signType, invalidArg("isv.invalid-app-id", "无效的AppID参数")
 	}
 	switch {
-	case p["method"] != gateway.MethodOAuthToken && p["method"] != gateway.MethodUserInfo:
+	case p["method"] != gateway.MethodOAuthToken && p["method"] != gateway.MethodUserInfo && !isLoginMethod(p["method"]):
 		return app, signType, invalidArg("isv.invalid-method", "不存在的方法名")
 	case p["format"] != "" && !strings.EqualFold(p["format"], "JSON"):
 		return app, signType, invalidArg("isv.invalid-format", "无效的数据格式")

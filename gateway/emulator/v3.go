@@ -24,6 +24,14 @@ func (e *Emulator) serveV3(w http.ResponseWriter, r *http.Request, f *Fault) {
 		e.replyV3Error(w, f, aerr, app != nil)
 		return
 	}
+	method := gateway.MethodUserInfo
+	if r.URL.Path == gateway.V3PathOAuthToken {
+		method = gateway.MethodOAuthToken
+	}
+	if app, aerr = e.actingApp(app, method, r.Header.Get("alipay-app-auth-token")); aerr != nil {
+		e.replyV3Error(w, f, aerr, true)
+		return
+	}
 	switch r.URL.Path {
 	case gateway.V3PathOAuthToken:
 		var in struct {
