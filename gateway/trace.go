@@ -37,6 +37,10 @@ type Trace struct {
 	// TransportError says why no usable answer arrived: connection refused,
 	// timeout, cancellation, a body that is not JSON.
 	TransportError string `json:"transport_error,omitempty"`
+
+	// skewWarned is set once a warning says the signed timestamp is far
+	// from the clock, so the emulator's note of the same skew is not repeated.
+	skewWarned bool
 }
 
 // Request is what was built, signed and sent.

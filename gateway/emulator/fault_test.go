@@ -204,7 +204,7 @@ func TestUnsignedAnswers(t *testing.T) {
 			if !errors.As(err, &apiErr) || tr.Outcome.ExitStatus() != 1 || tr.Verification.Status != gateway.Unsigned {
 				t.Fatalf("err %v exit %d verification %s", err, tr.Outcome.ExitStatus(), tr.Verification.Status)
 			}
-			if got := apiErr.SubCode + apiErr.Code; !strings.Contains(got, "isv.invalid-app-id") {
+			if got := apiErr.SubCode + apiErr.Code; !strings.Contains(got, "invalid-app-id") {
 				t.Fatalf("error %+v", apiErr)
 			}
 		})
