@@ -24,8 +24,10 @@ type V3Auth struct {
 	// appends its additionalAuthInfo to the auth string (alipay.ts, 4.14.0).
 	Extra []string
 	Sign  string
-	// sent is the auth string exactly as a parsed header carried it.
-	sent string
+	// sent is the auth string exactly as a parsed header carried it; parsed
+	// says there was a header, even one whose auth string is empty.
+	sent   string
+	parsed bool
 }
 
 // String is the auth string that is signed. For a parsed header it is the
@@ -36,7 +38,7 @@ type V3Auth struct {
 // being built it is app_id, app_cert_sn in certificate mode, nonce,
 // timestamp, then expired_seconds and the extra fields.
 func (a V3Auth) String() string {
-	if a.sent != "" {
+	if a.parsed {
 		return a.sent
 	}
 	var b strings.Builder
@@ -57,7 +59,10 @@ func (a V3Auth) String() string {
 // Header is the authorization header value: the scheme, the auth string and
 // the signature.
 func (a V3Auth) Header() string {
-	return V3Scheme + " " + a.String() + ",sign=" + a.Sign
+	if auth := a.String(); auth != "" {
+		return V3Scheme + " " + auth + ",sign=" + a.Sign
+	}
+	return V3Scheme + " sign=" + a.Sign
 }
 
 // ParseV3Authorization takes an authorization header apart the way the
@@ -97,7 +102,7 @@ func ParseV3Authorization(header string) (V3Auth, error) {
 		}
 		signed = append(signed, part)
 	}
-	a.sent = strings.Join(signed, ",")
+	a.sent, a.parsed = strings.Join(signed, ","), true
 	return a, nil
 }
 

@@ -89,6 +89,12 @@ func (e *Emulator) checkV3(r *http.Request, body []byte, n *notes) (*App, *apiEr
 	if !ok {
 		return app, errInvalidTimestamp()
 	}
+	if app.SignType != gateway.RSA2 {
+		// v3 signs with SHA256withRSA only; an app set up with a legacy RSA
+		// key has nothing to verify it with (missing-signature-config,
+		// HTTP 400 in opendocs open-v3/054fcv).
+		return app, insufficientConditions("isv.missing-signature-config", "应用未配置对应签名算法的公钥或者证书")
+	}
 	signedAt := time.UnixMilli(ms)
 	if aerr := e.checkSkew(signedAt, n); aerr != nil {
 		return app, aerr
