@@ -178,9 +178,10 @@ var v3Aliases = map[string]string{
 // shown as they are.
 //
 // v3 writes gateway-level codes without v2's isv./aop. prefix
-// (invalid-app-id, invalid-signature, missing-signature-config, as real v3
-// answers show), and keeps it only on the OAuth business codes
-// (isv.code-invalid): an unprefixed code is looked up under v2's name.
+// (invalid-app-id from a probe of openapi.alipay.com, invalid-auth-token in
+// the Node SDK's tests against it, the rest in opendocs open-v3/054fcv) and
+// keeps it only on the OAuth business codes (isv.code-invalid): an
+// unprefixed code is looked up under v2's name.
 func Explain(code, subCode string) (Explanation, bool) {
 	for _, c := range []string{subCode, code, v3Aliases[code]} {
 		if e, ok := subCodes[c]; ok && c != "" {

@@ -32,8 +32,8 @@ type apiError struct {
 // gateway-level codes (a probe of openapi.alipay.com answered
 // "invalid-app-id"; the Node SDK's tests against the real gateway see
 // "invalid-auth-token" and "insufficient-isv-permissions") and keeps it on
-// the OAuth codes (isv.code-invalid, as the v3 API page lists them), which
-// set V3Code.
+// the codes of alipay.system.oauth.token itself (isv.code-invalid,
+// isv.unmatched-app-id...), which set V3Code.
 func (a *apiError) v3Code() string {
 	if a.V3Code != "" {
 		return a.V3Code
