@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -243,7 +245,19 @@ func (c *Client) send(t *Trace, req *http.Request) error {
 			break
 		}
 	}
+	if notes := t.Response.Headers[EmulatorNoteHeader]; notes != "" {
+		t.Warnings = append(t.Warnings, emulatorWarnings(notes, t.skewWarned)...)
+	}
 	return nil
+}
+
+// newRequestID makes an alipay-request-id as the official Node SDK does (a
+// UUID's 32 hex digits, util.ts createRequestId): the caller's id for the
+// call, to give Alipay's support when the answer carries no trace id.
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
 }
 
 // err is what the call returns for the trace's outcome.
@@ -274,7 +288,9 @@ func (t *Trace) settle() {
 		t.Outcome = OutcomeSuccess
 	}
 	if status == VerifiedNormalized {
-		t.Warnings = append(t.Warnings, "verified after whitespace normalization: this is not the raw body")
+		// The detail opens with what was normalized: whitespace, or the
+		// charset the content was re-encoded in.
+		t.Warnings = append(t.Warnings, summaryOf(t.Verification.Detail))
 	}
 }
 
