@@ -113,8 +113,9 @@ func console(path string) int {
 		return 1
 	}
 	fmt.Println("index", x.Len())
+	var found []int32
 	for _, k := range keystrokes {
-		x.Filter(k)
+		found = x.Filter(found, k)
 	}
 	if status, err := os.ReadFile("/proc/self/status"); err == nil {
 		for _, line := range strings.Split(string(status), "\n") {
