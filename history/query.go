@@ -358,31 +358,61 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f Filter, reveal bool) 
 		return 0, s.fail("export exchanges", err)
 	}
 	defer rows.Close()
-	enc := json.NewEncoder(w)
+	// Lines are written a buffer at a time; most are the stored JSON with
+	// little changed (exportLine), the rest are decoded and encoded again.
+	var (
+		buf = make([]byte, 0, 256<<10)
+		js  sql.RawBytes
+		id      int64
+		n       int
+		written int // the lines already handed to w
+		enc     = json.NewEncoder(bytesAppender{&buf})
+	)
 	enc.SetEscapeHTML(false)
-	n := 0
+	flush := func() error {
+		if _, err := w.Write(buf); err != nil {
+			return fmt.Errorf("export history: write exchange %d: %w", id, err)
+		}
+		buf, written = buf[:0], n
+		return nil
+	}
 	for rows.Next() {
-		var (
-			id int64
-			js []byte
-		)
 		if err := rows.Scan(&id, &js); err != nil {
-			return n, s.fail("export exchanges", err)
+			return written, s.fail("export exchanges", err)
 		}
-		t, err := s.decode(id, js)
-		if err != nil {
-			return n, err
-		}
-		if !reveal {
-			t = t.Redact(gateway.Mask)
-		}
-		if err := enc.Encode(t); err != nil {
-			return n, fmt.Errorf("export history: write exchange %d: %w", id, err)
+		var ok bool
+		if buf, ok = exportLine(buf, id, js, reveal); !ok {
+			t, err := s.decode(id, js)
+			if err != nil {
+				return written, err
+			}
+			if !reveal {
+				t = t.Redact(gateway.Mask)
+			}
+			if err := enc.Encode(t); err != nil {
+				return written, fmt.Errorf("export history: write exchange %d: %w", id, err)
+			}
 		}
 		n++
+		if len(buf) >= 192<<10 {
+			if err := flush(); err != nil {
+				return written, err
+			}
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return n, s.fail("export exchanges", err)
+		return written, s.fail("export exchanges", err)
+	}
+	if err := flush(); err != nil {
+		return written, err
 	}
 	return n, nil
+}
+
+// bytesAppender is an io.Writer that appends to a slice.
+type bytesAppender struct{ b *[]byte }
+
+func (a bytesAppender) Write(p []byte) (int, error) {
+	*a.b = append(*a.b, p...)
+	return len(p), nil
 }
