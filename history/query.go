@@ -361,8 +361,8 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f Filter, reveal bool) 
 	// Lines are written a buffer at a time; most are the stored JSON with
 	// little changed (exportLine), the rest are decoded and encoded again.
 	var (
-		buf = make([]byte, 0, 256<<10)
-		js  sql.RawBytes
+		buf     = make([]byte, 0, 256<<10)
+		js      sql.RawBytes
 		id      int64
 		n       int
 		written int // the lines already handed to w
