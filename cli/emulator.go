@@ -30,13 +30,18 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 	codeTTL := fs.Duration("code-ttl", emulator.DefaultCodeTTL, "how long an auth code lives")
 	accessTTL := fs.Duration("access-ttl", emulator.DefaultAccessTTL, "how long an access token lives (expires_in)")
 	refreshTTL := fs.Duration("refresh-ttl", emulator.DefaultRefreshTTL, "how long a refresh token lives (re_expires_in)")
-	window := fs.Duration("timestamp-window", emulator.DefaultTimestampWindow, "how far a request timestamp may be from the clock")
+	window := fs.Duration("timestamp-window", 0, "opt-in strict mode: refuse (isv.invalid-timestamp) a request timestamp further than this from the\n"+
+		"emulator's clock (v2 read as China time) and a v3 expired_seconds that has run out; 0, the default,\n"+
+		"accepts any well-formed timestamp and notes the skew")
 	args, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
 	if err := wantArgs(fs, args, 0, 0, "no arguments besides code"); err != nil {
 		return err
+	}
+	if *window < 0 {
+		return usageError("--timestamp-window %s: use 0 (accept any well-formed timestamp) or a positive duration such as 15m", *window)
 	}
 	if *dir == "" {
 		if *dir, err = config.EmulatorDir(); err != nil {

@@ -163,9 +163,18 @@ func (a *app) historyList(ctx context.Context, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	// Counted up to a cap, so a common term answers as fast as a rare one.
 	all := f
 	all.Limit = 0
-	if total, err := store.Count(ctx, all); err == nil && total > len(sums) {
+	most := max(1000, len(sums))
+	total, more, err := store.CountAtMost(ctx, all, most)
+	switch {
+	case err != nil:
+	case more && most == 1000:
+		fmt.Fprintf(a.stdout, "(%d of 1,000+; --limit 0 lists all)\n", len(sums))
+	case more:
+		fmt.Fprintf(a.stdout, "(%d of more than %d; --limit 0 lists all)\n", len(sums), most)
+	case total > len(sums):
 		fmt.Fprintf(a.stdout, "(%d of %d; --limit 0 lists all)\n", len(sums), total)
 	}
 	return nil

@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -45,6 +47,10 @@ type Client struct {
 	Timestamp string
 	// DryRun builds and signs each request without sending it.
 	DryRun bool
+	// AppAuthToken, when set, makes every call but the app authorization
+	// methods act for the merchant app that granted it to this (third-party)
+	// app: it is sent as the top-level app_auth_token.
+	AppAuthToken string
 }
 
 // NewClient validates the profile (see Profile.Validate) and returns a client
@@ -135,8 +141,17 @@ type request struct {
 	method    string
 	grantType string
 	// business holds the call's own parameters: grant_type with code or
-	// refresh_token, or auth_token.
+	// refresh_token, auth_token, or biz_content.
 	business map[string]string
+	// v3Path and v3Body, when set, are the v3 path and JSON body of a
+	// method other than the OAuth ones.
+	v3Path, v3Body string
+	// appAuthToken is sent in v3's alipay-app-auth-token header.
+	appAuthToken string
+	// warnings join the trace's.
+	warnings []string
+	// decode, when set, reads the method's own result into the trace.
+	decode func(*Trace)
 }
 
 func (c *Client) now() time.Time {
@@ -166,8 +181,9 @@ func (c *Client) call(ctx context.Context, r request) (*Trace, error) {
 		SignType:    p.SignType,
 		Charset:     p.Charset,
 		DryRun:      c.DryRun,
-		Warnings:    p.Warnings(),
+		Warnings:    append(p.Warnings(), r.warnings...),
 	}
+	r.attachAppAuthToken(c.AppAuthToken, p.Protocol)
 	var (
 		req *http.Request
 		err error
@@ -193,6 +209,9 @@ func (c *Client) call(ctx context.Context, r request) (*Trace, error) {
 	}
 	if err := read(t); err != nil {
 		return t, c.transportFailure(t, err)
+	}
+	if r.decode != nil {
+		r.decode(t)
 	}
 	return t, t.err()
 }
@@ -226,7 +245,19 @@ func (c *Client) send(t *Trace, req *http.Request) error {
 			break
 		}
 	}
+	if notes := t.Response.Headers[EmulatorNoteHeader]; notes != "" {
+		t.Warnings = append(t.Warnings, emulatorWarnings(notes, t.skewWarned)...)
+	}
 	return nil
+}
+
+// newRequestID makes an alipay-request-id as the official Node SDK does (a
+// UUID's 32 hex digits, util.ts createRequestId): the caller's id for the
+// call, to give Alipay's support when the answer carries no trace id.
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
 }
 
 // err is what the call returns for the trace's outcome.
@@ -257,7 +288,9 @@ func (t *Trace) settle() {
 		t.Outcome = OutcomeSuccess
 	}
 	if status == VerifiedNormalized {
-		t.Warnings = append(t.Warnings, "verified after whitespace normalization: this is not the raw body")
+		// The detail opens with what was normalized: whitespace, or the
+		// charset the content was re-encoded in.
+		t.Warnings = append(t.Warnings, summaryOf(t.Verification.Detail))
 	}
 }
 

@@ -35,21 +35,39 @@ func (t *Trace) Secrets() []string {
 	}
 	add(t.Request.Params["refresh_token"])
 	add(t.Request.Params["auth_token"])
+	add(t.Request.Params["app_auth_token"])
+	add(t.Request.Headers["alipay-app-auth-token"])
 	if t.Tokens != nil {
 		add(t.Tokens.AccessToken)
 		add(t.Tokens.RefreshToken)
 	}
+	for _, s := range t.AppAuth.secrets() {
+		add(s)
+	}
+	// The app authorization methods send their tokens in biz_content.
+	var biz struct {
+		RefreshToken string `json:"refresh_token"`
+		AppAuthToken string `json:"app_auth_token"`
+	}
+	if b := t.Request.Params["biz_content"]; b != "" && json.Unmarshal([]byte(b), &biz) == nil {
+		add(biz.RefreshToken)
+		add(biz.AppAuthToken)
+	}
 	// One pass over the result, which may be large, for tokens the decoded
 	// Tokens may lack (a result read back from an older export, say).
 	var received struct {
-		AccessToken  string `json:"access_token"`
-		RefreshToken string `json:"refresh_token"`
-		AuthToken    string `json:"auth_token"`
+		AccessToken     string `json:"access_token"`
+		RefreshToken    string `json:"refresh_token"`
+		AuthToken       string `json:"auth_token"`
+		AppAuthToken    string `json:"app_auth_token"`
+		AppRefreshToken string `json:"app_refresh_token"`
 	}
 	if len(t.Result) > 0 && json.Unmarshal(t.Result, &received) == nil {
 		add(received.AccessToken)
 		add(received.RefreshToken)
 		add(received.AuthToken)
+		add(received.AppAuthToken)
+		add(received.AppRefreshToken)
 	}
 	if t.Protocol == V3 && t.Request.Body != "" {
 		var sent struct {
@@ -99,6 +117,7 @@ func (t *Trace) Redact(replace func(secret string) string) *Trace {
 		c.Tokens.AccessToken = r.Replace(c.Tokens.AccessToken)
 		c.Tokens.RefreshToken = r.Replace(c.Tokens.RefreshToken)
 	}
+	c.AppAuth.replace(r.Replace)
 	return c
 }
 
@@ -127,6 +146,7 @@ func (t *Trace) clone() *Trace {
 		e := *t.Error
 		c.Error = &e
 	}
+	c.AppAuth = t.AppAuth.clone()
 	c.Result = append(json.RawMessage(nil), t.Result...)
 	return &c
 }

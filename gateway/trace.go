@@ -34,12 +34,17 @@ type Trace struct {
 	Verification *Verification   `json:"verification,omitempty"`
 	Result       json.RawMessage `json:"result,omitempty"`
 	Tokens       *Tokens         `json:"tokens,omitempty"`
+	AppAuth      *AppAuth        `json:"app_auth,omitempty"`
 	Error        *APIError       `json:"error,omitempty"`
 	// TransportError says why no usable answer arrived: connection refused,
 	// timeout, cancellation, a body that is not JSON.
 	TransportError string `json:"transport_error,omitempty"`
 	// Transport is the failure's kind and what to do about it.
 	Transport *TransportFailure `json:"transport,omitempty"`
+
+	// skewWarned is set once a warning says the signed timestamp is far
+	// from the clock, so the emulator's note of the same skew is not repeated.
+	skewWarned bool
 }
 
 // Request is what was built, signed and sent.

@@ -17,6 +17,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"aliauth/gateway"
 	"aliauth/history"
@@ -808,6 +809,10 @@ func (m *Model) tooSmallView() string {
 
 // Run starts the console and returns when the user quits or ctx ends.
 func Run(ctx context.Context, opts Options) error {
+	// The renderer measures text beyond Latin with a 2 MB width table that
+	// is built on first use, which would be inside the first frame (the
+	// header's dash is such text): build it on another core meanwhile.
+	go ansi.StringWidthWc("—")
 	_, err := tea.NewProgram(New(opts), tea.WithContext(ctx)).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return ctx.Err()

@@ -51,6 +51,10 @@ type event struct {
 	Token *token    `json:"token,omitempty"`
 	// Refresh names the refresh token that was used, for "refreshed".
 	Refresh string `json:"refresh,omitempty"`
+	// AppCode and AppToken are third-party app authorization's, for
+	// "appcode" and "apptoken"; "appuse" names the app code in Code.
+	AppCode  *appAuthCode `json:"app_code,omitempty"`
+	AppToken *appToken    `json:"app_token,omitempty"`
 }
 
 // state holds codes and tokens; the caller holds the emulator's lock.
@@ -58,6 +62,7 @@ type state struct {
 	codes   map[string]*authCode
 	access  map[string]*token
 	refresh map[string]*token
+	apps    appAuthState
 	// log is the state log, nil when the emulator keeps no directory.
 	// Several processes may share it (a console and a script both running
 	// the demo emulator), so each change locks it, first reads what others
@@ -68,7 +73,7 @@ type state struct {
 }
 
 func newState() *state {
-	return &state{codes: map[string]*authCode{}, access: map[string]*token{}, refresh: map[string]*token{}}
+	return &state{codes: map[string]*authCode{}, access: map[string]*token{}, refresh: map[string]*token{}, apps: newAppAuthState()}
 }
 
 const stateLog = "state.jsonl"
@@ -153,7 +158,7 @@ func (s *state) begin() error {
 			return err
 		}
 		fresh := newState()
-		s.codes, s.access, s.refresh = fresh.codes, fresh.access, fresh.refresh
+		s.codes, s.access, s.refresh, s.apps = fresh.codes, fresh.access, fresh.refresh, fresh.apps
 		s.log, s.offset = f, 0
 	}
 	n, err := s.catchUp(s.log)
@@ -213,6 +218,8 @@ func (s *state) apply(ev event) {
 		if t := s.refresh[ev.Refresh]; t != nil {
 			t.Refreshed = true
 		}
+	default:
+		s.apps.apply(ev)
 	}
 }
 
@@ -229,6 +236,7 @@ func (s *state) expire(now time.Time) {
 			delete(s.access, t.Access)
 		}
 	}
+	s.apps.expire(now)
 }
 
 // rewrite writes the live state as a fresh log, atomically.
@@ -241,6 +249,7 @@ func (s *state) rewrite(path string) error {
 	for _, t := range s.refresh {
 		_ = enc.Encode(event{Op: "token", Token: t})
 	}
+	s.apps.rewrite(enc)
 	return atomicfile.WriteFile(path, buf.Bytes(), 0o600)
 }
 

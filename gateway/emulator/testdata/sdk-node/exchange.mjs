@@ -1,7 +1,13 @@
 // The official Alipay Node SDK (alipay-sdk), pointed at the emulator as its
 // gateway: one call, its parsed and verified result printed as one JSON line.
 //
-//   node exchange.mjs v2|v3 code|refresh|userinfo VALUE
+//   node exchange.mjs v2|v3 code|refresh|userinfo VALUE [APP_AUTH_TOKEN]
+//   node exchange.mjs v2|v3 appauth|apprefresh|appquery VALUE
+//
+// With APP_AUTH_TOKEN the call acts for the merchant app that granted it
+// (v2: the top-level app_auth_token; v3: the appAuthToken option). appauth
+// and apprefresh call alipay.open.auth.token.app with an app_auth_code or an
+// app_refresh_token in biz_content, appquery alipay.open.auth.token.app.query.
 //
 // With no arguments it reads such calls from stdin, one a line, and answers
 // each with one line, so one process (and one SDK start-up) serves many.
@@ -24,10 +30,10 @@ import { AlipaySdk } from 'alipay-sdk';
 import { createInterface } from 'node:readline';
 
 const env = process.env;
-const usage = 'usage: node exchange.mjs v2|v3 code|refresh|userinfo VALUE';
+const usage = 'usage: node exchange.mjs v2|v3 code|refresh|userinfo|appauth|apprefresh|appquery VALUE [APP_AUTH_TOKEN]';
 
 function valid(protocol, call, value) {
-  return ['v2', 'v3'].includes(protocol) && ['code', 'refresh', 'userinfo'].includes(call) && Boolean(value);
+  return ['v2', 'v3'].includes(protocol) && ['code', 'refresh', 'userinfo', 'appauth', 'apprefresh', 'appquery'].includes(call) && Boolean(value);
 }
 
 const config = {
@@ -49,12 +55,26 @@ if (env.ALIAUTH_APP_CERT) {
 
 const sdk = new AlipaySdk(config);
 
-async function run(protocol, call, value) {
+const appAuthMethods = {
+  appauth: ['alipay.open.auth.token.app', '/v3/alipay/open/auth/token/app', (v) => ({ grant_type: 'authorization_code', code: v })],
+  apprefresh: ['alipay.open.auth.token.app', '/v3/alipay/open/auth/token/app', (v) => ({ grant_type: 'refresh_token', refresh_token: v })],
+  appquery: ['alipay.open.auth.token.app.query', '/v3/alipay/open/auth/token/app/query', (v) => ({ app_auth_token: v })],
+};
+
+async function run(protocol, call, value, appAuthToken) {
+  if (appAuthMethods[call]) {
+    const [method, path, biz] = appAuthMethods[call];
+    if (protocol === 'v2') {
+      return sdk.exec(method, { bizContent: biz(value) }, { validateSign: true });
+    }
+    return (await sdk.curl('POST', path, { body: biz(value) })).data;
+  }
   if (protocol === 'v2') {
     const options = { validateSign: true };
+    const acting = appAuthToken ? { app_auth_token: appAuthToken } : {};
     switch (call) {
       case 'code':
-        return sdk.exec('alipay.system.oauth.token', { grant_type: 'authorization_code', code: value }, options);
+        return sdk.exec('alipay.system.oauth.token', { grant_type: 'authorization_code', code: value, ...acting }, options);
       case 'refresh':
         return sdk.exec('alipay.system.oauth.token', { grant_type: 'refresh_token', refresh_token: value }, options);
       default:
@@ -63,7 +83,7 @@ async function run(protocol, call, value) {
   }
   switch (call) {
     case 'code':
-      return (await sdk.curl('POST', '/v3/alipay/system/oauth/token', { body: { grant_type: 'authorization_code', code: value } })).data;
+      return (await sdk.curl('POST', '/v3/alipay/system/oauth/token', { body: { grant_type: 'authorization_code', code: value }, appAuthToken })).data;
     case 'refresh':
       return (await sdk.curl('POST', '/v3/alipay/system/oauth/token', { body: { grant_type: 'refresh_token', refresh_token: value } })).data;
     default:
@@ -71,9 +91,9 @@ async function run(protocol, call, value) {
   }
 }
 
-async function answer(protocol, call, value) {
+async function answer(protocol, call, value, appAuthToken) {
   try {
-    const result = await run(protocol, call, value);
+    const result = await run(protocol, call, value, appAuthToken);
     return { ok: true, sdk: sdk.version, result };
   } catch (err) {
     return explain(protocol, err);
