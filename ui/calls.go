@@ -124,6 +124,7 @@ func (m *Model) callDone(msg callDoneMsg) tea.Cmd {
 	t := msg.trace
 	if msg.recorded != nil {
 		m.hist.added(*msg.recorded)
+		m.keepSelection()
 	}
 	m.current = msg.view
 	if m.current.reveal != m.reveal {

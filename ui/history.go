@@ -38,10 +38,14 @@ type historyState struct {
 	page    []history.Summary
 	pageSeq int
 
-	total    int
-	selected int
-	offset   int
-	err      error
+	total int
+	// selected is the row the cursor is on, selectedID the entry there: when
+	// the list changes (new calls, a deletion, the index arriving) the
+	// cursor follows the entry, not the row.
+	selected   int
+	selectedID int64
+	offset     int
+	err        error
 }
 
 func newHistoryState() historyState {
@@ -78,6 +82,20 @@ func (h *historyState) selectedSummary() (history.Summary, bool) {
 		return history.Summary{}, false
 	}
 	return h.at(h.selected), true
+}
+
+// rowOf finds the row an entry is on, as the list is filtered now.
+func (h *historyState) rowOf(id int64) (int, bool) {
+	if h.index == nil {
+		i := slices.IndexFunc(h.page, func(s history.Summary) bool { return s.ID == id })
+		return i, i >= 0
+	}
+	pos, ok := h.index.Position(id)
+	if !ok || !h.filtered {
+		return pos, ok
+	}
+	i, found := slices.BinarySearch(h.matches, int32(pos))
+	return i, found
 }
 
 // summary finds an entry by id in what is loaded.
@@ -118,6 +136,16 @@ func (h *historyState) added(s history.Summary) {
 	h.refilter()
 }
 
+// keepSelection puts the cursor back on the entry it was on, wherever the
+// list has moved it; an entry no longer listed leaves the cursor on its row.
+func (m *Model) keepSelection() {
+	h := &m.hist
+	if i, ok := h.rowOf(h.selectedID); ok && h.selectedID != 0 {
+		h.selected = i
+	}
+	m.clampSelection()
+}
+
 // openHistory shows the history list: the first screenful from the
 // database at once, the whole index in the background.
 func (m *Model) openHistory() tea.Cmd {
@@ -139,6 +167,7 @@ func (m *Model) openHistory() tea.Cmd {
 		cmds = append(cmds, m.historyFirstPage(true))
 	} else {
 		m.hist.refilter()
+		m.keepSelection()
 	}
 	return tea.Batch(cmds...)
 }
@@ -162,7 +191,7 @@ func (m *Model) historyPage(msg historyPageMsg) {
 	if msg.total >= 0 {
 		m.hist.total = msg.total
 	}
-	m.clampSelection()
+	m.keepSelection()
 }
 
 func (m *Model) historyIndex(msg historyIndexMsg) {
@@ -173,10 +202,6 @@ func (m *Model) historyIndex(msg historyIndexMsg) {
 	if msg.err != nil {
 		m.hist.err = msg.err
 		return
-	}
-	var keep int64
-	if s, ok := m.hist.selectedSummary(); ok {
-		keep = s.ID
 	}
 	x := msg.index
 	for _, s := range m.hist.recorded {
@@ -190,16 +215,7 @@ func (m *Model) historyIndex(msg historyIndexMsg) {
 	m.hist.err = nil
 	m.hist.total = x.Len()
 	m.hist.refilter()
-	m.hist.selected = 0
-	if keep != 0 {
-		for i := range min(m.hist.rows(), 1000) {
-			if m.hist.at(i).ID == keep {
-				m.hist.selected = i
-				break
-			}
-		}
-	}
-	m.clampSelection()
+	m.keepSelection()
 }
 
 // filterChanged answers a keystroke in the filter: from the index when it
@@ -233,6 +249,10 @@ func (m *Model) clampSelection() {
 		h.offset = h.selected - rows + 1
 	}
 	h.offset = min(max(0, h.offset), max(0, n-rows))
+	h.selectedID = 0
+	if n > 0 {
+		h.selectedID = h.at(h.selected).ID
+	}
 }
 
 // historyKey handles the history list: typing filters, arrows select,
@@ -392,7 +412,7 @@ func (m *Model) historyDeleted(msg historyDeletedMsg) {
 		m.screen = screenHistory
 		m.detail = nil
 	}
-	m.clampSelection()
+	m.keepSelection()
 }
 
 // entryHint says which calls a history entry can make.

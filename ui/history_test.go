@@ -177,3 +177,33 @@ func TestPasteIntoTheHistoryFilter(t *testing.T) {
 		t.Fatalf("filter %q, %d rows", h.m.hist.filter.Value(), h.m.hist.rows())
 	}
 }
+
+// The cursor stays on the entry last opened, not on its row: after new
+// calls push the list down, d offers that same entry.
+func TestHistorySelectionFollowsTheEntry(t *testing.T) {
+	h, traces := historyWithCalls(t, true)
+	h.key("down", "enter")
+	opened := h.m.detail.trace.ID
+	if opened != traces[1].ID {
+		t.Fatalf("opened #%d, want #%d", opened, traces[1].ID)
+	}
+	h.key("esc", "esc", "esc")
+	if h.m.screen != screenMain {
+		t.Fatalf("screen %d", h.m.screen)
+	}
+	h.exchange()
+	h.key("r")
+	h.key("h")
+	if s, _ := h.m.hist.selectedSummary(); s.ID != opened {
+		t.Fatalf("after two new calls the cursor is on #%d, not #%d", s.ID, opened)
+	}
+	h.key("tab", "d")
+	if h.m.overlay != overlayConfirmDelete || h.m.confirmID != opened {
+		t.Fatalf("d offers #%d, want #%d", h.m.confirmID, opened)
+	}
+	h.key("y")
+	// The deleted entry's neighbour takes the cursor.
+	if s, ok := h.m.hist.selectedSummary(); !ok || s.ID == opened {
+		t.Fatalf("after the delete the cursor is on #%d", s.ID)
+	}
+}
