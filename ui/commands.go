@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -234,12 +236,62 @@ type historyTraceMsg struct {
 
 func historyGetCmd(store *history.Store, id int64, reveal bool) tea.Cmd {
 	return func() tea.Msg {
-		tr, err := store.Get(context.Background(), id)
+		ctx := context.Background()
+		tr, err := store.Get(ctx, id)
 		if err != nil {
 			return historyTraceMsg{id: id, err: err}
 		}
-		return historyTraceMsg{id: id, view: newTraceView(tr, reveal)}
+		v := newTraceView(tr, reveal)
+		v.rotatedBy = findRotation(ctx, store, tr)
+		return historyTraceMsg{id: id, view: v}
 	}
+}
+
+// rotation is the later refresh that rotated a trace's refresh token.
+type rotation struct {
+	id   int64
+	time time.Time
+}
+
+// maxRotationScan bounds how many later refreshes are read to find the one
+// that used a trace's refresh token.
+const maxRotationScan = 200
+
+// findRotation finds the successful refresh, recorded after t, that sent
+// t's refresh token: refreshing rotates it, so t's no longer works. nil
+// when none did (or history cannot say).
+func findRotation(ctx context.Context, store *history.Store, t *gateway.Trace) *rotation {
+	if t.Tokens == nil || t.Tokens.RefreshToken == "" || t.ID == 0 {
+		return nil
+	}
+	later, err := store.List(ctx, history.Filter{AfterID: t.ID, Method: gateway.MethodOAuthToken, Profile: t.Profile,
+		Outcome: string(gateway.OutcomeSuccess), Limit: maxRotationScan})
+	if err != nil {
+		return nil
+	}
+	for _, s := range slices.Backward(later) { // oldest first
+		if s.GrantType != gateway.GrantRefreshToken {
+			continue
+		}
+		r, err := store.Get(ctx, s.ID)
+		if err == nil && sentRefreshToken(r) == t.Tokens.RefreshToken {
+			return &rotation{id: s.ID, time: s.Time}
+		}
+	}
+	return nil
+}
+
+// sentRefreshToken is the refresh token a refresh call sent: a parameter in
+// v2, a member of the JSON body in v3.
+func sentRefreshToken(t *gateway.Trace) string {
+	if rt := t.Request.Params["refresh_token"]; rt != "" {
+		return rt
+	}
+	var body struct {
+		RefreshToken string `json:"refresh_token"`
+	}
+	_ = json.Unmarshal([]byte(t.Request.Body), &body) // a body without one leaves it empty
+	return body.RefreshToken
 }
 
 // historyDeletedMsg reports a deleted exchange.

@@ -19,7 +19,9 @@ type copyKind int
 const (
 	copyAccess copyKind = iota
 	copyRefresh
-	copySubject
+	copyUserID
+	copyOpenID
+	copyUnionID
 	copyStringToSign
 	copyResponse
 	copyCurl
@@ -55,7 +57,7 @@ type copyItem struct {
 // commands are copied as they are; the trace as JSON follows the reveal
 // switch, as --json follows --reveal.
 func buildCopy(kind copyKind, t *gateway.Trace, secrets []string, fallback *gateway.Tokens, reveal bool) (copyItem, error) {
-	if t == nil && kind != copyAccess && kind != copyRefresh && kind != copySubject {
+	if t == nil && kind != copyAccess && kind != copyRefresh && kind != copyUserID && kind != copyOpenID && kind != copyUnionID {
 		return copyItem{}, errors.New("nothing to copy yet: exchange a code first")
 	}
 	secret := func(what, value string) (copyItem, error) {
@@ -90,30 +92,13 @@ func buildCopy(kind copyKind, t *gateway.Trace, secrets []string, fallback *gate
 			return secret("refresh token", fallback.RefreshToken)
 		}
 		return secret("refresh token", "")
-	case copySubject:
-		if tokens == nil {
-			tokens = fallback
+	case copyUserID, copyOpenID, copyUnionID:
+		ids := identifiers(t, fallback)
+		name := map[copyKind]string{copyUserID: "user_id", copyOpenID: "open_id", copyUnionID: "union_id"}[kind]
+		if ids[name] == "" {
+			return copyItem{}, fmt.Errorf("there is no %s to copy", name)
 		}
-		switch {
-		case tokens != nil && tokens.OpenID != "":
-			return copyItem{text: tokens.OpenID, what: "open id"}, nil
-		case tokens != nil && tokens.UserID != "":
-			return copyItem{text: tokens.UserID, what: "user id"}, nil
-		}
-		if t != nil {
-			var ids struct {
-				UserID string `json:"user_id"`
-				OpenID string `json:"open_id"`
-			}
-			_ = json.Unmarshal(t.Result, &ids) // a result without ids leaves them empty
-			if ids.OpenID != "" {
-				return copyItem{text: ids.OpenID, what: "open id"}, nil
-			}
-			if ids.UserID != "" {
-				return copyItem{text: ids.UserID, what: "user id"}, nil
-			}
-		}
-		return copyItem{}, errors.New("there is no user id or open id to copy yet")
+		return copyItem{text: ids[name], what: name}, nil
 	case copyStringToSign:
 		if t.Request.StringToSign == "" {
 			return copyItem{}, errors.New("this call has no string to sign")
@@ -151,6 +136,36 @@ func buildCopy(kind copyKind, t *gateway.Trace, secrets []string, fallback *gate
 		}}, nil
 	}
 	return copyItem{}, fmt.Errorf("unknown copy target %d", kind)
+}
+
+// identifiers are the user's ids a trace carries: from its tokens, then
+// its result (user info answers them too), then the session's latest
+// tokens; each kept from the first that has it.
+func identifiers(t *gateway.Trace, fallback *gateway.Tokens) map[string]string {
+	ids := map[string]string{}
+	add := func(userID, openID, unionID string) {
+		for name, v := range map[string]string{"user_id": userID, "open_id": openID, "union_id": unionID} {
+			if ids[name] == "" && v != "" && !gateway.IsFingerprint(v) {
+				ids[name] = v
+			}
+		}
+	}
+	if t != nil {
+		if tk := t.Tokens; tk != nil {
+			add(tk.UserID, tk.OpenID, tk.UnionID)
+		}
+		var r struct {
+			UserID  string `json:"user_id"`
+			OpenID  string `json:"open_id"`
+			UnionID string `json:"union_id"`
+		}
+		_ = json.Unmarshal(t.Result, &r) // a result without ids leaves them empty
+		add(r.UserID, r.OpenID, r.UnionID)
+	}
+	if tk := fallback; tk != nil {
+		add(tk.UserID, tk.OpenID, tk.UnionID)
+	}
+	return ids
 }
 
 func hasSecret(secrets []string, s string) bool {

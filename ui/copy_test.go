@@ -114,7 +114,7 @@ func TestCurlHasEveryPartOfTheRequest(t *testing.T) {
 }
 
 func TestCopyWithNothingToCopy(t *testing.T) {
-	for _, kind := range []copyKind{copyAccess, copyRefresh, copySubject, copyStringToSign, copyResponse, copyCurl, copyJSON} {
+	for _, kind := range []copyKind{copyAccess, copyRefresh, copyUserID, copyOpenID, copyUnionID, copyStringToSign, copyResponse, copyCurl, copyJSON, copyCode} {
 		if _, err := buildCopy(kind, nil, nil, nil, false); err == nil {
 			t.Errorf("copy %d from nothing did not fail", kind)
 		}

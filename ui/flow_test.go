@@ -387,7 +387,8 @@ func TestCopyEveryTarget(t *testing.T) {
 	}{
 		{"a", tr.Tokens.AccessToken, "copied access token to the clipboard"},
 		{"r", tr.Tokens.RefreshToken, "copied refresh token to the clipboard"},
-		{"i", tr.Tokens.OpenID, "copied open id"},
+		{"i", tr.Tokens.UserID, "copied user_id"},
+		{"o", tr.Tokens.OpenID, "copied open_id"},
 		{"s", tr.Request.StringToSign, "copied string to sign"},
 		{"b", string(tr.Response.Body), "copied raw response body"},
 		{"c", curlCommand(tr), "copied request as curl"},

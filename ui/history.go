@@ -381,7 +381,7 @@ func (m *Model) historyTrace(msg historyTraceMsg) tea.Cmd {
 	m.screen = screenDetail
 	m.detailFocus = focusResponse
 	m.relayout()
-	m.say(statusLine{"history #" + formatCount(int(msg.id)) + ": " + entryHint(msg.view.trace), statusInfo})
+	m.say(statusLine{"history #" + formatCount(int(msg.id)) + ": " + entryHint(msg.view), statusInfo})
 	return m.ensureClock()
 }
 
@@ -416,9 +416,12 @@ func (m *Model) historyDeleted(msg historyDeletedMsg) {
 }
 
 // entryHint says which calls a history entry can make.
-func entryHint(t *gateway.Trace) string {
+func entryHint(v *traceView) string {
+	t := v.trace
 	var can []string
-	if _, err := requestFrom(t, callRefresh, false); err == nil {
+	if r := v.rotatedBy; r != nil {
+		can = append(can, "its refresh token was rotated by #"+formatCount(int(r.id))+" (refresh from that one)")
+	} else if _, err := requestFrom(t, callRefresh, false); err == nil {
 		can = append(can, "r refreshes with its refresh token")
 	}
 	if _, err := requestFrom(t, callUserInfo, false); err == nil && (t.Tokens == nil || !authBaseOnly(t.Tokens, "")) {

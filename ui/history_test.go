@@ -207,3 +207,49 @@ func TestHistorySelectionFollowsTheEntry(t *testing.T) {
 		t.Fatalf("after the delete the cursor is on #%d", s.ID)
 	}
 }
+
+// An entry whose refresh token a later refresh rotated says so in place of
+// its countdown, and does not offer r; the entry that rotated it does.
+func TestHistoryMarksRotatedRefreshTokens(t *testing.T) {
+	h, traces := historyWithCalls(t, true)
+	// Rows, newest first: user info, refresh (#2), exchange (#1).
+	h.key("down", "down", "enter")
+	if h.m.detail.trace.ID != traces[0].ID {
+		t.Fatalf("opened #%d", h.m.detail.trace.ID)
+	}
+	if r := h.m.detail.rotatedBy; r == nil || r.id != traces[1].ID {
+		t.Fatalf("the exchange's refresh token is not marked rotated by #%d: %+v", traces[1].ID, r)
+	}
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 60})
+	h.mustSee("SUPERSEDED: rotated by the refresh history #"+formatCount(int(traces[1].ID)), "a refresh replaced it")
+	if strings.Contains(h.status(), "r refreshes") || !strings.Contains(h.status(), "rotated by #") {
+		t.Errorf("status %q", h.status())
+	}
+	h.key("r")
+	if h.m.call != nil || !strings.Contains(h.status(), "no longer works") {
+		t.Fatalf("r on a rotated token: %q", h.status())
+	}
+	// The refresh's own tokens are the live ones.
+	h.key("esc", "up", "enter")
+	if h.m.detail.trace.ID != traces[1].ID || h.m.detail.rotatedBy != nil {
+		t.Fatalf("#%d rotated by %+v", h.m.detail.trace.ID, h.m.detail.rotatedBy)
+	}
+	h.mustNotSee("SUPERSEDED")
+}
+
+// The copy menu offers each identifier on its own.
+func TestCopyEachIdentifier(t *testing.T) {
+	h, traces := historyWithCalls(t, true)
+	h.key("esc", "esc")
+	ex := traces[0]
+	for key, want := range map[string]string{"i": ex.Tokens.UserID, "o": ex.Tokens.OpenID} {
+		h.key("c", key)
+		if got := h.clip.last(); got != want || want == "" {
+			t.Errorf("c %s copied %q, want %q", key, got, want)
+		}
+	}
+	h.key("c", "u")
+	if !strings.Contains(h.status(), "no union_id") {
+		t.Errorf("union_id without one: %q", h.status())
+	}
+}

@@ -59,7 +59,9 @@ type KeyMap struct {
 
 	CopyAccess       key.Binding
 	CopyRefresh      key.Binding
-	CopySubject      key.Binding
+	CopyUserID       key.Binding
+	CopyOpenID       key.Binding
+	CopyUnionID      key.Binding
 	CopyStringToSign key.Binding
 	CopyResponse     key.Binding
 	CopyCurl         key.Binding
@@ -132,7 +134,9 @@ func DefaultKeyMap() KeyMap {
 
 		CopyAccess:       b(k("a"), "a", "access token"),
 		CopyRefresh:      b(k("r"), "r", "refresh token"),
-		CopySubject:      b(k("i"), "i", "user id / open id"),
+		CopyUserID:       b(k("i"), "i", "user_id"),
+		CopyOpenID:       b(k("o"), "o", "open_id"),
+		CopyUnionID:      b(k("u"), "u", "union_id"),
 		CopyStringToSign: b(k("s"), "s", "string to sign"),
 		CopyResponse:     b(k("b"), "b", "raw response body"),
 		CopyCurl:         b(k("c"), "c", "request as curl"),
@@ -201,7 +205,7 @@ func (k KeyMap) fullHelp() []helpGroup {
 		{"While typing a code", []key.Binding{k.Exchange, k.InputMint, k.InputGrant, withDesc(k.NextPane, "to the panes"), k.LeaveInput, k.InputHelp, k.ForceQuit}},
 		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.BodyForm, k.Pager, k.NextPane, k.Scroll, k.Ends, k.Search, k.NextMatch, k.PrevMatch}},
 		{"History", []key.Binding{k.History, k.Filter, k.Open, k.Replay, k.Delete, k.Back}},
-		{"Copy (after c)", []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopySubject, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON, k.CopyJava, k.CopyNode, k.CopyGo, k.CopyPython, k.CopyPHP}},
+		{"Copy (after c)", []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopyUserID, k.CopyOpenID, k.CopyUnionID, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON, k.CopyJava, k.CopyNode, k.CopyGo, k.CopyPython, k.CopyPHP}},
 		{"General", []key.Binding{k.Profiles, k.Faults, k.Log, k.Cancel, withDesc(k.Help, "help (f1 anywhere)"), k.Quit, withDesc(k.ForceQuit, "quit, always")}},
 	}
 }

@@ -494,6 +494,8 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.nextMatch(key.Matches(msg, k.PrevMatch))
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
 		m.detailFocus = otherPane(m.detailFocus)
+	case key.Matches(msg, k.Refresh) && m.detail.rotatedBy != nil:
+		return m.fail("this refresh token was rotated by history #" + formatCount(int(m.detail.rotatedBy.id)) + ", so it no longer works: open that entry and refresh from it")
 	case key.Matches(msg, k.Refresh):
 		return m.callFromTrace(t, callRefresh, false)
 	case key.Matches(msg, k.UserInfo):

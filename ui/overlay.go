@@ -133,7 +133,9 @@ func (m *Model) copyEntries() []copyEntry {
 	return []copyEntry{
 		{k.CopyAccess, copyAccess, "access token"},
 		{k.CopyRefresh, copyRefresh, "refresh token"},
-		{k.CopySubject, copySubject, "user id / open id"},
+		{k.CopyUserID, copyUserID, "user_id"},
+		{k.CopyOpenID, copyOpenID, "open_id"},
+		{k.CopyUnionID, copyUnionID, "union_id"},
 		{k.CopyStringToSign, copyStringToSign, "string to sign"},
 		{k.CopyResponse, copyResponse, "raw response body"},
 		{k.CopyCurl, copyCurl, "request as curl"},

@@ -24,6 +24,9 @@ type traceView struct {
 	reveal bool
 	// pretty draws a JSON body indented and coloured, not as raw bytes.
 	pretty bool
+	// rotatedBy is the later refresh, in history, that rotated this
+	// trace's refresh token; nil when none did.
+	rotatedBy *rotation
 	shown  *gateway.Trace
 	body   *bodyText
 	// masked and revealed keep both forms once made, so v switches between
@@ -105,7 +108,7 @@ func (v *traceView) counting(now time.Time) bool {
 	if tk.Permanent {
 		return false
 	}
-	return tk.AccessExpiresAt.After(now) || tk.RefreshExpiresAt.After(now)
+	return tk.AccessExpiresAt.After(now) || (v.rotatedBy == nil && tk.RefreshExpiresAt.After(now))
 }
 
 // paneLayout is where the two panes go on screen.

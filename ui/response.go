@@ -53,7 +53,7 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 		errorSection(b, e, st)
 	}
 	if tk := t.Tokens; tk != nil {
-		tokenSection(b, tk, t.Outcome == gateway.OutcomeUntrusted, st)
+		tokenSection(b, tk, t.Outcome == gateway.OutcomeUntrusted, v.rotatedBy, st)
 	}
 	if t.Error == nil {
 		decodedSection(b, v, st)
@@ -273,7 +273,7 @@ func gatewayWords(e *gateway.APIError) string {
 	return msg
 }
 
-func tokenSection(b *builder, tk *gateway.Tokens, untrusted bool, st *Styles) {
+func tokenSection(b *builder, tk *gateway.Tokens, untrusted bool, rotated *rotation, st *Styles) {
 	if untrusted {
 		b.section("TOKENS · UNTRUSTED: the signature does not vouch for them")
 	} else {
@@ -293,6 +293,11 @@ func tokenSection(b *builder, tk *gateway.Tokens, untrusted bool, st *Styles) {
 	rows := []expiryRow{
 		{label: "access_token", value: tk.AccessToken, expiry: tk.AccessExpiry()},
 		{label: "refresh_token", value: tk.RefreshToken, expiry: tk.RefreshExpiry()},
+	}
+	if rotated != nil {
+		by := "history #" + formatCount(int(rotated.id)) + " (" + formatTime(rotated.time) + ")"
+		rows[0].note = "a refresh replaced it: " + by
+		rows[1].superseded = "SUPERSEDED: rotated by the refresh " + by + "; it no longer works"
 	}
 	var blk expiryBlock
 	for _, r := range rows {
@@ -326,12 +331,19 @@ type expiryRow struct {
 	value  string
 	expiry gateway.Expiry
 	lines  []string
+	// superseded says why the token no longer works, in place of its
+	// countdown; note adds to the countdown.
+	superseded string
+	note       string
 }
 
 func (b *expiryBlock) lineCount() int {
 	n := 0
 	for _, r := range b.rows {
 		n += len(r.lines) + 1
+		if r.note != "" {
+			n++
+		}
 	}
 	return n
 }
@@ -346,6 +358,12 @@ func (b *expiryBlock) line(i int, c *drawContext) string {
 			return "      " + r.expiryLine(c)
 		}
 		i--
+		if r.note != "" {
+			if i == 0 {
+				return "      " + c.styles.Dim.Render(r.note)
+			}
+			i--
+		}
 	}
 	return ""
 }
@@ -354,6 +372,8 @@ func (r expiryRow) expiryLine(c *drawContext) string {
 	st := c.styles
 	e := r.expiry
 	switch {
+	case r.superseded != "":
+		return st.Warn.Render(r.superseded)
 	case e.Permanent:
 		return st.OK.Render("permanent (auth_token_type) · never expires")
 	case !e.Known():
