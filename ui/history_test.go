@@ -103,10 +103,11 @@ func TestRefreshAndUserInfoFromAHistoryEntry(t *testing.T) {
 	if !strings.Contains(h.status(), "history #2") {
 		t.Errorf("status %q does not say where the token came from", h.status())
 	}
-	// From the detail view: r refreshes with the entry's refresh token.
-	h.key("h", "down", "down", "down", "enter", "r")
+	// From the detail view: r refreshes with the entry's refresh token (the
+	// cursor is still on #2, whose refresh token is the live one).
+	h.key("h", "enter", "r")
 	tr = h.m.current.trace
-	if tr.GrantType != gateway.GrantRefreshToken || tr.Request.Params["refresh_token"] == "" {
+	if tr.GrantType != gateway.GrantRefreshToken || tr.Request.Params["refresh_token"] != traces[1].Tokens.RefreshToken {
 		t.Fatalf("r from the detail made %s %s", tr.Method, tr.GrantType)
 	}
 }

@@ -27,8 +27,8 @@ type traceView struct {
 	// rotatedBy is the later refresh, in history, that rotated this
 	// trace's refresh token; nil when none did.
 	rotatedBy *rotation
-	shown  *gateway.Trace
-	body   *bodyText
+	shown     *gateway.Trace
+	body      *bodyText
 	// masked and revealed keep both forms once made, so v switches between
 	// them at once however large the answer.
 	masked, revealed *shownForm
