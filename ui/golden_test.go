@@ -2,12 +2,16 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"aliauth/gateway"
+	"aliauth/history"
 )
 
 // goldenSizes are the terminals every golden screen is drawn at: the
@@ -39,6 +43,8 @@ func requireScreen(t *testing.T, h *harness) {
 	}
 }
 
+func withHistory(t testing.TB, o *Options) { o.History = fixtureHistory(t) }
+
 // startScreen is the console before any call, on the fixed session the
 // golden screens use.
 func startScreen(t testing.TB, width, height int, edit ...func(*Options)) *harness {
@@ -52,12 +58,34 @@ func startScreen(t testing.TB, width, height int, edit ...func(*Options)) *harne
 	return newHarness(t, opts, width, height)
 }
 
+// fixtureHistory is a history holding the recorded traces, one a minute
+// apart, with two profiles, so the history screens are the same on every run.
+func fixtureHistory(t testing.TB) *history.Store {
+	t.Helper()
+	store := newStore(t)
+	var traces []*gateway.Trace
+	for i, name := range []string{"exchange_v2.json", "code_invalid_v2.json", "exchange_v3.json", "invalid_signature_v2.json",
+		"bad_sign_v2.json", "code_invalid_v3.json"} {
+		tr := loadTrace(t, name)
+		tr.ID = 0
+		tr.Time = time.Date(2026, 5, 4, 12, i, 0, 0, cst)
+		if i%2 == 1 {
+			tr.Profile = "sandbox"
+		}
+		traces = append(traces, tr)
+	}
+	if _, err := store.Import(context.Background(), traces, true); err != nil {
+		t.Fatal(err)
+	}
+	return store
+}
+
 func TestGoldenScreens(t *testing.T) {
 	cases := []struct {
 		name  string
 		trace string // empty: the start screen
 		keys  []string
-		opts  func(*Options)
+		opts  func(testing.TB, *Options)
 		// pending is a key whose call is started and left under way.
 		pending string
 	}{
@@ -76,8 +104,11 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "help", trace: "exchange_v2.json", keys: []string{"?"}},
 		{name: "help_scrolled", trace: "exchange_v2.json", keys: []string{"?", "end"}},
 		{name: "faults", keys: []string{"f", "down", "right"}},
+		{name: "history", keys: []string{"h"}, opts: withHistory},
+		{name: "history_filtered", keys: []string{"h", "c", "o", "d", "e", "down"}, opts: withHistory},
+		{name: "history_detail", keys: []string{"h", "down", "enter"}, opts: withHistory},
 		{name: "copy_menu", trace: "exchange_v2.json", keys: []string{"c", "down", "down"}},
-		{name: "profiles", keys: []string{"p"}, opts: func(o *Options) {
+		{name: "profiles", keys: []string{"p"}, opts: func(_ testing.TB, o *Options) {
 			o.Profiles = []string{"default", "production", "sandbox-with-a-rather-long-name"}
 			o.Check = func(name string) ProfileCheck {
 				switch name {
@@ -100,7 +131,7 @@ func TestGoldenScreens(t *testing.T) {
 					if c.trace == "" {
 						var edit []func(*Options)
 						if c.opts != nil {
-							edit = append(edit, c.opts)
+							edit = append(edit, func(o *Options) { c.opts(t, o) })
 						}
 						h = startScreen(t, size[0], size[1], edit...)
 					} else {

@@ -234,7 +234,7 @@ func (m *Model) filterChanged() tea.Cmd {
 
 // listRows is how many rows of the list fit.
 func (m *Model) listRows() int {
-	return max(1, m.height-headerHeight-statusHeight-footerHeight-2)
+	return max(1, m.height-headerHeight-statusHeight-footerHeight-3)
 }
 
 func (m *Model) clampSelection() {
@@ -436,8 +436,8 @@ func entryHint(v *traceView) string {
 	return strings.Join(can, ", ")
 }
 
-// historyView is the list: a title with counts, the filter, and the rows
-// in view.
+// historyView is the list: a title with counts, the filter, the column
+// headers and the rows in view.
 func (m *Model) historyView() string {
 	st := &m.styles
 	h := &m.hist
@@ -459,7 +459,13 @@ func (m *Model) historyView() string {
 	if h.loadingIndex {
 		title += st.Dim.Render(" · indexing…")
 	}
-	lines := []string{fit(title, m.width), fit(h.filter.View(), m.width)}
+	width := m.width
+	var visible []history.Summary
+	for i := h.offset; i < h.rows() && len(visible) < rows; i++ {
+		visible = append(visible, h.at(i))
+	}
+	cols := m.historyColumns(width, visible)
+	lines := []string{fit(title, width), fit(h.filter.View(), width), m.historyHeader(cols, width)}
 
 	switch {
 	case m.opts.History == nil:
@@ -467,11 +473,11 @@ func (m *Model) historyView() string {
 		if m.opts.HistoryError != nil {
 			msg = m.opts.HistoryError.Error()
 		}
-		for _, l := range wrapWords(msg, m.width-2) {
+		for _, l := range wrapWords(msg, width-2) {
 			lines = append(lines, " "+st.Error.Render(l))
 		}
 	case h.err != nil:
-		for _, l := range wrapWords(h.err.Error(), m.width-2) {
+		for _, l := range wrapWords(h.err.Error(), width-2) {
 			lines = append(lines, " "+st.Error.Render(l))
 		}
 	case h.rows() == 0 && h.total < 0:
@@ -481,21 +487,91 @@ func (m *Model) historyView() string {
 	case h.rows() == 0:
 		lines = append(lines, st.Dim.Render(" no exchanges yet: every call the console makes is recorded here"))
 	}
-	for i := h.offset; i < h.rows() && len(lines) < rows+2; i++ {
-		lines = append(lines, m.historyRow(h.at(i), i == h.selected))
+	for i, s := range visible {
+		lines = append(lines, m.historyRow(s, cols, width, h.offset+i == h.selected))
 	}
-	if h.index == nil && h.loadingIndex && h.rows() > 0 && len(lines) < rows+2 && h.offset+rows > h.rows() {
+	if h.index == nil && h.loadingIndex && h.rows() > 0 && len(lines) < rows+3 && h.offset+rows > h.rows() {
 		lines = append(lines, st.Dim.Render(" (the rest appears when indexing finishes)"))
 	}
-	for len(lines) < rows+2 {
+	for len(lines) < rows+3 {
 		lines = append(lines, "")
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(lines[:rows+3], "\n")
 }
 
-// historyRow is one entry in a line: id, local time, outcome, call, user,
-// and what went wrong or how long it took.
-func (m *Model) historyRow(s history.Summary, selected bool) string {
+// histColumn is a column of the history list: its header and width (the
+// last column, the detail, takes what is left).
+type histColumn struct {
+	name  string
+	width int
+}
+
+// Columns of the history list.
+const (
+	colID = iota
+	colTime
+	colOutcome
+	colCall
+	colProfile
+	colUser
+)
+
+// historyColumns sizes the list's columns for width: every column always,
+// the profile from 80 columns, the user in its own column from 100, as
+// wide as the ids in view (an open id is 46 characters) when there is room.
+func (m *Model) historyColumns(width int, rows []history.Summary) []histColumn {
+	idW, profileW, userW := len("#"), len("profile"), len("user")
+	for _, s := range rows {
+		idW = max(idW, len("#"+formatCount(int(s.ID))))
+		profileW = max(profileW, textWidth(clean(s.Profile)))
+		userW = max(userW, textWidth(clean(s.User)))
+	}
+	zone := m.now().Local().Format("MST")
+	cols := []histColumn{
+		{"#", idW + 1},
+		{"time (" + zone + ")", max(15, len("time ("+zone+")")+1)},
+		{"outcome", 12},
+		{"call", 14},
+	}
+	used := 1
+	for _, c := range cols {
+		used += c.width
+	}
+	if width >= 80 {
+		w := min(profileW, 16) + 1
+		cols = append(cols, histColumn{"profile", w})
+		used += w
+	} else {
+		cols = append(cols, histColumn{"", 0})
+	}
+	if width >= 100 {
+		// The user takes what it needs, leaving the detail at least 24.
+		w := min(userW+1, max(len("user")+1, width-used-24))
+		cols = append(cols, histColumn{"user", w})
+	}
+	return cols
+}
+
+// historyHeader names the columns.
+func (m *Model) historyHeader(cols []histColumn, width int) string {
+	var b strings.Builder
+	b.WriteString(" ")
+	for _, c := range cols {
+		if c.width > 0 {
+			b.WriteString(fit(c.name, c.width))
+		}
+	}
+	detail := "detail"
+	if len(cols) <= colUser {
+		detail = "user · detail"
+	}
+	b.WriteString(detail)
+	return m.styles.Label.Render(fit(b.String(), width))
+}
+
+// historyRow is one entry in a line under the columns: id, local time,
+// outcome, call, profile, user, and what went wrong or how long it took.
+func (m *Model) historyRow(s history.Summary, cols []histColumn, width int, selected bool) string {
 	st := &m.styles
 	mark, outcome := "·", string(s.Outcome)
 	outStyle := st.Dim
@@ -505,7 +581,7 @@ func (m *Model) historyRow(s history.Summary, selected bool) string {
 	case gateway.OutcomeGatewayError:
 		mark, outcome, outStyle = "✗", "error", st.Error
 	case gateway.OutcomeTransportError:
-		mark, outcome, outStyle = "✗", "transport", st.Error
+		mark, outcome, outStyle = "✗", "no answer", st.Error
 	case gateway.OutcomeUntrusted:
 		mark, outcome, outStyle = "✗", "untrusted", st.Error
 	case gateway.OutcomeDryRun:
@@ -524,46 +600,41 @@ func (m *Model) historyRow(s history.Summary, selected bool) string {
 			detail += " · " + formatDuration(time.Duration(s.DurationMS*float64(time.Millisecond)))
 		}
 	}
-	type column struct {
-		text  string
-		width int
-		style lipgloss.Style
+	user := s.User
+	if user == "" {
+		user = "—"
 	}
-	cols := []column{
-		{"#" + formatCount(int(s.ID)), 9, st.Dim},
-		{s.Time.Local().Format("01-02 15:04:05"), 15, st.Value},
-		{mark + " " + outcome, 12, outStyle},
-		{gateway.CallName(s.Method, s.GrantType) + " " + string(s.Protocol), 14, st.Value},
+	texts := []string{
+		"#" + formatCount(int(s.ID)),
+		s.Time.Local().Format("01-02 15:04:05"),
+		mark + " " + outcome,
+		gateway.CallName(s.Method, s.GrantType) + " " + string(s.Protocol),
+		s.Profile,
+		user,
 	}
-	// Narrow terminals have no room for a user column: the user leads the
-	// detail instead, where what went wrong takes its place on errors.
-	if m.width >= 100 {
-		user := s.User
-		if user == "" {
-			user = "—"
-		}
-		cols = append(cols, column{user, 20, st.Value})
-	} else if s.User != "" {
+	styles := []lipgloss.Style{st.Dim, st.Value, outStyle, st.Value, st.Dim, st.Value}
+	if len(cols) <= colUser && s.User != "" {
+		// No room for a user column: the user leads the detail.
 		detail = s.User + " · " + detail
-	}
-	if m.width >= 120 {
-		cols = append(cols, column{s.Profile, 14, st.Dim})
 	}
 	var plain, styled strings.Builder
 	plain.WriteString(" ")
 	styled.WriteString(" ")
 	used := 1
-	for _, col := range cols {
-		text := fit(clean(col.text), col.width-1) + " "
+	for i, c := range cols {
+		if c.width == 0 {
+			continue
+		}
+		text := fit(clean(texts[i]), c.width-1) + " "
 		plain.WriteString(text)
-		styled.WriteString(col.style.Render(text))
-		used += col.width
+		styled.WriteString(styles[i].Render(text))
+		used += c.width
 	}
-	rest := fit(clean(detail), max(0, m.width-used))
+	rest := fit(clean(detail), max(0, width-used))
 	plain.WriteString(rest)
 	styled.WriteString(st.Dim.Render(rest))
 	if selected {
-		return st.RowSelected.Render(fit(plain.String(), m.width))
+		return st.RowSelected.Render(fit(plain.String(), width))
 	}
-	return fit(styled.String(), m.width)
+	return fit(styled.String(), width)
 }

@@ -254,3 +254,25 @@ func TestCopyEachIdentifier(t *testing.T) {
 		t.Errorf("union_id without one: %q", h.status())
 	}
 }
+
+// The history list has column headers, uses the width it has (the whole
+// open id at 200 columns), shows the profile from 80 columns and labels
+// times with their zone.
+func TestHistoryListUsesTheWidth(t *testing.T) {
+	p := newPeer(t)
+	store := fixtureHistory(t)
+	for _, size := range [][2]int{{60, 15}, {80, 24}, {200, 50}} {
+		h := newHarness(t, Options{Session: p.session(t, "default"), History: store}, size[0], size[1])
+		h.key("h")
+		openID := loadTrace(t, "exchange_v2.json").Tokens.OpenID
+		h.mustSee("#", "time (CST)", "outcome", "call", "detail")
+		switch size[0] {
+		case 60:
+			h.mustNotSee("profile ")
+		case 80:
+			h.mustSee("profile", "sandbox", "default")
+		case 200:
+			h.mustSee("user", openID)
+		}
+	}
+}

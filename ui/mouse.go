@@ -124,9 +124,9 @@ func (m *Model) clickHistory(ev tea.Mouse) tea.Cmd {
 }
 
 // historyRowsTop is the screen row of the history list's first row: under
-// the header, the title and the filter.
+// the header, the title, the filter and the column headers.
 func (m *Model) historyRowsTop() int {
-	return headerHeight + 2
+	return headerHeight + 3
 }
 
 // inputRow is the screen row of the auth code input.
