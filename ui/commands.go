@@ -236,14 +236,36 @@ type historyTraceMsg struct {
 
 func historyGetCmd(store *history.Store, id int64, reveal bool) tea.Cmd {
 	return func() tea.Msg {
-		ctx := context.Background()
-		tr, err := store.Get(ctx, id)
-		if err != nil {
-			return historyTraceMsg{id: id, err: err}
-		}
-		v := newTraceView(tr, reveal)
-		v.rotatedBy = findRotation(ctx, store, tr)
-		return historyTraceMsg{id: id, view: v}
+		v, err := loadTraceView(store, id, reveal)
+		return historyTraceMsg{id: id, view: v, err: err}
+	}
+}
+
+// loadTraceView reads an exchange from history and prepares it for the
+// panes, with the later refresh that rotated its refresh token.
+func loadTraceView(store *history.Store, id int64, reveal bool) (*traceView, error) {
+	ctx := context.Background()
+	tr, err := store.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := newTraceView(tr, reveal)
+	v.rotatedBy = findRotation(ctx, store, tr)
+	return v, nil
+}
+
+// historyPreviewMsg is the selected entry, read for the preview beside
+// the history list.
+type historyPreviewMsg struct {
+	id   int64
+	view *traceView
+	err  error
+}
+
+func historyPreviewCmd(store *history.Store, id int64, reveal bool) tea.Cmd {
+	return func() tea.Msg {
+		v, err := loadTraceView(store, id, reveal)
+		return historyPreviewMsg{id: id, view: v, err: err}
 	}
 }
 

@@ -1079,6 +1079,18 @@ func rowOf(t *testing.T, h *harness, text string) int {
 	return -1
 }
 
+// rowStarting finds the screen row that starts with text.
+func rowStarting(t *testing.T, h *harness, text string) int {
+	t.Helper()
+	for i, l := range strings.Split(h.view(), "\n") {
+		if strings.HasPrefix(l, text) {
+			return i
+		}
+	}
+	t.Fatalf("no row starts with %q:\n%s", text, h.view())
+	return -1
+}
+
 // The wheel scrolls the pane under the pointer, a click focuses a pane,
 // picks a menu item, and selects then opens a history row.
 func TestMouse(t *testing.T) {
@@ -1128,16 +1140,21 @@ func TestMouse(t *testing.T) {
 		t.Fatalf("the click did not switch profiles: %s", h.status())
 	}
 
-	// History: a click selects a row, a second click opens it.
+	// History: a click selects a row, a second click opens it. A newer
+	// call puts the cursor on another row first.
+	h.exchange()
 	h.key("h", "tab")
-	row := rowOf(t, h, "#"+formatCount(int(tr.ID))+" ")
+	if s, _ := h.m.hist.selectedSummary(); s.ID == tr.ID {
+		t.Fatal("the cursor starts on the row the test clicks")
+	}
+	row := rowStarting(t, h, " #"+formatCount(int(tr.ID))+" ")
 	h.send(click(20, row))
 	if s, _ := h.m.hist.selectedSummary(); s.ID != tr.ID {
 		t.Fatalf("the click selected #%d", s.ID)
 	}
 	h.send(wheel(20, row, false))
 	h.send(wheel(20, row, true))
-	h.send(click(20, rowOf(t, h, "#"+formatCount(int(tr.ID))+" ")))
+	h.send(click(20, rowStarting(t, h, " #"+formatCount(int(tr.ID))+" ")))
 	if h.m.screen != screenDetail || h.m.detail.trace.ID != tr.ID {
 		t.Fatalf("the second click did not open #%d", tr.ID)
 	}

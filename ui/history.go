@@ -46,6 +46,11 @@ type historyState struct {
 	selectedID int64
 	offset     int
 	err        error
+
+	// preview is the selected entry as the wide history view shows it
+	// beside the list; previewing is the id being read for it.
+	preview    *traceView
+	previewing int64
 }
 
 func newHistoryState() historyState {
@@ -436,9 +441,100 @@ func entryHint(v *traceView) string {
 	return strings.Join(can, ", ")
 }
 
-// historyView is the list: a title with counts, the filter, the column
-// headers and the rows in view.
+// minPreviewWidth is the width from which the history list has the
+// selected entry's preview beside it; listWidth is the widest the list
+// then takes, enough for a whole open id and a detail.
+const (
+	minPreviewWidth = 160
+	maxListWidth    = 128
+)
+
+// historyWidths shares the width between the list and the preview; the
+// preview is 0 wide when there is no room for it.
+func (m *Model) historyWidths() (list, preview int) {
+	if m.width < minPreviewWidth || m.opts.History == nil {
+		return m.width, 0
+	}
+	list = min(maxListWidth, m.width-60)
+	return list, m.width - list - 1
+}
+
+// historyView is the list, with the selected entry's preview beside it
+// when the terminal is wide.
 func (m *Model) historyView() string {
+	listW, previewW := m.historyWidths()
+	list := m.historyList(listW)
+	if previewW == 0 {
+		return list
+	}
+	left := strings.Split(list, "\n")
+	right := strings.Split(m.previewView(previewW, len(left)), "\n")
+	sep := m.styles.Separator.Render("│")
+	for i := range left {
+		r := ""
+		if i < len(right) {
+			r = right[i]
+		}
+		left[i] = fit(left[i], listW) + sep + r
+	}
+	return strings.Join(left, "\n")
+}
+
+// previewView is the selected entry's response pane, height lines high.
+func (m *Model) previewView(width, height int) string {
+	h := &m.hist
+	st := &m.styles
+	v := h.preview
+	if v == nil || h.selectedID == 0 || v.trace.ID != h.selectedID {
+		lines := []string{fit(st.PaneTitle.Render(" PREVIEW ")+st.Dim.Render(strings.Repeat("─", max(0, width-9))), width)}
+		if h.selectedID != 0 {
+			lines = append(lines, fit(st.Dim.Render(" reading #"+formatCount(int(h.selectedID))+"…"), width))
+		}
+		for len(lines) < height {
+			lines = append(lines, strings.Repeat(" ", width))
+		}
+		return strings.Join(lines, "\n")
+	}
+	title := "PREVIEW #" + formatCount(int(v.trace.ID)) + " · " + strings.ToUpper(v.trace.CallName()) + " · " + strings.ToUpper(string(v.trace.Outcome))
+	c := &drawContext{now: m.now(), styles: st, width: width}
+	return v.resp.view(title, width, height, false, c, nil)
+}
+
+// ensurePreview reads the selected entry for the preview when the wide
+// history view shows one and it is not the entry read last.
+func (m *Model) ensurePreview() tea.Cmd {
+	h := &m.hist
+	if m.screen != screenHistory || h.selectedID == 0 || h.previewing == h.selectedID {
+		return nil
+	}
+	if _, w := m.historyWidths(); w == 0 {
+		return nil
+	}
+	if h.preview != nil && h.preview.trace.ID == h.selectedID {
+		return nil
+	}
+	h.previewing = h.selectedID
+	return historyPreviewCmd(m.opts.History, h.selectedID, m.reveal)
+}
+
+// historyPreview keeps the entry read for the preview, if it is still the
+// one selected.
+func (m *Model) historyPreview(msg historyPreviewMsg) {
+	h := &m.hist
+	if msg.id == h.previewing {
+		h.previewing = 0
+	}
+	if msg.err != nil || msg.id != h.selectedID {
+		return
+	}
+	msg.view.setPretty(!m.rawBody)
+	h.preview = msg.view
+	m.relayout()
+}
+
+// historyList is the list: a title with counts, the filter, the column
+// headers and the rows in view, width wide.
+func (m *Model) historyList(width int) string {
 	st := &m.styles
 	h := &m.hist
 	rows := m.listRows()
@@ -459,7 +555,6 @@ func (m *Model) historyView() string {
 	if h.loadingIndex {
 		title += st.Dim.Render(" · indexing…")
 	}
-	width := m.width
 	var visible []history.Summary
 	for i := h.offset; i < h.rows() && len(visible) < rows; i++ {
 		visible = append(visible, h.at(i))
@@ -633,8 +728,42 @@ func (m *Model) historyRow(s history.Summary, cols []histColumn, width int, sele
 	rest := fit(clean(detail), max(0, width-used))
 	plain.WriteString(rest)
 	styled.WriteString(st.Dim.Render(rest))
+	row := fit(styled.String(), width)
 	if selected {
-		return st.RowSelected.Render(fit(plain.String(), width))
+		row = st.RowSelected.Render(fit(plain.String(), width))
 	}
-	return fit(styled.String(), width)
+	return lipgloss.StyleRanges(row, filterRanges(plain.String(), m.hist.filter.Value(), st.Match)...)
+}
+
+// filterRanges are where the filter's words appear in a row, as the list
+// highlights them: cells of the row, in order, overlaps merged.
+func filterRanges(row, filter string, style lipgloss.Style) []lipgloss.Range {
+	terms := strings.Fields(foldASCII(filter))
+	if len(terms) == 0 {
+		return nil
+	}
+	folded := foldASCII(row)
+	type span struct{ from, to int }
+	var spans []span
+	for _, term := range terms {
+		for at := 0; ; {
+			j := strings.Index(folded[at:], term)
+			if j < 0 {
+				break
+			}
+			from := textWidth(folded[:at+j])
+			spans = append(spans, span{from, from + textWidth(term)})
+			at += j + len(term)
+		}
+	}
+	slices.SortFunc(spans, func(a, b span) int { return a.from - b.from })
+	var out []lipgloss.Range
+	for _, sp := range spans {
+		if n := len(out); n > 0 && sp.from <= out[n-1].End {
+			out[n-1].End = max(out[n-1].End, sp.to)
+			continue
+		}
+		out = append(out, lipgloss.NewRange(sp.from, sp.to, style))
+	}
+	return out
 }

@@ -276,3 +276,33 @@ func TestHistoryListUsesTheWidth(t *testing.T) {
 		}
 	}
 }
+
+// At wide sizes the selected entry's preview sits beside the list and
+// follows the cursor; the filter's words are highlighted in the rows.
+func TestHistoryPreviewAndHighlights(t *testing.T) {
+	p := newPeer(t)
+	store := fixtureHistory(t)
+	h := newHarness(t, Options{Session: p.session(t, "default"), History: store}, 200, 50)
+	h.key("h")
+	if h.m.hist.preview == nil {
+		t.Fatal("no preview at 200 columns")
+	}
+	first := h.m.hist.preview.trace.ID
+	h.mustSee("PREVIEW #"+formatCount(int(first)), "│")
+	h.key("down")
+	if h.m.hist.preview.trace.ID == first {
+		t.Fatal("the preview did not follow the cursor")
+	}
+	h.mustSee("PREVIEW #" + formatCount(int(h.m.hist.preview.trace.ID)))
+	// The whole open id still fits beside the preview.
+	h.mustSee(loadTrace(t, "exchange_v2.json").Tokens.OpenID)
+
+	h.typeText("CODE-inv")
+	view := h.m.View().Content
+	if !strings.Contains(view, h.m.styles.Match.Render("code-inv")) {
+		t.Error("the filter's words are not highlighted in the rows")
+	}
+	// Narrow terminals have no preview.
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 30})
+	h.mustNotSee("PREVIEW")
+}

@@ -246,7 +246,7 @@ func (m *Model) setStyles(dark bool) {
 	m.input.SetStyles(m.styles.Input)
 	m.hist.filter.SetStyles(m.styles.Input)
 	m.search.input.SetStyles(m.styles.Input)
-	for _, v := range []*traceView{m.current, m.detail} {
+	for _, v := range []*traceView{m.current, m.detail, m.hist.preview} {
 		if v != nil {
 			v.invalidate()
 		}
@@ -274,6 +274,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	// A search follows the focused pane and its doc as they change.
 	m.refreshSearch()
+	if preview := m.ensurePreview(); preview != nil {
+		cmd = tea.Batch(cmd, preview)
+	}
 	return m, cmd
 }
 
@@ -306,6 +309,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.historyIndex(msg)
 	case historyTraceMsg:
 		return m.historyTrace(msg)
+	case historyPreviewMsg:
+		m.historyPreview(msg)
 	case historyDeletedMsg:
 		m.historyDeleted(msg)
 	case copiedMsg:
@@ -561,7 +566,7 @@ func (m *Model) fail(text string) tea.Cmd {
 
 func (m *Model) toggleReveal() {
 	m.reveal = !m.reveal
-	for _, v := range []*traceView{m.current, m.detail} {
+	for _, v := range []*traceView{m.current, m.detail, m.hist.preview} {
 		if v != nil {
 			v.setReveal(m.reveal)
 		}
@@ -578,7 +583,7 @@ func (m *Model) toggleReveal() {
 // toggleBodyForm shows bodies as raw bytes or as pretty JSON.
 func (m *Model) toggleBodyForm() {
 	m.rawBody = !m.rawBody
-	for _, v := range []*traceView{m.current, m.detail} {
+	for _, v := range []*traceView{m.current, m.detail, m.hist.preview} {
 		if v != nil {
 			v.setPretty(!m.rawBody)
 		}
@@ -658,6 +663,11 @@ func (m *Model) relayout() {
 		}
 		l := layoutPanes(m.width, m.panesHeight(), true)
 		v.layout(&m.styles, l.reqWidth, l.respWidth)
+	}
+	if v := m.hist.preview; v != nil {
+		if _, w := m.historyWidths(); w > 0 {
+			v.layout(&m.styles, w, w)
+		}
 	}
 }
 

@@ -34,6 +34,10 @@ func (m *Model) wheel(ev tea.Mouse) {
 		m.faults.cursor = min(max(0, m.faults.cursor+sign(delta)), faultRows()-1)
 	case m.overlay != overlayNone:
 	case m.screen == screenHistory:
+		if listW, _ := m.historyWidths(); ev.X > listW && m.hist.preview != nil {
+			m.hist.preview.resp.scrollBy(delta, m.listRows())
+			return
+		}
 		m.hist.selected += sign(delta)
 		m.clampSelection()
 	default:
@@ -112,6 +116,9 @@ func (m *Model) clickOverlay(ev tea.Mouse) tea.Cmd {
 func (m *Model) clickHistory(ev tea.Mouse) tea.Cmd {
 	h := &m.hist
 	i := h.offset + ev.Y - m.historyRowsTop()
+	if listW, _ := m.historyWidths(); ev.X >= listW {
+		return nil
+	}
 	if ev.Y < m.historyRowsTop() || i < h.offset || i >= h.rows() || i >= h.offset+m.listRows() {
 		return nil
 	}
