@@ -76,6 +76,7 @@ func (a *app) consoleOptions(ctx context.Context, o *options) (opts ui.Options, 
 		closers = append(closers, s.Close)
 	}
 	opts.Session = forConsole(s)
+	opts.Lang = config.Language()
 	path, err := history.ResolvePath(o.history)
 	if err == nil {
 		opts.History, err = history.Open(ctx, path)

@@ -61,10 +61,10 @@ func prepareBody(t *gateway.Trace, mask func(string) string) *bodyText {
 	if to == 0 {
 		b := &bodyText{text: mask(show(raw))}
 		if v != nil {
-			b.note = "no signed content located"
+			b.note = tr("no signed content located")
 		}
 		if !utf8.Valid(raw) {
-			b.note = strings.TrimPrefix(b.note+"; decoded from GBK", "; ")
+			b.note = strings.TrimPrefix(b.note+"; "+tr("decoded from GBK"), "; ")
 		}
 		return b
 	}
@@ -75,16 +75,16 @@ func prepareBody(t *gateway.Trace, mask func(string) string) *bodyText {
 		markTo:   len(before) + len(inside),
 		// The offsets are of the raw bytes, whatever masking or decoding
 		// did to the text shown.
-		note: "▌ marks the signed content, bytes " + formatCount(from) + "–" + formatCount(to) + " of the raw body",
+		note: tr("▌ marks the signed content, bytes %s–%s of the raw body", formatCount(from), formatCount(to)),
 	}
 	switch {
 	case v.Status == gateway.Unsigned:
-		b.note = "▌ marks the node a signature would cover (bytes " + formatCount(from) + "–" + formatCount(to) + "); there is none"
+		b.note = tr("▌ marks the node a signature would cover (bytes %s–%s); there is none", formatCount(from), formatCount(to))
 	case t.Protocol == gateway.V3:
-		b.note = "▌ the whole body is signed, after alipay-timestamp and alipay-nonce"
+		b.note = tr("▌ the whole body is signed, after alipay-timestamp and alipay-nonce")
 	}
 	if !utf8.Valid(raw) {
-		b.note += "; decoded from GBK, verified over the raw bytes"
+		b.note += "; " + tr("decoded from GBK, verified over the raw bytes")
 	}
 	return b
 }

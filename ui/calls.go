@@ -17,35 +17,35 @@ func (m *Model) submit() tea.Cmd {
 		token := strings.TrimSpace(value)
 		from := "input"
 		if token == "" && m.tokens != nil {
-			token, from = m.tokens.RefreshToken, "latest tokens"
+			token, from = m.tokens.RefreshToken, tr("latest tokens")
 		}
 		if token == "" {
-			return m.fail("no refresh token: exchange a code first, or paste a refresh token")
+			return m.fail(tr("no refresh token: exchange a code first, or paste a refresh token"))
 		}
 		return m.startCall(callRequest{kind: callRefresh, arg: token, from: from})
 	}
 	code, err := gateway.ParseAuthCode(value)
 	if err != nil {
 		if strings.TrimSpace(value) == "" {
-			return m.fail("the input is empty: paste an auth code (or i to type one)" + m.mintHint())
+			return m.fail(tr("the input is empty: paste an auth code (or i to type one)") + m.mintHint())
 		}
-		return m.fail(err.Error() + " (i edits the input)")
+		return m.fail(err.Error() + " " + tr("(i edits the input)"))
 	}
 	return m.startCall(callRequest{kind: callExchange, arg: code, from: "input"})
 }
 
 func (m *Model) refreshLatest() tea.Cmd {
 	if m.tokens == nil || m.tokens.RefreshToken == "" {
-		return m.fail("no refresh token yet: exchange a code first" + m.mintHint() + ", or refresh from a history entry (h)")
+		return m.fail(tr("no refresh token yet: exchange a code first%s, or refresh from a history entry (h)", m.mintHint()))
 	}
-	return m.startCall(callRequest{kind: callRefresh, arg: m.tokens.RefreshToken, from: "latest tokens"})
+	return m.startCall(callRequest{kind: callRefresh, arg: m.tokens.RefreshToken, from: tr("latest tokens")})
 }
 
 func (m *Model) userInfoLatest() tea.Cmd {
 	if m.tokens == nil || m.tokens.AccessToken == "" {
-		return m.fail("no access token yet: exchange a code first" + m.mintHint() + ", or use one from history (h)")
+		return m.fail(tr("no access token yet: exchange a code first%s, or use one from history (h)", m.mintHint()))
 	}
-	return m.startCall(callRequest{kind: callUserInfo, arg: m.tokens.AccessToken, from: "latest tokens"})
+	return m.startCall(callRequest{kind: callUserInfo, arg: m.tokens.AccessToken, from: tr("latest tokens")})
 }
 
 // offersUserInfo reports whether u can work with the latest tokens: there
@@ -67,7 +67,7 @@ func (m *Model) mintHint() string {
 	if m.session.MintCode == nil {
 		return ""
 	}
-	return " (m mints one)"
+	return " " + tr("(m mints one)")
 }
 
 // callFromTrace refreshes, fetches user info or replays from a trace.
@@ -82,7 +82,7 @@ func (m *Model) callFromTrace(t *gateway.Trace, kind callKind, replay bool) tea.
 // startCall begins a call, unless one is under way.
 func (m *Model) startCall(req callRequest) tea.Cmd {
 	if m.call != nil {
-		return m.fail("a call is already under way; esc cancels it")
+		return m.fail(tr("a call is already under way; esc cancels it"))
 	}
 	ctx, cancel := context.WithCancel(m.base)
 	m.callSeq++
@@ -94,11 +94,11 @@ func (m *Model) startCall(req callRequest) tea.Cmd {
 // startHistoryCall begins a call from a history entry not yet read.
 func (m *Model) startHistoryCall(id int64, kind callKind, replay bool) tea.Cmd {
 	if m.call != nil {
-		return m.fail("a call is already under way; esc cancels it")
+		return m.fail(tr("a call is already under way; esc cancels it"))
 	}
 	ctx, cancel := context.WithCancel(m.base)
 	m.callSeq++
-	req := callRequest{kind: kind, from: "history"}
+	req := callRequest{kind: kind, from: tr("history")}
 	m.call = &inFlight{seq: m.callSeq, req: req, started: m.now(), cancel: cancel}
 	m.spinGen++
 	return tea.Batch(historyCallCmd(ctx, m.callSeq, m.session, m.opts.History, id, kind, replay, m.reveal), m.after(spinInterval, spinMsg{m.spinGen}))
@@ -147,13 +147,13 @@ func (m *Model) callDone(msg callDoneMsg) tea.Cmd {
 	m.relayout()
 	status := outcomeStatus(t, msg.req)
 	if t.Outcome == gateway.OutcomeSuccess && t.Tokens != nil {
-		status.text += " · r refreshes"
+		status.text += " · " + tr("r refreshes")
 		if m.offersUserInfo() {
-			status.text += " · u fetches user info"
+			status.text += " · " + tr("u fetches user info")
 		}
 	}
 	if msg.recordErr != nil {
-		status = statusLine{status.text + " · NOT recorded in history", statusError}
+		status = statusLine{status.text + " · " + tr("NOT recorded in history"), statusError}
 		m.sayDetail(status, msg.recordErr.Error())
 	} else {
 		m.say(status)
@@ -163,22 +163,22 @@ func (m *Model) callDone(msg callDoneMsg) tea.Cmd {
 
 func errorText(err error) string {
 	if err == nil {
-		return "no trace and no error"
+		return tr("no trace and no error")
 	}
 	return err.Error()
 }
 
 // outcomeStatus sums up a call in one line.
 func outcomeStatus(t *gateway.Trace, req callRequest) statusLine {
-	what := req.kind.String()
+	what := word(req.kind.String())
 	if req.from != "" && req.from != "input" {
 		what += " (" + req.from + ")"
 	}
 	switch t.Outcome {
 	case gateway.OutcomeSuccess:
-		text := "✓ " + what + " succeeded"
+		text := tr("✓ %s succeeded", what)
 		if t.Verification != nil {
-			text += ", response " + string(t.Verification.Status)
+			text += tr(", response %s", word(string(t.Verification.Status)))
 		}
 		kind := statusOK
 		if len(t.Warnings) > 0 {
@@ -192,17 +192,17 @@ func outcomeStatus(t *gateway.Trace, req callRequest) statusLine {
 		if e.SubCode != "" {
 			code = e.SubCode
 		}
-		text := "✗ " + what + ": the gateway answered " + code
-		if e.Meaning != "" {
-			text += ": " + e.Meaning
+		text := tr("✗ %s: the gateway answered %s", what, code)
+		if meaning, _ := explanation(e); meaning != "" {
+			text += ": " + meaning
 		}
 		return statusLine{text, statusError}
 	case gateway.OutcomeTransportError:
-		return statusLine{"✗ " + what + ", no answer: " + t.TransportHint(), statusError}
+		return statusLine{tr("✗ %s, no answer: %s", what, word(t.TransportHint())), statusError}
 	case gateway.OutcomeUntrusted:
-		return statusLine{"✗ " + what + ": " + t.Verdict() + ", do not use this answer", statusError}
+		return statusLine{tr("✗ %s: %s, do not use this answer", what, word(t.Verdict())), statusError}
 	case gateway.OutcomeDryRun:
-		return statusLine{what + ": built and signed, not sent (dry run)", statusWarn}
+		return statusLine{tr("%s: built and signed, not sent (dry run)", what), statusWarn}
 	}
 	return statusLine{what + ": " + string(t.Outcome), statusInfo}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -41,11 +40,11 @@ func (k callKind) String() string {
 func (k callKind) progressive() string {
 	switch k {
 	case callRefresh:
-		return "refreshing the token"
+		return tr("refreshing the token")
 	case callUserInfo:
-		return "fetching user info"
+		return tr("fetching user info")
 	}
-	return "exchanging the auth code"
+	return tr("exchanging the auth code")
 }
 
 // callRequest is one call to make: its kind, its argument (an auth code, a
@@ -82,28 +81,28 @@ func callCmd(ctx context.Context, seq int, s Session, store *history.Store, req 
 
 func runCall(ctx context.Context, seq int, s Session, store *history.Store, req callRequest, reveal bool) callDoneMsg {
 	var (
-		tr  *gateway.Trace
-		err error
+		trace *gateway.Trace
+		err   error
 	)
 	switch req.kind {
 	case callRefresh:
-		tr, err = s.Client.Refresh(ctx, req.arg)
+		trace, err = s.Client.Refresh(ctx, req.arg)
 	case callUserInfo:
-		tr, err = s.Client.UserInfo(ctx, req.arg)
+		trace, err = s.Client.UserInfo(ctx, req.arg)
 	default:
-		tr, err = s.Client.Exchange(ctx, req.arg)
+		trace, err = s.Client.Exchange(ctx, req.arg)
 	}
-	msg := callDoneMsg{seq: seq, req: req, trace: tr, err: err}
-	if tr != nil && store != nil {
+	msg := callDoneMsg{seq: seq, req: req, trace: trace, err: err}
+	if trace != nil && store != nil {
 		recordCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		sum, err := store.Record(recordCtx, tr, s.StoreSecrets)
+		sum, err := store.Record(recordCtx, trace, s.StoreSecrets)
 		if msg.recordErr = err; err == nil {
 			msg.recorded = &sum
 		}
 	}
-	if tr != nil {
-		msg.view = newTraceView(tr, reveal)
+	if trace != nil {
+		msg.view = newTraceView(trace, reveal)
 	}
 	return msg
 }
@@ -113,11 +112,11 @@ func runCall(ctx context.Context, seq int, s Session, store *history.Store, req 
 // same call again (replay).
 func historyCallCmd(ctx context.Context, seq int, s Session, store *history.Store, id int64, kind callKind, replay, reveal bool) tea.Cmd {
 	return func() tea.Msg {
-		tr, err := store.Get(ctx, id)
+		trace, err := store.Get(ctx, id)
 		if err != nil {
-			return callDoneMsg{seq: seq, req: callRequest{kind: kind, from: fmt.Sprintf("history #%d", id)}, err: err}
+			return callDoneMsg{seq: seq, req: callRequest{kind: kind, from: tr("history #%s", formatCount(int(id)))}, err: err}
 		}
-		req, err := requestFrom(tr, kind, replay)
+		req, err := requestFrom(trace, kind, replay)
 		if err != nil {
 			return callDoneMsg{seq: seq, req: req, err: err}
 		}
@@ -129,17 +128,17 @@ func historyCallCmd(ctx context.Context, seq int, s Session, store *history.Stor
 // the trace's own; otherwise kind says which call, with the token the trace
 // received (or sent).
 func requestFrom(t *gateway.Trace, kind callKind, replay bool) (callRequest, error) {
-	from := fmt.Sprintf("history #%d", t.ID)
+	from := tr("history #%s", formatCount(int(t.ID)))
 	params := t.Request.Params
 	if replay {
-		req := callRequest{kind: callExchange, arg: params["code"], from: "replay of " + from}
+		req := callRequest{kind: callExchange, arg: params["code"], from: tr("replay of %s", from)}
 		switch {
 		case t.Method == gateway.MethodUserInfo:
 			req.kind, req.arg = callUserInfo, params["auth_token"]
 		case t.GrantType == gateway.GrantRefreshToken:
 			req.kind, req.arg = callRefresh, params["refresh_token"]
 		}
-		return req, usable(req, "the "+req.kind.String()+" call")
+		return req, usable(req, tr("the %s call", word(req.kind.String())))
 	}
 	req := callRequest{kind: kind, from: from}
 	switch kind {
@@ -148,7 +147,7 @@ func requestFrom(t *gateway.Trace, kind callKind, replay bool) (callRequest, err
 			req.arg = t.Tokens.RefreshToken
 		}
 		if req.arg == "" && t.Method == gateway.MethodUserInfo {
-			return req, fmt.Errorf("%s is a user info call: it carries no refresh token; refresh from a token exchange", from)
+			return req, errors.New(tr("%s is a user info call: it carries no refresh token; refresh from a token exchange", from))
 		}
 	case callUserInfo:
 		if t.Tokens != nil {
@@ -164,12 +163,12 @@ func requestFrom(t *gateway.Trace, kind callKind, replay bool) (callRequest, err
 // usable refuses a call whose argument is missing or was stored only as a
 // fingerprint.
 func usable(req callRequest, what string) error {
-	name := map[callKind]string{callExchange: "auth code", callRefresh: "refresh token", callUserInfo: "access token"}[req.kind]
+	name := word(map[callKind]string{callExchange: "auth code", callRefresh: "refresh token", callUserInfo: "access token"}[req.kind])
 	switch {
 	case req.arg == "":
-		return fmt.Errorf("%s has no %s to use", what, name)
+		return errors.New(tr("%s has no %s to use", what, name))
 	case strings.HasPrefix(req.arg, "sha256:"):
-		return fmt.Errorf("history kept only a fingerprint of the %s of %s (secrets are not stored), so it cannot be used", name, what)
+		return errors.New(tr("history kept only a fingerprint of the %s of %s (secrets are not stored), so it cannot be used", name, what))
 	}
 	return nil
 }
@@ -245,12 +244,12 @@ func historyGetCmd(store *history.Store, id int64, reveal bool) tea.Cmd {
 // panes, with the later refresh that rotated its refresh token.
 func loadTraceView(store *history.Store, id int64, reveal bool) (*traceView, error) {
 	ctx := context.Background()
-	tr, err := store.Get(ctx, id)
+	trace, err := store.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	v := newTraceView(tr, reveal)
-	v.rotatedBy = findRotation(ctx, store, tr)
+	v := newTraceView(trace, reveal)
+	v.rotatedBy = findRotation(ctx, store, trace)
 	return v, nil
 }
 
@@ -360,11 +359,11 @@ type profileOpenedMsg struct {
 func openProfileCmd(open func(string) (Session, error), name string) tea.Cmd {
 	return func() tea.Msg {
 		if open == nil {
-			return profileOpenedMsg{name: name, err: errors.New("this console was started without a way to open other profiles")}
+			return profileOpenedMsg{name: name, err: errors.New(tr("this console was started without a way to open other profiles"))}
 		}
 		s, err := open(name)
 		if err == nil && s.Client == nil {
-			err = fmt.Errorf("profile %q opened without a gateway client", name)
+			err = errors.New(tr("profile %s opened without a gateway client", name))
 		}
 		return profileOpenedMsg{name: name, session: s, err: err}
 	}

@@ -58,16 +58,16 @@ type copyItem struct {
 // switch, as --json follows --reveal.
 func buildCopy(kind copyKind, t *gateway.Trace, secrets []string, fallback *gateway.Tokens, reveal bool) (copyItem, error) {
 	if t == nil && kind != copyAccess && kind != copyRefresh && kind != copyUserID && kind != copyOpenID && kind != copyUnionID {
-		return copyItem{}, errors.New("nothing to copy yet: exchange a code first")
+		return copyItem{}, errors.New(tr("nothing to copy yet: exchange a code first"))
 	}
 	secret := func(what, value string) (copyItem, error) {
 		switch {
 		case value == "":
-			return copyItem{}, fmt.Errorf("there is no %s to copy yet", what)
+			return copyItem{}, errors.New(tr("there is no %s to copy yet", word(what)))
 		case strings.HasPrefix(value, "sha256:"):
-			return copyItem{}, fmt.Errorf("history kept only a fingerprint of this %s (secrets are not stored), so it cannot be copied", what)
+			return copyItem{}, errors.New(tr("history kept only a fingerprint of this %s (secrets are not stored), so it cannot be copied", word(what)))
 		}
-		return copyItem{text: value, what: what, masked: !reveal}, nil
+		return copyItem{text: value, what: word(what), masked: !reveal}, nil
 	}
 	var tokens *gateway.Tokens
 	if t != nil {
@@ -96,32 +96,32 @@ func buildCopy(kind copyKind, t *gateway.Trace, secrets []string, fallback *gate
 		ids := identifiers(t, fallback)
 		name := map[copyKind]string{copyUserID: "user_id", copyOpenID: "open_id", copyUnionID: "union_id"}[kind]
 		if ids[name] == "" {
-			return copyItem{}, fmt.Errorf("there is no %s to copy", name)
+			return copyItem{}, errors.New(tr("there is no %s to copy", name))
 		}
 		return copyItem{text: ids[name], what: name}, nil
 	case copyStringToSign:
 		if t.Request.StringToSign == "" {
-			return copyItem{}, errors.New("this call has no string to sign")
+			return copyItem{}, errors.New(tr("this call has no string to sign"))
 		}
-		return copyItem{text: t.Request.StringToSign, what: "string to sign", masked: !reveal && hasSecret(secrets, t.Request.StringToSign)}, nil
+		return copyItem{text: t.Request.StringToSign, what: tr("string to sign"), masked: !reveal && hasSecret(secrets, t.Request.StringToSign)}, nil
 	case copyResponse:
 		if t.Response == nil {
-			return copyItem{}, errors.New("this call got no response to copy")
+			return copyItem{}, errors.New(tr("this call got no response to copy"))
 		}
-		return copyItem{text: t.Response.BodyText(), what: "raw response body", masked: !reveal && hasSecret(secrets, string(t.Response.Body))}, nil
+		return copyItem{text: t.Response.BodyText(), what: tr("raw response body"), masked: !reveal && hasSecret(secrets, string(t.Response.Body))}, nil
 	case copyCurl:
-		return copyItem{text: curlCommand(t), what: "request as curl", masked: !reveal && len(secrets) > 0}, nil
+		return copyItem{text: curlCommand(t), what: tr("request as curl"), masked: !reveal && len(secrets) > 0}, nil
 	case copyCode, copyCode + 1, copyCode + 2, copyCode + 3, copyCode + 4:
 		lang, _ := kind.codeLang()
 		code, err := sdkCode(lang, t, reveal)
 		if err != nil {
 			return copyItem{}, err
 		}
-		return copyItem{text: code, what: "the call as " + string(lang) + " code"}, nil
+		return copyItem{text: code, what: tr("the call as %s code", string(lang))}, nil
 	case copyJSON:
-		what := "trace as JSON (secrets masked; v reveals)"
+		what := tr("trace as JSON (secrets masked; v reveals)")
 		if reveal {
-			what = "trace as JSON, secrets included"
+			what = tr("trace as JSON, secrets included")
 		}
 		return copyItem{what: what, encode: func() (string, error) {
 			shown := t
@@ -130,7 +130,7 @@ func buildCopy(kind copyKind, t *gateway.Trace, secrets []string, fallback *gate
 			}
 			js, err := json.Marshal(shown)
 			if err != nil {
-				return "", fmt.Errorf("encode the trace as JSON: %w", err)
+				return "", fmt.Errorf("%s: %w", tr("encode the trace as JSON"), err)
 			}
 			return string(js), nil
 		}}, nil
@@ -216,7 +216,7 @@ func shellQuote(s string) string {
 // openCopy shows the copy menu, if there is anything to copy.
 func (m *Model) openCopy() {
 	if m.copyView() == nil && m.tokens == nil {
-		m.fail("nothing to copy yet: exchange a code first")
+		m.fail(tr("nothing to copy yet: exchange a code first"))
 		return
 	}
 	m.copyCursor = 0
@@ -269,7 +269,7 @@ func (m *Model) copyEntry(e copyEntry) tea.Cmd {
 	m.overlay = overlayNone
 	item, err := m.buildCopy(e.kind)
 	if err != nil {
-		return m.fail("copy: " + err.Error())
+		return m.fail(tr("copy: %s", err.Error()))
 	}
 	return copyCmd(m.clip, item)
 }
@@ -287,18 +287,18 @@ func (m *Model) copyFallback() *gateway.Tokens {
 // take it, the terminal is asked to (OSC 52).
 func (m *Model) copied(msg copiedMsg) tea.Cmd {
 	if msg.encodeErr != nil {
-		return m.fail("copy: " + msg.encodeErr.Error())
+		return m.fail(tr("copy: %s", msg.encodeErr.Error()))
 	}
 	detail := ""
 	if msg.item.masked {
-		detail = "the real value, which the screen masks"
+		detail = tr("the real value, which the screen masks")
 	}
 	if msg.err == nil {
-		m.sayDetail(statusLine{"copied " + msg.item.what + " to the clipboard", statusOK}, detail)
+		m.sayDetail(statusLine{tr("copied %s to the clipboard", msg.item.what), statusOK}, detail)
 		return nil
 	}
-	detail = strings.TrimPrefix(detail+"; ", "; ") + "the system clipboard is out of reach (" + msg.err.Error() +
-		"), so the terminal was asked to take it (OSC 52); it must allow clipboard writes"
-	m.sayDetail(statusLine{"copied " + msg.item.what + " through the terminal (OSC 52)", statusOK}, detail)
+	detail = strings.TrimPrefix(detail+"; ", "; ") +
+		tr("the system clipboard is out of reach (%s), so the terminal was asked to take it (OSC 52); it must allow clipboard writes", word(msg.err.Error()))
+	m.sayDetail(statusLine{tr("copied %s through the terminal (OSC 52)", msg.item.what), statusOK}, detail)
 	return tea.SetClipboard(msg.item.text)
 }

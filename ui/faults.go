@@ -52,7 +52,7 @@ type faultMenu struct {
 func (m *Model) openFaults() {
 	if m.session.Faults == nil {
 		p := m.session.Client.Profile()
-		m.fail("faults are the emulator's: profile " + p.Name + " talks to " + envLabel(p.Environment()))
+		m.fail(tr("faults are the emulator's: profile %s talks to %s", p.Name, envLabel(p.Environment())))
 		return
 	}
 	if m.faults.values == nil {
@@ -109,7 +109,7 @@ func (m *Model) armFault(i int) tea.Cmd {
 	m.overlay = overlayNone
 	if i >= len(faultChoices) {
 		m.session.Faults.Disarm()
-		m.say(statusLine{"every armed fault is disarmed: the emulator answers normally", statusOK})
+		m.say(statusLine{tr("every armed fault is disarmed: the emulator answers normally"), statusOK})
 		return nil
 	}
 	c := faultChoices[i]
@@ -118,10 +118,10 @@ func (m *Model) armFault(i int) tea.Cmd {
 		value = c.values[m.faults.values[i]]
 	}
 	if err := m.session.Faults.Arm(c.kind, value, m.faults.count); err != nil {
-		return m.fail("arm fault " + c.kind + ": " + err.Error())
+		return m.fail(tr("arm fault %s: %s", c.kind, err.Error()))
 	}
 	what := strings.TrimSpace(c.kind + " " + value)
-	m.say(statusLine{"armed: " + what + " for the next " + plural(m.faults.count, "answer", "answers") + " · enter sends a call · f x disarms", statusWarn})
+	m.say(statusLine{tr("armed: %s for the next %s · enter sends a call · f x disarms", what, plural(m.faults.count, "answer", "answers")), statusWarn})
 	return nil
 }
 
@@ -129,7 +129,7 @@ func (m *Model) armFault(i int) tea.Cmd {
 func (m *Model) faultsView(width int) popup {
 	st := &m.styles
 	f := &m.faults
-	lines := []string{st.Title.Render("Emulator faults") + st.Dim.Render(" · for the next "+plural(f.count, "answer", "answers")+" (+ −)")}
+	lines := []string{st.Title.Render(tr("Emulator faults")) + st.Dim.Render(" · "+tr("for the next %s", plural(f.count, "answer", "answers"))+" (+ −)")}
 	items := []int{-1}
 	keep := -1
 	kindW, valueW := 0, 0
@@ -151,10 +151,10 @@ func (m *Model) faultsView(width int) popup {
 			head := c.key + "  " + c.kind + strings.Repeat(" ", kindW-len(c.kind)) + "  " + value
 			line = st.Prompt.Render(c.key) + "  " + st.Value.Render(c.kind+strings.Repeat(" ", kindW-len(c.kind))) + "  " + st.Bold.Render(value)
 			if rest := width - ansi.StringWidth(head) - 2; rest >= 12 {
-				line += "  " + st.Dim.Render(ansi.Truncate(c.does, rest, "…"))
+				line += "  " + st.Dim.Render(ansi.Truncate(word(c.does), rest, "…"))
 			}
 		} else {
-			line = st.Prompt.Render("x") + "  " + st.Value.Render("disarm every armed fault")
+			line = st.Prompt.Render("x") + "  " + st.Value.Render(tr("disarm every armed fault"))
 		}
 		if i == f.cursor {
 			line = st.RowSelected.Render(fit(ansi.Strip(line), width))
@@ -164,7 +164,7 @@ func (m *Model) faultsView(width int) popup {
 		items = append(items, i)
 	}
 	lines = append(lines, "")
-	for _, l := range wrapWords("enter or the key arms it · ←→ change the value · + − the count · esc closes", width) {
+	for _, l := range wrapWords(tr("enter or the key arms it · ←→ change the value · + − the count · esc closes"), width) {
 		lines = append(lines, st.Dim.Render(l))
 	}
 	return popup{lines: lines, keep: keep, items: items}

@@ -4,6 +4,7 @@ import (
 	"aliauth/gateway"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -19,12 +20,13 @@ func formatCount(n int) string {
 	return s
 }
 
-// plural writes a count with its noun: "1 match", "2 matches".
+// plural writes a count with its noun, in the console's language: "1
+// match", "2 matches" (Chinese has one form, the catalog's for many).
 func plural(n int, one, many string) string {
 	if n == 1 {
-		return "1 " + one
+		return word("1 " + one)
 	}
-	return formatCount(n) + " " + many
+	return strings.Replace(word("%s "+many), "%s", formatCount(n), 1)
 }
 
 // formatBytes writes a size the way people read it.

@@ -45,6 +45,8 @@ func requireScreen(t *testing.T, h *harness) {
 
 func withHistory(t testing.TB, o *Options) { o.History = fixtureHistory(t) }
 
+func inChinese(_ testing.TB, o *Options) { o.Lang = "zh-CN" }
+
 // startScreen is the console before any call, on the fixed session the
 // golden screens use.
 func startScreen(t testing.TB, width, height int, edit ...func(*Options)) *harness {
@@ -105,6 +107,12 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "help_scrolled", trace: "exchange_v2.json", keys: []string{"?", "end"}},
 		{name: "faults", keys: []string{"f", "down", "right"}},
 		{name: "history", keys: []string{"h"}, opts: withHistory},
+		{name: "zh_start", opts: inChinese},
+		{name: "zh_exchange_v2", trace: "exchange_v2.json", opts: inChinese},
+		{name: "zh_code_invalid_v2", trace: "code_invalid_v2.json", opts: inChinese},
+		{name: "zh_help", trace: "exchange_v2.json", keys: []string{"?"}, opts: inChinese},
+		{name: "zh_copy_menu", trace: "exchange_v2.json", keys: []string{"c"}, opts: inChinese},
+		{name: "zh_history", keys: []string{"h"}, opts: func(t testing.TB, o *Options) { withHistory(t, o); inChinese(t, o) }},
 		{name: "history_filtered", keys: []string{"h", "c", "o", "d", "e", "down"}, opts: withHistory},
 		{name: "history_detail", keys: []string{"h", "down", "enter"}, opts: withHistory},
 		{name: "copy_menu", trace: "exchange_v2.json", keys: []string{"c", "down", "down"}},
@@ -135,7 +143,11 @@ func TestGoldenScreens(t *testing.T) {
 						}
 						h = startScreen(t, size[0], size[1], edit...)
 					} else {
-						h = showing(t, loadTrace(t, c.trace), size[0], size[1])
+						var edit []func(*Options)
+						if c.opts != nil {
+							edit = append(edit, func(o *Options) { c.opts(t, o) })
+						}
+						h = showing(t, loadTrace(t, c.trace), size[0], size[1], edit...)
 					}
 					h.key(c.keys...)
 					if h.m.overlay == overlayProfiles && h.m.opts.Check != nil {

@@ -13,13 +13,13 @@ import (
 func envLabel(env string) string {
 	switch env {
 	case gateway.EnvEmulator:
-		return "EMULATOR — not Alipay"
+		return tr("EMULATOR — not Alipay")
 	case gateway.EnvSandbox:
-		return "SANDBOX"
+		return tr("SANDBOX")
 	case gateway.EnvProduction:
-		return "PRODUCTION"
+		return tr("PRODUCTION")
 	}
-	return "CUSTOM GATEWAY"
+	return tr("CUSTOM GATEWAY")
 }
 
 // headerView is two lines: who the console talks to (profile,
@@ -27,7 +27,7 @@ func envLabel(env string) string {
 func (m *Model) headerView() string {
 	st := &m.styles
 	if m.session.Client == nil {
-		return fit(st.Title.Render("aliauth"), m.width) + "\n" + fit(st.Error.Render("no profile is open"), m.width)
+		return fit(st.Title.Render("aliauth"), m.width) + "\n" + fit(st.Error.Render(tr("no profile is open")), m.width)
 	}
 	p := m.session.Client.Profile()
 	env := p.Environment()
@@ -41,10 +41,10 @@ func (m *Model) headerView() string {
 		envStyle = st.EnvProduction
 	}
 	sep := st.Dim.Render(" · ")
-	title, profile := st.Title.Render("aliauth")+" ", st.Label.Render("profile ")
+	title, profile := st.Title.Render("aliauth")+" ", st.Label.Render(tr("profile")+" ")
 	first := func() string {
 		return title + envStyle.Render(envLabel(env)) + " " + profile + st.Bold.Render(clean(p.Name)) + sep +
-			st.Label.Render("app ") + st.Bold.Render(clean(p.AppID))
+			st.Label.Render(tr("app")+" ") + st.Bold.Render(clean(p.AppID))
 	}
 	// Narrow terminals drop the words that say least before the app id.
 	if ansi.StringWidth(first()) > m.width {
@@ -68,15 +68,15 @@ func (m *Model) headerView() string {
 		how = append(how, "v2 gateway.do", sign, charsetName(p.Charset))
 	}
 	if p.CertMode() {
-		how = append(how, "certificate mode")
+		how = append(how, tr("certificate mode"))
 	}
 	if p.AlipayPublicKey == nil {
-		how = append(how, "NO ALIPAY KEY")
+		how = append(how, tr("NO ALIPAY KEY"))
 	}
 	second := st.Value.Render(strings.Join(how, " · ")) + sep + st.Dim.Render(clean(p.URL()))
 	right := ""
 	if m.opts.History == nil {
-		right = st.Warn.Render(" history off")
+		right = st.Warn.Render(" " + tr("history off"))
 	}
 	second = fit(second, m.width-ansi.StringWidth(right)) + right
 	return fit(first(), m.width) + "\n" + fit(second, m.width)
@@ -86,8 +86,8 @@ func (m *Model) headerView() string {
 func (m *Model) detailTitle() string {
 	st := &m.styles
 	t := m.detail.trace
-	text := st.Section.Render("HISTORY #"+formatCount(int(t.ID))) + " " +
-		st.Value.Render(formatTime(t.Time)+" · "+clean(t.Profile)+" · "+t.CallName()) +
+	text := st.Section.Render(tr("HISTORY #%s", formatCount(int(t.ID)))) + " " +
+		st.Value.Render(formatTime(t.Time)+" · "+clean(t.Profile)+" · "+word(t.CallName())) +
 		st.Dim.Render(" · "+string(t.Protocol)+" · "+envLabel(t.Environment))
 	return fit(text, m.width)
 }

@@ -11,11 +11,9 @@ import (
 
 // tour is the help overlay's first lines: the flow, for someone who has
 // never seen the console.
-var tour = []string{
-	"Mint a code (m, emulator) or paste one anywhere, press enter: the request is",
-	"on the left or top, the response with its verification badge beside it.",
-	"r refreshes, u fetches user info, c copies, v reveals secrets, h history.",
-}
+const tour = "Mint a code (m, emulator) or paste one anywhere, press enter: the request is " +
+	"on the left or top, the response with its verification badge beside it. " +
+	"r refreshes, u fetches user info, c copies, v reveals secrets, h history."
 
 // helpView is the whole key map in titled columns, as many side by side as
 // width allows.
@@ -35,13 +33,13 @@ func (m *Model) helpView(width int) []string {
 		rows = append(rows, joinColumns(cols[:n]))
 		cols = cols[n:]
 	}
-	lines := []string{st.Title.Render("aliauth keys")}
-	for _, l := range wrapWords(strings.Join(tour, " "), width) {
+	lines := []string{st.Title.Render(tr("aliauth keys"))}
+	for _, l := range wrapWords(tr(tour), width) {
 		lines = append(lines, st.Dim.Render(l))
 	}
 	lines = append(lines, "")
 	lines = append(lines, strings.Split(strings.Join(rows, "\n\n"), "\n")...)
-	return append(lines, "", st.Dim.Render("esc or ? closes · ctrl+c quits"))
+	return append(lines, "", st.Dim.Render(tr("esc or ? closes · ctrl+c quits")))
 }
 
 func joinColumns(cols []string) string {

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"aliauth/gateway"
 	"aliauth/history"
@@ -55,8 +56,8 @@ type historyState struct {
 
 func newHistoryState() historyState {
 	f := textinput.New()
-	f.Prompt = "filter › "
-	f.Placeholder = "type: user id, sub_code, outcome, profile, method, trace id…"
+	f.Prompt = tr("filter") + " › "
+	f.Placeholder = tr("type: user id, sub_code, outcome, profile, method, trace id…")
 	return historyState{filter: f, total: -1}
 }
 
@@ -337,7 +338,7 @@ func (m *Model) historyKey(msg tea.KeyPressMsg) tea.Cmd {
 		move(h.rows())
 	case !ok:
 		if key.Matches(msg, k.Open, k.Refresh, k.UserInfo, k.Replay, k.Delete) {
-			return m.fail("no history entry is selected")
+			return m.fail(tr("no history entry is selected"))
 		}
 	case key.Matches(msg, k.Open):
 		return m.openSelected()
@@ -357,10 +358,10 @@ func (m *Model) historyKey(msg tea.KeyPressMsg) tea.Cmd {
 // summary already says cannot work.
 func (m *Model) historyCall(s history.Summary, kind callKind, replay bool) tea.Cmd {
 	if !s.HasSecrets {
-		return m.fail("history #" + formatCount(int(s.ID)) + " kept only fingerprints of its tokens (secrets are not stored), so it cannot be used for a call")
+		return m.fail(tr("history #%s kept only fingerprints of its tokens (secrets are not stored), so it cannot be used for a call", formatCount(int(s.ID))))
 	}
 	if !replay && kind == callRefresh && s.Method == gateway.MethodUserInfo {
-		return m.fail("history #" + formatCount(int(s.ID)) + " is a user info call: it carries no refresh token; refresh from a token exchange")
+		return m.fail(tr("history #%s is a user info call: it carries no refresh token; refresh from a token exchange", formatCount(int(s.ID))))
 	}
 	return m.startHistoryCall(s.ID, kind, replay)
 }
@@ -368,9 +369,9 @@ func (m *Model) historyCall(s history.Summary, kind callKind, replay bool) tea.C
 func (m *Model) openSelected() tea.Cmd {
 	s, ok := m.hist.selectedSummary()
 	if !ok {
-		return m.fail("no history entry is selected")
+		return m.fail(tr("no history entry is selected"))
 	}
-	m.say(statusLine{"reading history #" + formatCount(int(s.ID)) + "…", statusInfo})
+	m.say(statusLine{tr("reading history #%s…", formatCount(int(s.ID))), statusInfo})
 	return historyGetCmd(m.opts.History, s.ID, m.reveal)
 }
 
@@ -386,20 +387,20 @@ func (m *Model) historyTrace(msg historyTraceMsg) tea.Cmd {
 	m.screen = screenDetail
 	m.detailFocus = focusResponse
 	m.relayout()
-	m.say(statusLine{"history #" + formatCount(int(msg.id)) + ": " + entryHint(msg.view), statusInfo})
+	m.say(statusLine{tr("history #%s", formatCount(int(msg.id))) + ": " + entryHint(msg.view), statusInfo})
 	return m.ensureClock()
 }
 
 func (m *Model) historyDeleted(msg historyDeletedMsg) {
 	if msg.err != nil {
 		if errors.Is(msg.err, history.ErrNotFound) {
-			m.say(statusLine{"history #" + formatCount(int(msg.id)) + " was already deleted", statusWarn})
+			m.say(statusLine{tr("history #%s was already deleted", formatCount(int(msg.id))), statusWarn})
 		} else {
-			m.say(statusLine{"delete: " + msg.err.Error(), statusError})
+			m.say(statusLine{tr("delete: %s", msg.err.Error()), statusError})
 			return
 		}
 	} else {
-		m.say(statusLine{"deleted history #" + formatCount(int(msg.id)), statusOK})
+		m.say(statusLine{tr("deleted history #%s", formatCount(int(msg.id))), statusOK})
 	}
 	h := &m.hist
 	if h.index != nil {
@@ -425,18 +426,18 @@ func entryHint(v *traceView) string {
 	t := v.trace
 	var can []string
 	if r := v.rotatedBy; r != nil {
-		can = append(can, "its refresh token was rotated by #"+formatCount(int(r.id))+" (refresh from that one)")
+		can = append(can, tr("its refresh token was rotated by #%s (refresh from that one)", formatCount(int(r.id))))
 	} else if _, err := requestFrom(t, callRefresh, false); err == nil {
-		can = append(can, "r refreshes with its refresh token")
+		can = append(can, tr("r refreshes with its refresh token"))
 	}
 	if _, err := requestFrom(t, callUserInfo, false); err == nil && (t.Tokens == nil || !authBaseOnly(t.Tokens, "")) {
-		can = append(can, "u fetches user info with its access token")
+		can = append(can, tr("u fetches user info with its access token"))
 	}
 	if _, err := requestFrom(t, callExchange, true); err == nil {
-		can = append(can, "x replays it")
+		can = append(can, tr("x replays it"))
 	}
 	if len(can) == 0 {
-		return "its tokens were not stored, so no call can be made from it"
+		return tr("its tokens were not stored, so no call can be made from it")
 	}
 	return strings.Join(can, ", ")
 }
@@ -486,16 +487,17 @@ func (m *Model) previewView(width, height int) string {
 	st := &m.styles
 	v := h.preview
 	if v == nil || h.selectedID == 0 || v.trace.ID != h.selectedID {
-		lines := []string{fit(st.PaneTitle.Render(" PREVIEW ")+st.Dim.Render(strings.Repeat("─", max(0, width-9))), width)}
+		head := " " + tr("PREVIEW") + " "
+		lines := []string{fit(st.PaneTitle.Render(head)+st.Dim.Render(strings.Repeat("─", max(0, width-ansi.StringWidth(head)))), width)}
 		if h.selectedID != 0 {
-			lines = append(lines, fit(st.Dim.Render(" reading #"+formatCount(int(h.selectedID))+"…"), width))
+			lines = append(lines, fit(st.Dim.Render(" "+tr("reading #%s…", formatCount(int(h.selectedID)))), width))
 		}
 		for len(lines) < height {
 			lines = append(lines, strings.Repeat(" ", width))
 		}
 		return strings.Join(lines, "\n")
 	}
-	title := "PREVIEW #" + formatCount(int(v.trace.ID)) + " · " + strings.ToUpper(v.trace.CallName()) + " · " + strings.ToUpper(string(v.trace.Outcome))
+	title := tr("PREVIEW #%s", formatCount(int(v.trace.ID))) + " · " + strings.ToUpper(word(v.trace.CallName())) + " · " + word(strings.ToUpper(string(v.trace.Outcome)))
 	c := &drawContext{now: m.now(), styles: st, width: width}
 	return v.resp.view(title, width, height, false, c, nil)
 }
@@ -538,22 +540,22 @@ func (m *Model) historyList(width int) string {
 	st := &m.styles
 	h := &m.hist
 	rows := m.listRows()
-	title := st.Section.Render("HISTORY")
+	title := st.Section.Render(tr("HISTORY"))
 	switch {
 	case m.opts.History == nil:
-		title += st.Warn.Render(" history is off")
+		title += st.Warn.Render(" " + tr("history is off"))
 	case h.total >= 0:
 		title += st.Dim.Render(" " + plural(h.total, "exchange", "exchanges"))
 		if strings.TrimSpace(h.filter.Value()) != "" {
 			if h.index != nil {
 				title += st.Value.Render(" · " + plural(h.rows(), "match", "matches"))
 			} else {
-				title += st.Value.Render(" · first " + plural(h.rows(), "match", "matches"))
+				title += st.Value.Render(" · " + tr("first %s", plural(h.rows(), "match", "matches")))
 			}
 		}
 	}
 	if h.loadingIndex {
-		title += st.Dim.Render(" · indexing…")
+		title += st.Dim.Render(" · " + tr("indexing…"))
 	}
 	var visible []history.Summary
 	for i := h.offset; i < h.rows() && len(visible) < rows; i++ {
@@ -564,7 +566,7 @@ func (m *Model) historyList(width int) string {
 
 	switch {
 	case m.opts.History == nil:
-		msg := "history could not be opened"
+		msg := tr("history could not be opened")
 		if m.opts.HistoryError != nil {
 			msg = m.opts.HistoryError.Error()
 		}
@@ -576,17 +578,17 @@ func (m *Model) historyList(width int) string {
 			lines = append(lines, " "+st.Error.Render(l))
 		}
 	case h.rows() == 0 && h.total < 0:
-		lines = append(lines, st.Dim.Render(" loading…"))
+		lines = append(lines, st.Dim.Render(" "+tr("loading…")))
 	case h.rows() == 0 && strings.TrimSpace(h.filter.Value()) != "":
-		lines = append(lines, st.Dim.Render(" nothing matches; esc clears the filter"))
+		lines = append(lines, st.Dim.Render(" "+tr("nothing matches; esc clears the filter")))
 	case h.rows() == 0:
-		lines = append(lines, st.Dim.Render(" no exchanges yet: every call the console makes is recorded here"))
+		lines = append(lines, st.Dim.Render(" "+tr("no exchanges yet: every call the console makes is recorded here")))
 	}
 	for i, s := range visible {
 		lines = append(lines, m.historyRow(s, cols, width, h.offset+i == h.selected))
 	}
 	if h.index == nil && h.loadingIndex && h.rows() > 0 && len(lines) < rows+3 && h.offset+rows > h.rows() {
-		lines = append(lines, st.Dim.Render(" (the rest appears when indexing finishes)"))
+		lines = append(lines, st.Dim.Render(" "+tr("(the rest appears when indexing finishes)")))
 	}
 	for len(lines) < rows+3 {
 		lines = append(lines, "")
@@ -615,18 +617,19 @@ const (
 // the profile from 80 columns, the user in its own column from 100, as
 // wide as the ids in view (an open id is 46 characters) when there is room.
 func (m *Model) historyColumns(width int, rows []history.Summary) []histColumn {
-	idW, profileW, userW := len("#"), len("profile"), len("user")
+	idW, profileW, userW := len("#"), textWidth(tr("profile")), textWidth(tr("user"))
 	for _, s := range rows {
 		idW = max(idW, len("#"+formatCount(int(s.ID))))
 		profileW = max(profileW, textWidth(clean(s.Profile)))
 		userW = max(userW, textWidth(clean(s.User)))
 	}
 	zone := m.now().Local().Format("MST")
+	timeName := tr("time (%s)", zone)
 	cols := []histColumn{
 		{"#", idW + 1},
-		{"time (" + zone + ")", max(15, len("time ("+zone+")")+1)},
-		{"outcome", 12},
-		{"call", 14},
+		{timeName, max(15, textWidth(timeName)+1)},
+		{tr("outcome"), max(12, textWidth(tr("outcome"))+1)},
+		{tr("call"), max(14, textWidth(tr("call"))+1)},
 	}
 	used := 1
 	for _, c := range cols {
@@ -634,15 +637,15 @@ func (m *Model) historyColumns(width int, rows []history.Summary) []histColumn {
 	}
 	if width >= 80 {
 		w := min(profileW, 16) + 1
-		cols = append(cols, histColumn{"profile", w})
+		cols = append(cols, histColumn{tr("profile"), w})
 		used += w
 	} else {
 		cols = append(cols, histColumn{"", 0})
 	}
 	if width >= 100 {
 		// The user takes what it needs, leaving the detail at least 24.
-		w := min(userW+1, max(len("user")+1, width-used-24))
-		cols = append(cols, histColumn{"user", w})
+		w := min(userW+1, max(textWidth(tr("user"))+1, width-used-24))
+		cols = append(cols, histColumn{tr("user"), w})
 	}
 	return cols
 }
@@ -656,9 +659,9 @@ func (m *Model) historyHeader(cols []histColumn, width int) string {
 			b.WriteString(fit(c.name, c.width))
 		}
 	}
-	detail := "detail"
+	detail := tr("detail")
 	if len(cols) <= colUser {
-		detail = "user · detail"
+		detail = tr("user · detail")
 	}
 	b.WriteString(detail)
 	return m.styles.Label.Render(fit(b.String(), width))
@@ -672,15 +675,15 @@ func (m *Model) historyRow(s history.Summary, cols []histColumn, width int, sele
 	outStyle := st.Dim
 	switch s.Outcome {
 	case gateway.OutcomeSuccess:
-		mark, outcome, outStyle = "✓", "ok", st.OK
+		mark, outcome, outStyle = "✓", tr("ok"), st.OK
 	case gateway.OutcomeGatewayError:
-		mark, outcome, outStyle = "✗", "error", st.Error
+		mark, outcome, outStyle = "✗", tr("error"), st.Error
 	case gateway.OutcomeTransportError:
-		mark, outcome, outStyle = "✗", "no answer", st.Error
+		mark, outcome, outStyle = "✗", tr("no answer"), st.Error
 	case gateway.OutcomeUntrusted:
-		mark, outcome, outStyle = "✗", "untrusted", st.Error
+		mark, outcome, outStyle = "✗", tr("untrusted"), st.Error
 	case gateway.OutcomeDryRun:
-		outcome = "dry run"
+		outcome = tr("dry run")
 	}
 	detail := s.SubCode
 	if detail == "" && s.Code != "" && s.Code != "10000" {
@@ -703,7 +706,7 @@ func (m *Model) historyRow(s history.Summary, cols []histColumn, width int, sele
 		"#" + formatCount(int(s.ID)),
 		s.Time.Local().Format("01-02 15:04:05"),
 		mark + " " + outcome,
-		gateway.CallName(s.Method, s.GrantType) + " " + string(s.Protocol),
+		word(gateway.CallName(s.Method, s.GrantType)) + " " + string(s.Protocol),
 		s.Profile,
 		user,
 	}

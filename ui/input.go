@@ -16,7 +16,7 @@ func (m *Model) grantSwitch() string {
 	st := &m.styles
 	code, refresh := gateway.GrantAuthorizationCode, gateway.GrantRefreshToken
 	if m.width < 100 {
-		code, refresh = "code", "refresh"
+		code, refresh = tr("code"), tr("refresh")
 	}
 	on, off := st.GrantOn, st.GrantOff
 	if m.grant == gateway.GrantAuthorizationCode {
@@ -41,16 +41,16 @@ func (m *Model) layoutInput() {
 func (m *Model) setInputPlaceholder() {
 	switch {
 	case m.grant == gateway.GrantRefreshToken:
-		m.input.Placeholder = "refresh token (empty: the latest one); enter refreshes"
+		m.input.Placeholder = tr("refresh token (empty: the latest one); enter refreshes")
 		m.input.EchoMode = textinput.EchoPassword
 		if m.reveal {
 			m.input.EchoMode = textinput.EchoNormal
 		}
 	case m.session.MintCode != nil:
-		m.input.Placeholder = "paste a code (URL, JSON) anywhere · i types · m mints"
+		m.input.Placeholder = tr("paste a code (URL, JSON) anywhere · i types · m mints")
 		m.input.EchoMode = textinput.EchoNormal
 	default:
-		m.input.Placeholder = "paste the authCode (URL, JSON) anywhere · i types"
+		m.input.Placeholder = tr("paste the authCode (URL, JSON) anywhere · i types")
 		m.input.EchoMode = textinput.EchoNormal
 	}
 	m.layoutInput()
@@ -60,15 +60,15 @@ func (m *Model) setInputPlaceholder() {
 func (m *Model) mint(scope string) tea.Cmd {
 	if m.session.MintCode == nil {
 		env := m.session.Client.Profile()
-		return m.fail("minting codes needs the emulator; profile " + env.Name + " points at " + env.Environment() + ": get a code from my.getAuthCode in the mini program and paste it")
+		return m.fail(tr("minting codes needs the emulator; profile %s points at %s: get a code from my.getAuthCode in the mini program and paste it", env.Name, envLabel(env.Environment())))
 	}
-	m.say(statusLine{"minting an " + scope + " code, as my.getAuthCode would…", statusInfo})
+	m.say(statusLine{tr("minting an %s code, as my.getAuthCode would…", scope), statusInfo})
 	return mintCmd(m.base, m.session.MintCode, scope)
 }
 
 func (m *Model) minted(msg mintedMsg) {
 	if msg.err != nil {
-		m.say(statusLine{"mint a code: " + msg.err.Error(), statusError})
+		m.say(statusLine{tr("mint a code: %s", msg.err.Error()), statusError})
 		return
 	}
 	m.grant = gateway.GrantAuthorizationCode
@@ -77,7 +77,7 @@ func (m *Model) minted(msg mintedMsg) {
 	m.input.SetValue(msg.code)
 	m.input.CursorEnd()
 	m.setInputPlaceholder()
-	m.say(statusLine{"minted an " + msg.scope + " code (single-use, expires in minutes): enter exchanges it", statusOK})
+	m.say(statusLine{tr("minted an %s code (single-use, expires in minutes): enter exchanges it", msg.scope), statusOK})
 }
 
 // paste takes bracketed paste: on the exchange screen it goes to the input
@@ -94,11 +94,11 @@ func (m *Model) paste(content string) tea.Cmd {
 		m.hist.filter.SetValue(m.hist.filter.Value() + strings.Join(strings.Fields(content), " "))
 		return m.filterChanged()
 	case screenDetail:
-		return m.fail("paste on the exchange screen: esc twice goes back to it")
+		return m.fail(tr("paste on the exchange screen: esc twice goes back to it"))
 	}
 	if m.grant == gateway.GrantRefreshToken {
 		m.input.SetValue(strings.TrimSpace(content))
-		m.say(statusLine{"pasted a refresh token: enter refreshes with it", statusInfo})
+		m.say(statusLine{tr("pasted a refresh token: enter refreshes with it"), statusInfo})
 		return nil
 	}
 	code, err := gateway.ParseAuthCode(content)
@@ -108,11 +108,11 @@ func (m *Model) paste(content string) tea.Cmd {
 			flat = flat[:m.input.CharLimit]
 		}
 		m.input.SetValue(flat)
-		return m.fail("pasted text: " + err.Error())
+		return m.fail(tr("pasted text: %s", err.Error()))
 	}
 	m.input.SetValue(code)
 	m.input.CursorEnd()
-	m.say(statusLine{"took the auth code from the pasted " + pastedKind(content) + ": enter exchanges it", statusOK})
+	m.say(statusLine{tr("took the auth code from the pasted %s: enter exchanges it", word(pastedKind(content))), statusOK})
 	return nil
 }
 

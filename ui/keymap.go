@@ -79,7 +79,7 @@ type KeyMap struct {
 // DefaultKeyMap is the console's key map.
 func DefaultKeyMap() KeyMap {
 	b := func(keys []string, help, desc string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, word(desc)))
 	}
 	k := func(keys ...string) []string { return keys }
 	return KeyMap{
@@ -187,8 +187,9 @@ func (k KeyMap) detailHelp() []key.Binding {
 	return []key.Binding{k.Refresh, k.UserInfo, k.Replay, k.Copy, k.Reveal, k.Delete, k.Back, k.Quit}
 }
 
+// withDesc is b described otherwise, in the console's language.
 func withDesc(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
+	b.SetHelp(b.Help().Key, word(desc))
 	return b
 }
 
@@ -201,11 +202,11 @@ type helpGroup struct {
 // fullHelp is the whole key map as the help overlay shows it.
 func (k KeyMap) fullHelp() []helpGroup {
 	return []helpGroup{
-		{"Exchange", []key.Binding{k.Exchange, k.Mint, k.MintBase, k.Grant, k.EditInput}},
-		{"While typing a code", []key.Binding{k.Exchange, k.InputMint, k.InputGrant, withDesc(k.NextPane, "to the panes"), k.LeaveInput, k.InputHelp, k.ForceQuit}},
-		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.BodyForm, k.Pager, k.NextPane, k.Scroll, k.Ends, k.Search, k.NextMatch, k.PrevMatch}},
-		{"History", []key.Binding{k.History, k.Filter, k.Open, k.Replay, k.Delete, k.Back}},
-		{"Copy (after c)", []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopyUserID, k.CopyOpenID, k.CopyUnionID, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON, k.CopyJava, k.CopyNode, k.CopyGo, k.CopyPython, k.CopyPHP}},
-		{"General", []key.Binding{k.Profiles, k.Faults, k.Log, k.Cancel, withDesc(k.Help, "help (f1 anywhere)"), k.Quit, withDesc(k.ForceQuit, "quit, always")}},
+		{tr("Exchange"), []key.Binding{k.Exchange, k.Mint, k.MintBase, k.Grant, k.EditInput}},
+		{tr("While typing a code"), []key.Binding{k.Exchange, k.InputMint, k.InputGrant, withDesc(k.NextPane, "to the panes"), k.LeaveInput, k.InputHelp, k.ForceQuit}},
+		{tr("Results"), []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.BodyForm, k.Pager, k.NextPane, k.Scroll, k.Ends, k.Search, k.NextMatch, k.PrevMatch}},
+		{tr("History"), []key.Binding{k.History, k.Filter, k.Open, k.Replay, k.Delete, k.Back}},
+		{tr("Copy (after c)"), []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopyUserID, k.CopyOpenID, k.CopyUnionID, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON, k.CopyJava, k.CopyNode, k.CopyGo, k.CopyPython, k.CopyPHP}},
+		{tr("General"), []key.Binding{k.Profiles, k.Faults, k.Log, k.Cancel, withDesc(k.Help, "help (f1 anywhere)"), k.Quit, withDesc(k.ForceQuit, "quit, always")}},
 	}
 }

@@ -48,9 +48,9 @@ func (m *Model) openLog() {
 // mark, wrapped to width.
 func (m *Model) logView(width int) []string {
 	st := &m.styles
-	lines := []string{st.Title.Render("Messages") + st.Dim.Render(" · newest last")}
+	lines := []string{st.Title.Render(tr("Messages")) + st.Dim.Render(" · "+tr("newest last"))}
 	if len(m.log) == 0 {
-		lines = append(lines, st.Dim.Render("nothing yet"))
+		lines = append(lines, st.Dim.Render(tr("nothing yet")))
 	}
 	for _, e := range m.log {
 		mark, style := "·", st.StatusInfo
@@ -77,7 +77,7 @@ func (m *Model) logView(width int) []string {
 			}
 		}
 	}
-	return append(lines, "", st.Dim.Render("L or esc closes"))
+	return append(lines, "", st.Dim.Render(tr("L or esc closes")))
 }
 
 // scrollPopup scrolls a pop-up of total lines, or closes it with close.

@@ -60,6 +60,9 @@ type Options struct {
 	// Clipboard takes copies; nil means the system clipboard, falling back
 	// to the terminal (OSC 52) where there is none, as over SSH.
 	Clipboard Clipboard
+	// Lang is the language the console speaks: a name or locale such as
+	// "zh-CN" or "zh_CN.UTF-8" picks Chinese; anything else, or "", English.
+	Lang string
 }
 
 type screen int
@@ -189,6 +192,7 @@ const (
 
 // New returns the console's model for Bubble Tea.
 func New(opts Options) *Model {
+	setLanguage(opts.Lang)
 	m := &Model{
 		opts:    opts,
 		session: opts.Session,
@@ -221,12 +225,12 @@ func New(opts Options) *Model {
 	m.setInputPlaceholder()
 	m.say(m.welcome())
 	if m.opts.History == nil && m.opts.HistoryError != nil {
-		m.say(statusLine{"history is off: " + m.opts.HistoryError.Error(), statusWarn})
+		m.say(statusLine{tr("history is off: %s", m.opts.HistoryError.Error()), statusWarn})
 	}
 	if m.opts.OpenError != nil {
 		// The profile asked for is broken: say why, and offer the others.
-		m.say(statusLine{m.opts.OpenError.Error() + "; running " + m.session.Client.Profile().Name +
-			" meanwhile: pick a profile, or fix it and pick it again", statusError})
+		m.say(statusLine{tr("%s; running %s meanwhile: pick a profile, or fix it and pick it again",
+			m.opts.OpenError.Error(), m.session.Client.Profile().Name), statusError})
 		m.openProfiles()
 	}
 	return m
@@ -235,9 +239,9 @@ func New(opts Options) *Model {
 // welcome is the first status line: what to do first.
 func (m *Model) welcome() statusLine {
 	if m.session.MintCode != nil {
-		return statusLine{"m mints an auth code, enter exchanges it, ? lists every key", statusInfo}
+		return statusLine{tr("m mints an auth code, enter exchanges it, ? lists every key"), statusInfo}
 	}
-	return statusLine{"paste an auth code anywhere, enter exchanges it, ? lists every key", statusInfo}
+	return statusLine{tr("paste an auth code anywhere, enter exchanges it, ? lists every key"), statusInfo}
 }
 
 func (m *Model) setStyles(dark bool) {
@@ -376,7 +380,7 @@ func (m *Model) quit() tea.Cmd {
 	if m.call != nil && !m.quitting {
 		m.quitting = true
 		m.cancelCall()
-		m.say(statusLine{"cancelling the call and recording it, then quitting…", statusWarn})
+		m.say(statusLine{tr("cancelling the call and recording it, then quitting…"), statusWarn})
 		return nil
 	}
 	m.stop()
@@ -460,7 +464,7 @@ func (m *Model) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 		if m.current != nil && m.isScrollKey(msg) {
 			m.scroll(msg, m.current, m.focus)
 		} else if text := msg.Text; text != "" {
-			m.say(statusLine{text + " is not a key here: i types into the auth code input, ? lists every key", statusInfo})
+			m.say(statusLine{tr("%s is not a key here: i types into the auth code input, ? lists every key", text), statusInfo})
 		}
 	}
 	return nil
@@ -500,7 +504,7 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
 		m.detailFocus = otherPane(m.detailFocus)
 	case key.Matches(msg, k.Refresh) && m.detail.rotatedBy != nil:
-		return m.fail("this refresh token was rotated by history #" + formatCount(int(m.detail.rotatedBy.id)) + ", so it no longer works: open that entry and refresh from it")
+		return m.fail(tr("this refresh token was rotated by history #%s, so it no longer works: open that entry and refresh from it", formatCount(int(m.detail.rotatedBy.id))))
 	case key.Matches(msg, k.Refresh):
 		return m.callFromTrace(t, callRefresh, false)
 	case key.Matches(msg, k.UserInfo):
@@ -574,9 +578,9 @@ func (m *Model) toggleReveal() {
 	m.setInputPlaceholder()
 	m.relayout()
 	if m.reveal {
-		m.say(statusLine{"secrets revealed on screen: v masks them again", statusWarn})
+		m.say(statusLine{tr("secrets revealed on screen: v masks them again"), statusWarn})
 	} else {
-		m.say(statusLine{"secrets masked on screen", statusInfo})
+		m.say(statusLine{tr("secrets masked on screen"), statusInfo})
 	}
 }
 
@@ -590,9 +594,9 @@ func (m *Model) toggleBodyForm() {
 	}
 	m.relayout()
 	if m.rawBody {
-		m.say(statusLine{"bodies shown as the raw bytes received · b: pretty JSON", statusInfo})
+		m.say(statusLine{tr("bodies shown as the raw bytes received · b: pretty JSON"), statusInfo})
 	} else {
-		m.say(statusLine{"bodies shown as pretty JSON, the signed content still marked · b: raw bytes", statusInfo})
+		m.say(statusLine{tr("bodies shown as pretty JSON, the signed content still marked · b: raw bytes"), statusInfo})
 	}
 }
 
@@ -639,11 +643,11 @@ func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, k.Yes):
 			m.overlay = overlayNone
-			m.say(statusLine{"deleting…", statusInfo})
+			m.say(statusLine{tr("deleting…"), statusInfo})
 			return historyDeleteCmd(m.opts.History, m.confirmID)
 		case key.Matches(msg, k.No):
 			m.overlay = overlayNone
-			m.say(statusLine{"kept", statusInfo})
+			m.say(statusLine{tr("kept"), statusInfo})
 		}
 	}
 	return nil
@@ -764,9 +768,9 @@ func (m *Model) panesView(v *traceView, f focus, c *drawContext) string {
 		return m.emptyPanes(h)
 	}
 	l := layoutPanes(m.width, h, f != focusRequest)
-	reqTitle, respTitle := "REQUEST", "RESPONSE"
+	reqTitle, respTitle := tr("REQUEST"), tr("RESPONSE")
 	if v.trace.Outcome != "" {
-		respTitle += " · " + strings.ToUpper(string(v.trace.Outcome))
+		respTitle += " · " + word(strings.ToUpper(string(v.trace.Outcome)))
 	}
 	reqTitle += m.searchTitle(&v.req)
 	respTitle += m.searchTitle(&v.resp)
@@ -777,8 +781,8 @@ func (m *Model) panesView(v *traceView, f focus, c *drawContext) string {
 		dc := *c
 		dc.stale = true
 		c = &dc
-		reqTitle += " · STALE"
-		respTitle += " · STALE (previous call)"
+		reqTitle += " · " + tr("STALE")
+		respTitle += " · " + tr("STALE (previous call)")
 	}
 	return v.viewPanes(l, f, c, reqTitle, respTitle, hl)
 }
@@ -803,7 +807,7 @@ func (m *Model) bannerLines() []string {
 	var out []string
 	for i, w := range warnings {
 		if i == 2 {
-			out[1] = fit(m.styles.Banner.Render(" ⚠ "+clean(warnings[1])+" (+"+formatCount(len(warnings)-2)+" more in the response pane) "), m.width)
+			out[1] = fit(m.styles.Banner.Render(" ⚠ "+clean(warnings[1])+" "+tr("(+%s more in the response pane)", formatCount(len(warnings)-2))+" "), m.width)
 			break
 		}
 		out = append(out, fit(m.styles.Banner.Render(" ⚠ "+clean(w)+" "), m.width))
@@ -812,9 +816,8 @@ func (m *Model) bannerLines() []string {
 }
 
 func (m *Model) tooSmallView() string {
-	msg := "The terminal is " + formatCount(m.width) + "×" + formatCount(m.height) +
-		"; aliauth needs at least " + formatCount(minWidth) + "×" + formatCount(minHeight) +
-		". Enlarge the window, or press ctrl+c to quit."
+	msg := tr("The terminal is %s×%s; aliauth needs at least %s×%s. Enlarge the window, or press ctrl+c to quit.",
+		formatCount(m.width), formatCount(m.height), formatCount(minWidth), formatCount(minHeight))
 	lines := wrapWords(msg, max(10, m.width-2))
 	return strings.Join(lines, "\n")
 }

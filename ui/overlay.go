@@ -96,9 +96,9 @@ func (m *Model) layoutOverlay() overlayBox {
 		if keep >= 0 {
 			offset = min(max(0, keep-rows/2), len(lines)-rows+1)
 		}
-		more := "↑↓ scroll"
+		more := tr("↑↓ scroll")
 		if offset+rows-1 < len(lines) {
-			more = "↓ more · " + more
+			more = tr("↓ more") + " · " + more
 		}
 		lines = append(lines[offset:offset+rows-1:offset+rows-1], m.styles.Dim.Render(more))
 		items = append(items[offset:offset+rows-1:offset+rows-1], -1)
@@ -155,16 +155,16 @@ func (m *Model) copyMenuView(width int) popup {
 	entries := m.copyEntries()
 	names := make([]string, len(entries))
 	for i, e := range entries {
-		names[i] = e.name
+		names[i] = word(e.name)
 	}
 	w := labelWidth(names...)
 	preview := min(48, width-w-6)
-	lines := []string{st.Title.Render("Copy")}
+	lines := []string{st.Title.Render(tr("Copy"))}
 	items := []int{-1}
 	keep := -1
 	src := m.copyView()
 	for i, e := range entries {
-		name := e.name + strings.Repeat(" ", w-ansi.StringWidth(e.name))
+		name := names[i] + strings.Repeat(" ", w-ansi.StringWidth(names[i]))
 		shown, ok := m.copyPreview(e.kind, src)
 		keyText := e.b.Help().Key
 		var line string
@@ -186,7 +186,7 @@ func (m *Model) copyMenuView(width int) popup {
 		items = append(items, i)
 	}
 	lines = append(lines, "")
-	for _, l := range wrapWords("Copies real values even when masked on screen; code has placeholders for keys, and for tokens until v reveals them · enter or the key copies · esc closes", width) {
+	for _, l := range wrapWords(tr("Copies real values even when masked on screen; code has placeholders for keys, and for tokens until v reveals them · enter or the key copies · esc closes"), width) {
 		lines = append(lines, st.Dim.Render(l))
 	}
 	return popup{lines: lines, keep: keep, items: items}
@@ -198,30 +198,30 @@ func (m *Model) copyPreview(kind copyKind, src *traceView) (string, bool) {
 	if kind == copyJSON {
 		// Encoding a large trace for a preview would cost a frame.
 		if src == nil {
-			return "(none)", false
+			return tr("(none)"), false
 		}
 		if m.reveal {
-			return "as --json --reveal prints it", true
+			return tr("as --json --reveal prints it"), true
 		}
-		return "as --json prints it, secrets masked", true
+		return tr("as --json prints it, secrets masked"), true
 	}
 	if lang, ok := kind.codeLang(); ok {
 		if src == nil {
-			return "(none)", false
+			return tr("(none)"), false
 		}
 		if _, err := newSDKCall(src.trace, m.reveal); err != nil {
-			return "(none)", false
+			return tr("(none)"), false
 		}
 		what := map[sdkLang]string{sdkJava: "alipay-sdk-java-all", sdkNode: "alipay-sdk", sdkGo: "smartwalle/alipay",
 			sdkPython: "alipay-sdk-python", sdkPHP: "alipay-sdk-php"}[lang]
 		if m.reveal {
-			return what + ", keys as placeholders", true
+			return tr("%s, keys as placeholders", what), true
 		}
-		return what + ", keys and tokens as placeholders", true
+		return tr("%s, keys and tokens as placeholders", what), true
 	}
 	item, err := m.buildCopy(kind)
 	if err != nil {
-		return "(none)", false
+		return tr("(none)"), false
 	}
 	shown := item.text
 	switch {
@@ -237,11 +237,11 @@ func (m *Model) copyPreview(kind copyKind, src *traceView) (string, bool) {
 // confirmView asks before deleting a history entry.
 func (m *Model) confirmView(width int) []string {
 	st := &m.styles
-	what := "exchange #" + formatCount(int(m.confirmID))
+	what := tr("exchange #%s", formatCount(int(m.confirmID)))
 	if s, ok := m.hist.summary(m.confirmID); ok {
-		what += " (" + formatTime(s.Time) + ", " + gateway.CallName(s.Method, s.GrantType) + ", " + string(s.Outcome) + ")"
+		what += " (" + formatTime(s.Time) + ", " + word(gateway.CallName(s.Method, s.GrantType)) + ", " + word(s.Outcome.Phrase()) + ")"
 	}
-	lines := []string{st.Title.Render("Delete from history?")}
+	lines := []string{st.Title.Render(tr("Delete from history?"))}
 	lines = append(lines, wrapWords(what, width)...)
-	return append(lines, "", st.Prompt.Render("y")+" deletes it for good · "+st.Prompt.Render("n")+" keeps it")
+	return append(lines, "", st.Prompt.Render("y")+" "+tr("deletes it for good")+" · "+st.Prompt.Render("n")+" "+tr("keeps it"))
 }

@@ -40,14 +40,14 @@ func (m *Model) openInPager() tea.Cmd {
 		v, f = m.detail, m.detailFocus
 	}
 	if v == nil {
-		return m.fail("nothing to open yet: exchange a code first")
+		return m.fail(tr("nothing to open yet: exchange a code first"))
 	}
 	t, reveal := v.trace, m.reveal
 	body := f != focusRequest
 	if body && t.Response == nil {
-		return m.fail("this call got no response body; tab to the request pane and o opens the trace")
+		return m.fail(tr("this call got no response body; tab to the request pane and o opens the trace"))
 	}
-	m.say(statusLine{"opening it in " + pagerName(os.Getenv) + "…", statusInfo})
+	m.say(statusLine{tr("opening it in %s…", pagerName(os.Getenv)), statusInfo})
 	return func() tea.Msg {
 		var data []byte
 		var err error
@@ -122,16 +122,16 @@ func pagerName(getenv func(string) string) string {
 			return argv[0] + " ($" + v + ")"
 		}
 	}
-	return "the pager"
+	return tr("the pager")
 }
 
 // pagerFile runs the pager on the file written, handing it the terminal.
 func (m *Model) pagerFile(msg pagerFileMsg) tea.Cmd {
 	switch {
 	case msg.err != nil:
-		return m.fail("open in the pager: " + msg.err.Error())
+		return m.fail(tr("open in the pager: %s", msg.err.Error()))
 	case len(msg.argv) == 0:
-		return tea.Batch(removeCmd(msg.path), m.fail("no pager: set $PAGER or $EDITOR (less, vi and more are not installed)"))
+		return tea.Batch(removeCmd(msg.path), m.fail(tr("no pager: set $PAGER or $EDITOR (less, vi and more are not installed)")))
 	}
 	c := exec.Command(msg.argv[0], append(msg.argv[1:], msg.path)...)
 	return m.exec(c, func(err error) tea.Msg { return pagerDoneMsg{path: msg.path, argv: msg.argv, err: err} })
@@ -143,9 +143,9 @@ func (m *Model) pagerDone(msg pagerDoneMsg) tea.Cmd {
 	switch {
 	case msg.err == nil, errors.As(msg.err, &exitErr):
 		// A pager quitting with a status is still a pager that ran.
-		m.say(statusLine{"back from " + msg.argv[0], statusInfo})
+		m.say(statusLine{tr("back from %s", msg.argv[0]), statusInfo})
 	default:
-		m.say(statusLine{"run " + msg.argv[0] + ": " + msg.err.Error() + " (set $PAGER or $EDITOR)", statusError})
+		m.say(statusLine{tr("run %s: %s (set $PAGER or $EDITOR)", msg.argv[0], msg.err.Error()), statusError})
 	}
 	return removeCmd(msg.path)
 }

@@ -136,7 +136,7 @@ func (p *pane) view(title string, width, height int, focused bool, c *drawContex
 	}
 	pos := ""
 	if total > rows {
-		pos = formatCount(offset+1) + "–" + formatCount(min(total, offset+rows)) + " of " + formatCount(total)
+		pos = tr("%s–%s of %s", formatCount(offset+1), formatCount(min(total, offset+rows)), formatCount(total))
 		if offset+rows < total {
 			pos += " ↓"
 		}

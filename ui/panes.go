@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"aliauth/gateway"
 )
@@ -181,19 +182,20 @@ func (v *traceView) viewPanes(l paneLayout, focused focus, c *drawContext, reqTi
 func (m *Model) emptyPanes(height int) string {
 	st := &m.styles
 	steps := []string{
-		"Nothing exchanged yet.",
+		tr("Nothing exchanged yet."),
 		"",
 	}
 	if m.session.MintCode != nil {
-		steps = append(steps, "1. m mints an auth code: the emulator stands in for the mini program's my.getAuthCode. Or paste a code anywhere (the bare code, a redirect URL or JSON), or press i to type one.")
+		steps = append(steps, tr("1. m mints an auth code: the emulator stands in for the mini program's my.getAuthCode. Or paste a code anywhere (the bare code, a redirect URL or JSON), or press i to type one."))
 	} else {
-		steps = append(steps, "1. Paste the auth code my.getAuthCode returned in the mini program, anywhere: the bare code, a redirect URL or JSON. Or press i to type it.")
+		steps = append(steps, tr("1. Paste the auth code my.getAuthCode returned in the mini program, anywhere: the bare code, a redirect URL or JSON. Or press i to type it."))
 	}
 	steps = append(steps,
-		"2. enter exchanges it: the request (parameters, string to sign, signature) and the response (verification, tokens, raw body) appear here.",
-		"3. r refreshes, u fetches user info, c copies, v reveals secrets, h opens history, p switches profile, ? lists every key.",
+		tr("2. enter exchanges it: the request (parameters, string to sign, signature) and the response (verification, tokens, raw body) appear here."),
+		tr("3. r refreshes, u fetches user info, c copies, v reveals secrets, h opens history, p switches profile, ? lists every key."),
 	)
-	lines := []string{fit(st.PaneTitle.Render(" REQUEST · RESPONSE ")+st.Dim.Render(strings.Repeat("─", max(0, m.width-21))), m.width)}
+	head := " " + tr("REQUEST") + " · " + tr("RESPONSE") + " "
+	lines := []string{fit(st.PaneTitle.Render(head)+st.Dim.Render(strings.Repeat("─", max(0, m.width-ansi.StringWidth(head)))), m.width)}
 	for _, s := range steps {
 		for i, l := range wrapWords(s, m.width-6) {
 			indent := "  "

@@ -66,9 +66,9 @@ func (m *Model) switchProfile(name string) tea.Cmd {
 		return nil
 	}
 	if m.call != nil {
-		return m.fail("a call is under way; cancel it (esc) before switching profiles")
+		return m.fail(tr("a call is under way; cancel it (esc) before switching profiles"))
 	}
-	m.say(statusLine{"opening profile " + name + "…", statusInfo})
+	m.say(statusLine{tr("opening profile %s…", name), statusInfo})
 	return openProfileCmd(m.opts.Open, name)
 }
 
@@ -81,7 +81,7 @@ func (m *Model) profileChecked(msg profileChecksMsg) {
 // to another app, so they are dropped with the trace that showed them.
 func (m *Model) profileOpened(msg profileOpenedMsg) {
 	if msg.err != nil {
-		m.say(statusLine{"profile " + msg.name + ": " + msg.err.Error(), statusError})
+		m.say(statusLine{tr("profile %s: %s", msg.name, msg.err.Error()), statusError})
 		return
 	}
 	m.session = msg.session
@@ -93,14 +93,14 @@ func (m *Model) profileOpened(msg profileOpenedMsg) {
 	m.setInputPlaceholder()
 	m.screen = screenMain
 	p := msg.session.Client.Profile()
-	m.say(statusLine{"switched to profile " + p.Name + " (" + envLabel(p.Environment()) + ", app " + p.AppID + ")", statusOK})
+	m.say(statusLine{tr("switched to profile %s (%s, app %s)", p.Name, envLabel(p.Environment()), p.AppID), statusOK})
 }
 
 // profilesView is the profile picker: each profile with what it is, or
 // why it cannot be opened.
 func (m *Model) profilesView(width int) popup {
 	st := &m.styles
-	lines := []string{st.Title.Render("Profiles")}
+	lines := []string{st.Title.Render(tr("Profiles"))}
 	items := []int{-1}
 	active := m.session.Client.Profile().Name
 	names := m.profileNames()
@@ -116,7 +116,7 @@ func (m *Model) profilesView(width int) popup {
 		check, checked := m.profileChecks[name]
 		switch {
 		case checked && check.Problem != "":
-			heads[i] += "  ✗ cannot be opened"
+			heads[i] += "  ✗ " + tr("cannot be opened")
 		case checked && len(check.Warnings) > 0:
 			heads[i] += "  ! " + plural(len(check.Warnings), "warning", "warnings")
 		}
@@ -152,9 +152,9 @@ func (m *Model) profilesView(width int) popup {
 	}
 	var notes []string
 	if len(names) <= 1 {
-		notes = append(notes, "Only one profile: add more to the config file (aliauth profiles init).")
+		notes = append(notes, tr("Only one profile: add more to the config file (aliauth profiles init)."))
 	}
-	notes = append(notes, "enter switches without restarting · esc closes")
+	notes = append(notes, tr("enter switches without restarting · esc closes"))
 	for _, n := range notes {
 		lines = append(lines, "")
 		for _, l := range wrapWords(n, width) {

@@ -34,13 +34,17 @@ func loadTrace(t testing.TB, name string) *gateway.Trace {
 }
 
 // showing is a console showing a trace, with the clock a minute after it.
-func showing(t testing.TB, tr *gateway.Trace, width, height int) *harness {
+func showing(t testing.TB, tr *gateway.Trace, width, height int, edit ...func(*Options)) *harness {
 	t.Helper()
 	// The session only draws the header: it points at a fixed address so
 	// the screens are the same on every run.
 	p := &peer{emu: newPeer(t).emu, url: "http://127.0.0.1:47391"}
 	now := tr.Time.Add(time.Minute)
-	h := newHarness(t, Options{Session: p.session(t, "default"), Now: func() time.Time { return now }}, width, height)
+	opts := Options{Session: p.session(t, "default"), Now: func() time.Time { return now }}
+	for _, f := range edit {
+		f(&opts)
+	}
+	h := newHarness(t, opts, width, height)
 	h.send(callDoneMsg{req: callRequest{kind: callExchange, from: "input"}, trace: tr, view: newTraceView(tr, false)})
 	return h
 }

@@ -22,12 +22,12 @@ func requestDoc(t *gateway.Trace, st *Styles, width int) doc {
 	}
 	b.raw(st.Bold.Render(r.HTTPMethod) + " " + st.Value.Render(clean(call)))
 	if t.DryRun {
-		b.prose(st.Warn, "DRY RUN: built and signed, not sent", 0)
+		b.prose(st.Warn, tr("DRY RUN: built and signed, not sent"), 0)
 	}
 	endpoint, _, _ := strings.Cut(r.URL, "?")
 	b.hard(st.Value, endpoint, 0)
 	if r.Clock != "" {
-		b.kvWords("clock", 5, st.Value, r.Clock)
+		b.kvWords(tr("clock"), labelWidth(tr("clock")), st.Value, r.Clock)
 	}
 
 	names := make([]string, 0, len(r.Params))
@@ -36,9 +36,9 @@ func requestDoc(t *gateway.Trace, st *Styles, width int) doc {
 	}
 	slices.Sort(names)
 	if t.Protocol == gateway.V3 {
-		b.section("PARAMETERS (JSON body and query)")
+		b.section(tr("PARAMETERS (JSON body and query)"))
 	} else {
-		b.section("PARAMETERS (sorted, as signed)")
+		b.section(tr("PARAMETERS (sorted, as signed)"))
 	}
 	w := labelWidth(names...)
 	for _, name := range names {
@@ -48,23 +48,23 @@ func requestDoc(t *gateway.Trace, st *Styles, width int) doc {
 	if t.Protocol == gateway.V3 {
 		v3Request(b, t, st)
 	} else {
-		b.section("STRING TO SIGN (" + signAlgorithm(t.SignType) + ", " + charsetName(t.Charset) + " bytes)")
+		b.section(tr("STRING TO SIGN (%s, %s bytes)", signAlgorithm(t.SignType), charsetName(t.Charset)))
 		b.hard(st.Value, r.StringToSign, 2)
-		b.section("SIGNATURE (sign, base64)")
+		b.section(tr("SIGNATURE (sign, base64)"))
 		b.hard(st.Value, r.Sign, 2)
 	}
 
-	b.section("URL (as sent)")
+	b.section(tr("URL (as sent)"))
 	b.hard(st.Value, r.URL, 2)
 	if len(r.Headers) > 0 && t.Protocol != gateway.V3 {
-		b.section("HEADERS")
+		b.section(tr("HEADERS"))
 		headers(b, r.Headers, nil)
 	}
 	if r.Body != "" {
 		if t.Protocol == gateway.V3 {
-			b.section("BODY (JSON)")
+			b.section(tr("BODY (JSON)"))
 		} else {
-			b.section("BODY (form: the parameters that are not system parameters)")
+			b.section(tr("BODY (form: the parameters that are not system parameters)"))
 		}
 		b.hard(st.Value, r.Body, 2)
 	}
@@ -77,23 +77,23 @@ func v3Request(b *builder, t *gateway.Trace, st *Styles) {
 	r := &t.Request
 	auth := r.Headers["authorization"]
 	if parsed, err := gateway.ParseV3Authorization(auth); err == nil {
-		b.section("AUTH STRING")
+		b.section(tr("AUTH STRING"))
 		b.hard(st.Value, parsed.String(), 2)
 	}
-	b.section("SIGNED CONTENT (SHA256withRSA; ⏎ ends each line)")
+	b.section(tr("SIGNED CONTENT (SHA256withRSA; ⏎ ends each line)"))
 	lines := strings.Split(strings.TrimSuffix(r.StringToSign, "\n"), "\n")
-	names := []string{"auth string", "HTTP method", "path+query", "body", "app_auth_token"}
+	names := []string{tr("auth string"), tr("HTTP method"), tr("path+query"), tr("body"), "app_auth_token"}
 	w := labelWidth(names[:min(len(lines), len(names))]...)
 	for i, l := range lines {
-		label := "line " + strconv.Itoa(i+1)
+		label := tr("line %s", strconv.Itoa(i+1))
 		if i < len(names) {
 			label = names[i]
 		}
 		b.kv(label, w, st.Value, l+"⏎")
 	}
-	b.section("SIGNATURE (sign, base64)")
+	b.section(tr("SIGNATURE (sign, base64)"))
 	b.hard(st.Value, r.Sign, 2)
-	b.section("HEADERS")
+	b.section(tr("HEADERS"))
 	headers(b, r.Headers, []string{"authorization"})
 }
 

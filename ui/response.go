@@ -39,11 +39,11 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 			st.Dim.Render(" · "+formatDuration(resp.Duration)+" · "+exactBytes(size))
 		b.raw(line)
 	case t.DryRun:
-		b.raw(st.Bold.Render("not sent") + st.Dim.Render(" (dry run)"))
+		b.raw(st.Bold.Render(tr("not sent")) + st.Dim.Render(" "+tr("(dry run)")))
 	default:
-		b.raw(st.Error.Render("no response"))
+		b.raw(st.Error.Render(tr("no response")))
 	}
-	b.raw(badge(t, st) + " " + st.Dim.Render("outcome: "+t.Outcome.Phrase()))
+	b.raw(badge(t, st) + " " + st.Dim.Render(tr("outcome: %s", word(t.Outcome.Phrase()))))
 	verdict(b, v.trace, st)
 	for _, w := range t.Warnings {
 		b.prose(st.Warn, "⚠ "+w, 0)
@@ -60,21 +60,21 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 	}
 
 	if v := t.Verification; v != nil {
-		b.section("VERIFICATION")
-		labels := []string{"status", "node", "key", "cert sn", "signature"}
+		b.section(tr("VERIFICATION"))
+		labels := []string{tr("status"), tr("node"), tr("key"), tr("cert sn"), tr("signature")}
 		w := labelWidth(labels...)
-		b.kv("status", w, st.Value, string(v.Status))
+		b.kv(labels[0], w, st.Value, string(v.Status))
 		if v.Node != "" {
-			b.kv("node", w, st.Value, v.Node)
+			b.kv(labels[1], w, st.Value, v.Node)
 		}
 		if v.Key != "" {
-			b.kvWords("key", w, st.Value, v.Key)
+			b.kvWords(labels[2], w, st.Value, v.Key)
 		}
 		if v.CertSN != "" {
-			b.kv("cert sn", w, st.Value, v.CertSN)
+			b.kv(labels[3], w, st.Value, v.CertSN)
 		}
 		if v.Sign != "" {
-			b.kv("signature", w, st.Dim, v.Sign)
+			b.kv(labels[4], w, st.Dim, v.Sign)
 		}
 		if v.Detail != "" {
 			b.prose(st.Value, v.Detail, 2)
@@ -83,20 +83,21 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 
 	if resp != nil {
 		if t.Protocol == gateway.V3 {
-			b.section("SIGNATURE HEADERS")
+			b.section(tr("SIGNATURE HEADERS"))
 			w := labelWidth(v3SignatureHeaders...)
 			for _, name := range v3SignatureHeaders {
 				value := resp.Headers[name]
 				if value == "" {
-					value = "(absent)"
+					value = tr("(absent)")
 				}
 				b.kv(name, w, st.Value, value)
 			}
 		}
 		if resp.TraceID != "" {
-			b.section("TRACE")
-			b.kv("trace id", 9, st.Value, resp.TraceID)
-			b.link("diagnosis", 9, resp.DiagnosisURL)
+			b.section(tr("TRACE"))
+			w := labelWidth(tr("trace id"), tr("diagnosis"))
+			b.kv(tr("trace id"), w, st.Value, resp.TraceID)
+			b.link(tr("diagnosis"), w, resp.DiagnosisURL)
 		}
 		other := map[string]string{}
 		for k, v := range resp.Headers {
@@ -105,24 +106,24 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 			}
 		}
 		if len(other) > 0 {
-			b.section("HEADERS")
+			b.section(tr("HEADERS"))
 			headers(b, other, nil)
 		}
 		toks, lines, isJSON := body.json()
 		switch {
 		case isJSON && v.pretty:
-			b.section("BODY (" + exactBytes(size) + ") · pretty JSON · b shows the raw bytes")
+			b.section(tr("BODY (%s) · pretty JSON · b shows the raw bytes", exactBytes(size)))
 		case isJSON:
-			b.section("RAW BODY (" + exactBytes(size) + ") · b shows it as pretty JSON")
+			b.section(tr("RAW BODY (%s) · b shows it as pretty JSON", exactBytes(size)))
 		default:
-			b.section("RAW BODY (" + exactBytes(size) + ")")
+			b.section(tr("RAW BODY (%s)", exactBytes(size)))
 		}
 		if body.note != "" {
 			b.prose(st.Dim, body.note, 0)
 		}
 		switch {
 		case size == 0:
-			b.raw(st.Dim.Render("  (empty)"))
+			b.raw(st.Dim.Render("  " + tr("(empty)")))
 		case isJSON && v.pretty:
 			b.block(newPrettyBlock(body, toks, lines, b.width))
 		default:
@@ -139,11 +140,11 @@ func badge(t *gateway.Trace, st *Styles) string {
 	if v == nil {
 		switch {
 		case t.DryRun:
-			return st.BadgeWarn.Render("DRY RUN: NOT SENT")
+			return st.BadgeWarn.Render(tr("DRY RUN: NOT SENT"))
 		case t.TransportError != "":
-			return st.BadgeFail.Render("✗ NO USABLE ANSWER")
+			return st.BadgeFail.Render("✗ " + tr("NO USABLE ANSWER"))
 		}
-		return st.BadgeWarn.Render("? NOT CHECKED")
+		return st.BadgeWarn.Render("? " + tr("NOT CHECKED"))
 	}
 	style := st.BadgeWarn
 	switch v.Status.Mark() {
@@ -152,36 +153,37 @@ func badge(t *gateway.Trace, st *Styles) string {
 	case "✗":
 		style = st.BadgeFail
 	}
-	return style.Render(v.Status.Mark() + " " + strings.ToUpper(v.Status.Verdict()))
+	return style.Render(v.Status.Mark() + " " + strings.ToUpper(word(v.Status.Verdict())))
 }
 
 // verdict is what the badge means, directly under it: the one-line reason
 // and the next step, so the conclusion is read before any detail.
 func verdict(b *builder, t *gateway.Trace, st *Styles) {
-	w := labelWidth("what to do", "details", "finding")
+	todo, details, finding, why, errLabel := tr("what to do"), tr("details"), tr("finding"), tr("why"), tr("error")
+	w := labelWidth(todo, details, finding, why, errLabel)
 	e := t.Error
 	switch {
 	case t.TransportError != "":
 		// The hint says what happened in plain words, then what to do; Go's
 		// own words are details.
-		b.kvWords("what to do", w, st.Bold, t.TransportHint())
-		b.kvWords("details", w, st.Dim, t.TransportError)
+		b.kvWords(todo, w, st.Bold, word(t.TransportHint()))
+		b.kvWords(details, w, st.Dim, t.TransportError)
 		return
 	case e != nil && t.Outcome != gateway.OutcomeUntrusted:
 		code := e.SubCode
 		if code == "" {
 			code = e.Code
 		}
-		meaning := e.Meaning
+		meaning, hint := explanation(e)
 		if meaning == "" {
-			meaning = "not in aliauth's catalog; the gateway's own words are below"
+			meaning = tr("not in aliauth's catalog; the gateway's own words are below")
 		}
-		b.kvWords("error", w, st.Error, code+": "+meaning)
+		b.kvWords(errLabel, w, st.Error, code+": "+meaning)
 		if d := e.SignatureDiff; d != nil {
-			b.kvWords("finding", w, st.Bold, d.Summary)
+			b.kvWords(finding, w, st.Bold, word(d.Summary))
 		}
-		if e.Hint != "" {
-			b.kvWords("what to do", w, st.Bold, e.Hint)
+		if hint != "" {
+			b.kvWords(todo, w, st.Bold, hint)
 		}
 		return
 	}
@@ -193,29 +195,29 @@ func verdict(b *builder, t *gateway.Trace, st *Styles) {
 	if t.Outcome == gateway.OutcomeUntrusted {
 		style = st.Error
 	}
-	why := v.Detail
+	reason := v.Detail
 	if v.Status == gateway.VerifyFailed {
 		// The reason fits a line; the possible causes follow in the
 		// verification section.
-		why, _, _ = strings.Cut(why, ": ")
+		reason, _, _ = strings.Cut(reason, ": ")
 	}
-	if why != "" {
-		b.kvWords("why", w, style, why)
+	if reason != "" {
+		b.kvWords(why, w, style, reason)
 	}
 	if h := v.Status.Hint(); h != "" {
-		b.kvWords("what to do", w, st.Bold, h)
+		b.kvWords(todo, w, st.Bold, word(h))
 	}
 }
 
 func errorSection(b *builder, e *gateway.APIError, st *Styles) {
-	b.section("ERROR")
+	b.section(tr("ERROR"))
 	w := labelWidth("code", "sub_code")
 	b.kv("code", w, st.Error, strings.TrimSpace(e.Code+" "+e.Msg))
 	if e.SubCode != "" || e.SubMsg != "" {
 		b.kvWords("sub_code", w, st.Error, strings.TrimSpace(e.SubCode+" "+gatewayWords(e)))
 	}
 	if e.Meaning == "" {
-		b.prose(st.Dim, "aliauth's catalog does not know this code; it is shown as the gateway sent it", 2)
+		b.prose(st.Dim, tr("aliauth's catalog does not know this code; it is shown as the gateway sent it"), 2)
 	}
 	for _, l := range e.Links {
 		if l.Description != "" {
@@ -225,10 +227,10 @@ func errorSection(b *builder, e *gateway.APIError, st *Styles) {
 	}
 	if d := e.SignatureDiff; d != nil {
 		// The finding under the badge says what the comparison shows.
-		b.raw(st.Bold.Render("  Strings to sign compared"))
-		b.raw(st.Label.Render("    the gateway's"))
+		b.raw(st.Bold.Render("  " + tr("Strings to sign compared")))
+		b.raw(st.Label.Render("    " + tr("the gateway's")))
 		b.raw(markedLines(d.Gateway, d.Offset, b.width-6, 6, st)...)
-		b.raw(st.Label.Render("    aliauth's"))
+		b.raw(st.Label.Render("    " + tr("aliauth's")))
 		b.raw(markedLines(d.Local, d.Offset, b.width-6, 6, st)...)
 	}
 }
@@ -255,7 +257,7 @@ func markedLines(s string, offset, width, indent int, st *Styles) []string {
 		out = append(out, pad+st.Value.Render(line))
 	}
 	if offset >= len(cleaned) && offset >= 0 {
-		out = append(out, pad+st.DiffMark.Render("(ends here)"))
+		out = append(out, pad+st.DiffMark.Render(tr("(ends here)")))
 	}
 	return out
 }
@@ -267,7 +269,7 @@ func gatewayWords(e *gateway.APIError) string {
 	msg := html.UnescapeString(e.SubMsg)
 	if d := e.SignatureDiff; d != nil && d.Gateway != "" {
 		if i := strings.LastIndex(msg, d.Gateway); i > 0 {
-			msg = msg[:i] + " (compared below)"
+			msg = msg[:i] + " " + tr("(compared below)")
 		}
 	}
 	return msg
@@ -275,9 +277,9 @@ func gatewayWords(e *gateway.APIError) string {
 
 func tokenSection(b *builder, tk *gateway.Tokens, untrusted bool, rotated *rotation, st *Styles) {
 	if untrusted {
-		b.section("TOKENS · UNTRUSTED: the signature does not vouch for them")
+		b.section(tr("TOKENS · UNTRUSTED: the signature does not vouch for them"))
 	} else {
-		b.section("TOKENS")
+		b.section(tr("TOKENS"))
 	}
 	labels := []string{"user_id", "open_id", "union_id", "access_token", "refresh_token", "auth_start"}
 	w := labelWidth(labels...)
@@ -295,9 +297,9 @@ func tokenSection(b *builder, tk *gateway.Tokens, untrusted bool, rotated *rotat
 		{label: "refresh_token", value: tk.RefreshToken, expiry: tk.RefreshExpiry()},
 	}
 	if rotated != nil {
-		by := "history #" + formatCount(int(rotated.id)) + " (" + formatTime(rotated.time) + ")"
-		rows[0].note = "a refresh replaced it: " + by
-		rows[1].superseded = "SUPERSEDED: rotated by the refresh " + by + "; it no longer works"
+		by := tr("history #%s", formatCount(int(rotated.id))) + " (" + formatTime(rotated.time) + ")"
+		rows[0].note = tr("a refresh replaced it: %s", by)
+		rows[1].superseded = tr("SUPERSEDED: rotated by the refresh %s; it no longer works", by)
 	}
 	var blk expiryBlock
 	for _, r := range rows {
@@ -309,7 +311,7 @@ func tokenSection(b *builder, tk *gateway.Tokens, untrusted bool, rotated *rotat
 	}
 	b.block(&blk)
 	if tk.AuthStart != "" {
-		b.kv("auth_start", w, st.Value, tk.AuthStart+" (China Standard Time)")
+		b.kv("auth_start", w, st.Value, tk.AuthStart+" "+tr("(China Standard Time)"))
 	}
 }
 
@@ -375,9 +377,9 @@ func (r expiryRow) expiryLine(c *drawContext) string {
 	case r.superseded != "":
 		return st.Warn.Render(r.superseded)
 	case e.Permanent:
-		return st.OK.Render("permanent (auth_token_type) · never expires")
+		return st.OK.Render(tr("permanent (auth_token_type) · never expires"))
 	case !e.Known():
-		return st.Dim.Render(e.When())
+		return st.Dim.Render(word(e.When()))
 	}
 	left := e.Left(c.now)
 	style := st.OK
@@ -387,7 +389,20 @@ func (r expiryRow) expiryLine(c *drawContext) string {
 	case left < 10*time.Minute:
 		style = st.Warn
 	}
-	return st.Dim.Render(e.When()+" · ") + style.Render(e.Countdown(c.now))
+	return st.Dim.Render(tr("expires %s", gateway.LocalTime(e.At))+" · ") + style.Render(countdown(e, c.now))
+}
+
+// countdown is Expiry.Countdown in the console's language: the time left,
+// or how long ago the token expired.
+func countdown(e gateway.Expiry, now time.Time) string {
+	c := e.Countdown(now)
+	if rest, ok := strings.CutPrefix(c, "in "); ok {
+		return tr("in %s", rest)
+	}
+	if rest, ok := strings.CutPrefix(c, "EXPIRED "); ok {
+		return tr("EXPIRED %s ago", strings.TrimSuffix(rest, " ago"))
+	}
+	return c
 }
 
 // decodedSection lists the result's fields in the order the gateway wrote
@@ -406,7 +421,7 @@ func decodedSection(b *builder, v *traceView, st *Styles) {
 	if len(keep) == 0 {
 		return
 	}
-	b.section("DECODED")
+	b.section(tr("DECODED"))
 	names := make([]string, len(keep))
 	for i, f := range keep {
 		names[i] = f.Name
@@ -431,7 +446,7 @@ func shorten(s string, n int) string {
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return s[:cut] + "… (" + formatBytes(len(s)) + " in all; the raw body has it whole)"
+	return s[:cut] + "… " + tr("(%s in all; the raw body has it whole)", formatBytes(len(s)))
 }
 
 // decodedFields are the result's members in order, each cut to

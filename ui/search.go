@@ -34,7 +34,7 @@ type match struct {
 func newSearch() searchState {
 	in := textinput.New()
 	in.Prompt = "/"
-	in.Placeholder = "search this pane"
+	in.Placeholder = tr("search this pane")
 	in.CharLimit = 256
 	return searchState{input: in}
 }
@@ -60,7 +60,7 @@ func (m *Model) searchPane() (*pane, focus) {
 // startSearch opens the search prompt.
 func (m *Model) startSearch() tea.Cmd {
 	if p, _ := m.searchPane(); p == nil {
-		return m.fail("nothing to search yet: exchange a code first")
+		return m.fail(tr("nothing to search yet: exchange a code first"))
 	}
 	s := &m.search
 	s.typing = true
@@ -203,10 +203,10 @@ func (m *Model) sayMatches() {
 	s := &m.search
 	q := s.input.Value()
 	if len(s.matches) == 0 {
-		m.say(statusLine{"/" + q + ": no match in this pane · esc clears", statusWarn})
+		m.say(statusLine{"/" + q + ": " + tr("no match in this pane · esc clears"), statusWarn})
 		return
 	}
-	m.say(statusLine{"/" + q + ": match " + formatCount(s.current+1) + " of " + formatCount(len(s.matches)) + " · n next · N previous · esc clears", statusInfo})
+	m.say(statusLine{"/" + q + ": " + tr("match %s of %s · n next · N previous · esc clears", formatCount(s.current+1), formatCount(len(s.matches))), statusInfo})
 }
 
 // searchTitle is what the pane title says of the search.
@@ -216,7 +216,7 @@ func (m *Model) searchTitle(p *pane) string {
 		return ""
 	}
 	if len(s.matches) == 0 {
-		return " · /" + s.input.Value() + " no match"
+		return " · /" + s.input.Value() + " " + tr("no match")
 	}
 	return " · /" + s.input.Value() + " " + formatCount(s.current+1) + "/" + formatCount(len(s.matches))
 }
@@ -247,9 +247,9 @@ func (m *Model) searchView() string {
 	count := ""
 	if s.query != "" {
 		if len(s.matches) == 0 {
-			count = m.styles.StatusWarn.Render("  no match")
+			count = m.styles.StatusWarn.Render("  " + tr("no match"))
 		} else {
-			count = m.styles.Dim.Render("  " + formatCount(len(s.matches)) + " matches")
+			count = m.styles.Dim.Render("  " + plural(len(s.matches), "match", "matches"))
 		}
 	}
 	return fit(s.input.View()+count, m.width)

@@ -19,9 +19,9 @@ func (m *Model) statusView() string {
 		text := spinnerFrames[m.spinFrame%len(spinnerFrames)] + " " + c.req.kind.progressive() +
 			fmt.Sprintf(" · %.1fs", m.now().Sub(c.started).Seconds())
 		if c.cancelling {
-			text += " · cancelling…"
+			text += " · " + tr("cancelling…")
 		} else {
-			text += " · esc cancels"
+			text += " · " + tr("esc cancels")
 		}
 		text += " · " + p.URL()
 		return fit(st.Warn.Render(clean(text)), m.width)
@@ -39,7 +39,7 @@ func (m *Model) statusView() string {
 	// which holds it whole.
 	text := clean(m.status.text)
 	if ansi.StringWidth(text) > m.width {
-		more := " · L log"
+		more := " · " + tr("L log")
 		return fit(style.Render(ansi.Truncate(text, max(0, m.width-ansi.StringWidth(more)), "…"))+st.Dim.Render(more), m.width)
 	}
 	return fit(style.Render(text), m.width)
@@ -57,7 +57,7 @@ func (m *Model) footerKeys() []key.Binding {
 func (m *Model) screenKeys() []key.Binding {
 	k := m.keys
 	if m.reveal {
-		k.Reveal.SetHelp("v", "mask")
+		k.Reveal.SetHelp("v", tr("mask"))
 	}
 	switch {
 	case m.overlay == overlayCopy:

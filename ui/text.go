@@ -118,10 +118,42 @@ func wrapHard(s string, width int) []string {
 	return out
 }
 
-// wrapWords splits prose into lines of at most width cells at spaces,
+// wrapWords splits prose into lines of at most width cells at spaces, and
+// between the characters of Chinese, which has no spaces to break at;
 // breaking words only when one is longer than a line.
 func wrapWords(s string, width int) []string {
-	return strings.Split(ansi.Wrap(clean(s), max(1, width), ""), "\n")
+	s = clean(s)
+	if !hasWide(s) {
+		return strings.Split(ansi.Wrap(s, max(1, width), ""), "\n")
+	}
+	// A zero-width space after each wide character is a place ansi.Wrap
+	// may break; it is removed once the lines are cut.
+	var b strings.Builder
+	for _, r := range s {
+		b.WriteRune(r)
+		if cells(r) == 2 {
+			b.WriteRune(zeroWidthSpace)
+		}
+	}
+	wrapped := strings.ReplaceAll(ansi.Wrap(b.String(), max(1, width), string(zeroWidthSpace)), string(zeroWidthSpace), "")
+	return strings.Split(wrapped, "\n")
+}
+
+const zeroWidthSpace = '\u200b'
+
+// hasWide reports text with characters two cells wide, such as Chinese.
+func hasWide(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0xe1 { // the lead byte of U+1000 and above
+			for _, r := range s[i:] {
+				if cells(r) == 2 {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
 }
 
 // labelWidth is the width of the widest label, for aligning a column.

@@ -1,0 +1,137 @@
+package ui
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"golang.org/x/text/language"
+
+	"aliauth/gateway"
+)
+
+// Every message the console writes in code has its Chinese in the
+// catalog, with the same verbs in the same order.
+func TestChineseCatalogIsComplete(t *testing.T) {
+	files, _ := filepath.Glob("*.go")
+	fset := token.NewFileSet()
+	seen := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") || f == "lang_zh.go" || f == "sdkcode.go" {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file, err := parser.ParseFile(fset, f, src, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			name := ""
+			switch fn := call.Fun.(type) {
+			case *ast.Ident:
+				name = fn.Name
+			}
+			arg := 0
+			switch name {
+			case "tr", "word":
+			case "b":
+				arg = 2 // b(keys, help, desc)
+			case "withDesc":
+				arg = 1
+			default:
+				return true
+			}
+			if len(call.Args) <= arg {
+				return true
+			}
+			lit, ok := call.Args[arg].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			key, _ := strconv.Unquote(lit.Value)
+			seen++
+			zh, ok := zhCN[key]
+			if !ok {
+				t.Errorf("%s: %q has no Chinese", fset.Position(lit.Pos()), key)
+				return true
+			}
+			if strings.Count(key, "%s") != strings.Count(zh, "%s") || strings.Count(zh, "%") != strings.Count(key, "%") {
+				t.Errorf("%q and its Chinese %q have different verbs", key, zh)
+			}
+			return true
+		})
+	}
+	if seen < 200 {
+		t.Fatalf("only %d messages found in the code; the scan is broken", seen)
+	}
+	for en, zh := range zhCN {
+		if strings.Count(en, "%s") != strings.Count(zh, "%s") {
+			t.Errorf("%q and its Chinese %q have different verbs", en, zh)
+		}
+	}
+}
+
+// The language comes from ALIAUTH_LANG or the locale: any Chinese locale
+// written in simplified characters is Chinese, everything else English.
+func TestChooseLanguage(t *testing.T) {
+	for name, want := range map[string]language.Tag{
+		"zh-CN": language.SimplifiedChinese, "zh_CN.UTF-8": language.SimplifiedChinese, "zh": language.SimplifiedChinese,
+		"zh_SG.UTF-8": language.SimplifiedChinese, "zh-Hans": language.SimplifiedChinese,
+		"zh_TW.UTF-8": language.English, "zh-Hant": language.English, "en_US.UTF-8": language.English,
+		"C": language.English, "POSIX": language.English, "": language.English, "fr_FR": language.English, "zh_CN.GB18030@latn": language.SimplifiedChinese,
+	} {
+		if got := chooseLanguage(name); got != want {
+			t.Errorf("%q speaks %v, want %v", name, got, want)
+		}
+	}
+}
+
+// In Chinese every label, hint and explanation on the exchange screen is
+// Chinese, Alipay's own Chinese message is shown as it is, and English
+// stays the default.
+func TestConsoleInChinese(t *testing.T) {
+	p := newPeer(t)
+	h := newHarness(t, Options{Session: p.session(t, "default"), Lang: "zh_CN.UTF-8"}, 100, 40)
+	defer setLanguage("")
+	h.mustSee("模拟器 — 不是支付宝", "尚未换取任何令牌", "m 生成授权码")
+	h.exchange()
+	h.mustSee("请求", "响应 · 成功", "签名已验证", "令牌", "过期", "还剩")
+	code, err := p.emu.MintCode("2021000000000001", "auth_user", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.send(pasteMsg(code))
+	h.key("enter")
+	h.send(pasteMsg(code))
+	h.key("enter")
+	tr := h.m.current.trace
+	if tr.Error == nil || tr.Error.SubCode != "isv.code-invalid" {
+		t.Fatalf("second use of a code: %+v", tr.Error)
+	}
+	zh, _ := gateway.ExplainZH(tr.Error.Code, tr.Error.SubCode)
+	h.mustSee("错误", "怎么办", zh.Meaning[:12], tr.Error.SubMsg)
+	h.mustNotSee("What to do", "what to do", "the auth code is not valid")
+	if !strings.Contains(h.status(), "网关返回 isv.code-invalid") {
+		t.Errorf("status %q", h.status())
+	}
+	h.key("?")
+	h.mustSee("aliauth 按键", "输入授权码时", "退出")
+
+	en := newHarness(t, Options{Session: p.session(t, "default")}, 100, 40)
+	en.mustSee("EMULATOR — not Alipay", "Nothing exchanged yet")
+}
+
+func pasteMsg(s string) tea.PasteMsg { return tea.PasteMsg{Content: s} }
