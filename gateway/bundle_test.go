@@ -150,8 +150,8 @@ func TestIdentity(t *testing.T) {
 func TestRedirectAppID(t *testing.T) {
 	tests := map[string]string{
 		"https://example.com/cb?app_id=9021000000000000&source=alipay_wallet&scope=auth_user&auth_code=abc": "9021000000000000",
-		`"https://example.com/cb#auth_code=abc&app_id=2021000000000001"`:                                  "2021000000000001",
-		"abc123": "",
+		`"https://example.com/cb#auth_code=abc&app_id=2021000000000001"`:                                    "2021000000000001",
+		"abc123":             "",
 		`{"authCode":"abc"}`: "",
 	}
 	for in, want := range tests {

@@ -11,11 +11,24 @@ import (
 // is a space the text still looks like a key but no longer reads as one. It
 // returns the error that says so, or nil when the spaces are not the cause.
 func plusAsSpace(data []byte) error {
-	repaired, n := spacesToPlus(data)
-	if n == 0 {
-		return nil
+	// A '+' may also have ended a line, where its space looks like
+	// trailing whitespace: try without those first.
+	for _, lineEnds := range []bool{false, true} {
+		repaired, n := spacesToPlus(data, lineEnds)
+		if n == 0 {
+			continue
+		}
+		if it := readable(repaired); it != nil {
+			return plusAsSpaceError(it, n)
+		}
 	}
-	blocks, err := decode(repaired)
+	return nil
+}
+
+// readable classifies data, and returns its first item when it reads with
+// no problem.
+func readable(data []byte) *item {
+	blocks, err := decode(data)
 	if err != nil || len(blocks) == 0 {
 		return nil
 	}
@@ -23,6 +36,10 @@ func plusAsSpace(data []byte) error {
 	if it.problem != nil || it.kind == KindUnknown {
 		return nil
 	}
+	return it
+}
+
+func plusAsSpaceError(it *item, n int) error {
 	spaces := "a space"
 	if n > 1 {
 		spaces = strconv.Itoa(n) + " spaces"
@@ -33,9 +50,10 @@ func plusAsSpace(data []byte) error {
 }
 
 // spacesToPlus replaces each space that sits between two base64 characters
-// of a line with '+', and says how many it replaced. Spaces at the start or
-// end of a line, and the spaces of PEM header lines, are left alone.
-func spacesToPlus(data []byte) ([]byte, int) {
+// of a line with '+', and says how many it replaced; with lineEnds, also the
+// spaces that end a line of base64. Spaces at the start of a line, and the
+// spaces of PEM header lines, are left alone.
+func spacesToPlus(data []byte, lineEnds bool) ([]byte, int) {
 	lines := bytes.Split(data, []byte("\n"))
 	n := 0
 	for i, line := range lines {
@@ -43,14 +61,28 @@ func spacesToPlus(data []byte) ([]byte, int) {
 			continue
 		}
 		var out []byte
-		for j := 1; j < len(line)-1; j++ {
-			if line[j] == ' ' && isBase64Char(line[j-1]) && line[j-1] != '=' && isBase64Char(line[j+1]) {
-				if out == nil {
-					out = bytes.Clone(line)
-				}
-				out[j] = '+'
+		for j := 1; j < len(line); j++ {
+			if line[j] != ' ' || !isBase64Char(line[j-1]) || line[j-1] == '=' {
+				continue
+			}
+			// A run of spaces is a run of '+' when base64 resumes after it.
+			end := j
+			for end < len(line) && line[end] == ' ' {
+				end++
+			}
+			atEnd := end == len(line) || line[end] == '\r'
+			if !(atEnd && lineEnds) && (end == len(line) || !isBase64Char(line[end])) {
+				j = end
+				continue
+			}
+			if out == nil {
+				out = bytes.Clone(line)
+			}
+			for k := j; k < end; k++ {
+				out[k] = '+'
 				n++
 			}
+			j = end
 		}
 		if out != nil {
 			lines[i] = out
