@@ -59,6 +59,7 @@ func commands() []command {
 		{"keys", "gen|check|inspect", "key pairs and certificates", (*app).runKeys},
 		{"history", "list|show|export|import|delete|prune", "the local record of every call", (*app).runHistory},
 		{"profiles", "[init]", "list named profiles and check them, or write an example config", (*app).runProfiles},
+		{"doctor", "[--probe] [--from FILE]", "audit the whole setup: keys, certificates, environment, clock", (*app).runDoctor},
 	}
 }
 

@@ -122,7 +122,7 @@ func emulatorSetup(s *Session) (doctor.Setup, error) {
 		SignType: string(p.SignType), Charset: p.Charset, Reader: doctor.ReaderAliauth,
 		Material: []doctor.Material{
 			{Slot: doctor.SlotPrivateKey, Source: "the emulator's demo app key", Data: keys.EncodePrivatePKCS8PEM(p.PrivateKey)},
-			{Slot: doctor.SlotAppPublicKey, Source: "registered with the emulator for the demo app", Data: keys.EncodePublicPEM(s.Server.DemoApp().PublicKey)},
+			{Slot: doctor.SlotAppPublicKey, Source: "the emulator's record of its demo app", Data: keys.EncodePublicPEM(s.Server.DemoApp().PublicKey)},
 			{Slot: doctor.SlotAlipayPublicKey, Source: p.AlipayKeySource, Data: keys.EncodePublicPEM(s.Server.AlipayPublicKey())},
 		},
 	}

@@ -262,7 +262,11 @@ func examineCert(r *Report, s *Setup, l *loaded, m *Material, id keys.Identity, 
 	} else {
 		l.appCert = leaf
 	}
-	r.add(keyCheck(m, OK, fmt.Sprintf("a certificate issued to %s, valid until %s; %s", info.Subject, info.NotAfter.UTC().Format(time.DateOnly), sent), ""))
+	validity := ""
+	if !now.Before(leaf.NotBefore) && !now.After(leaf.NotAfter) {
+		validity = ", valid until " + info.NotAfter.UTC().Format(time.DateOnly)
+	}
+	r.add(keyCheck(m, OK, fmt.Sprintf("a certificate issued to %s%s; %s", info.Subject, validity, sent), ""))
 	checkExpiry(r, m, leaf, now)
 	if _, ok := leaf.PublicKey.(*rsa.PublicKey); !ok {
 		r.add(keyCheck(m, Failed, "the certificate's key is "+info.PublicKeyAlgorithm+"; Alipay RSA2 needs an RSA key", fix))
@@ -312,6 +316,9 @@ func examineRoot(r *Report, l *loaded, m *Material, id keys.Identity, now time.T
 	certs, skipped, _ := keys.ParseCertificates(m.Data)
 	l.rootCerts, l.rootSN = certs, sn
 	finding := fmt.Sprintf("%d certificates", len(certs)+len(skipped))
+	if len(certs)+len(skipped) == 1 {
+		finding = "1 certificate"
+	}
 	if len(skipped) > 0 {
 		finding += fmt.Sprintf(" (%d that Go cannot read, skipped as the SDKs skip them)", len(skipped))
 	}
@@ -384,8 +391,8 @@ func checkAlipayKey(r *Report, s *Setup, l *loaded) {
 	}
 	if own.Equal(key) {
 		l.alipayIsApp = true
-		r.add(keyCheck(m, Failed, "this is the app's own public key ("+whose+"), not Alipay's: every answer fails verification, and the Alipay console shows the two side by side",
-			slotFixes[SlotAlipayPublicKey]+" (支付宝公钥, not 应用公钥)"))
+		r.add(keyCheck(m, Failed, "this is the app's own public key ("+whose+"), not Alipay's: every answer fails verification",
+			"configure the Alipay public key (支付宝公钥), not the app public key (应用公钥): the Alipay console shows the two side by side on the app's page"))
 		return
 	}
 	r.add(keyCheck(m, OK, "it is not the app's own key", ""))

@@ -148,7 +148,7 @@ type assembler struct {
 	found  []string       // what was found, for the summary
 	url    struct {
 		gateway, endpoint, host string
-		line                    int
+		source                  string
 	}
 }
 
@@ -204,14 +204,14 @@ func (a *assembler) add(s setting) {
 	case fieldAppID:
 		a.setup.AppID, a.setup.AppIDSource = strings.TrimSpace(text), source
 	case fieldGateway, fieldURL:
-		a.url.gateway, a.url.line = strings.TrimSpace(text), s.line
+		a.url.gateway, a.url.source = strings.TrimSpace(text), source
 	case fieldEndpoint:
 		a.url.endpoint = strings.TrimSpace(text)
-		if a.url.line == 0 {
-			a.url.line = s.line
+		if a.url.source == "" {
+			a.url.source = source
 		}
 	case fieldGatewayHost:
-		a.url.host, a.url.line = strings.TrimSpace(text), s.line
+		a.url.host, a.url.source = strings.TrimSpace(text), source
 	case fieldSignType:
 		a.setup.SignType = strings.TrimSpace(text)
 	case fieldCharset:
@@ -289,14 +289,14 @@ func (a *assembler) done(kind string) (Setup, error) {
 	if len(a.found) == 0 {
 		return *s, fmt.Errorf("no Alipay configuration found in %s: aliauth reads new AlipaySdk({...}), Java's AlipayConfig setters and DefaultAlipayClient(...) arguments, .env and .properties files, YAML and JSON", s.Name)
 	}
-	source := fmt.Sprintf("line %d", a.url.line)
+	source := a.url.source
 	switch {
 	case a.url.gateway != "":
 		s.URL, s.URLSource = a.url.gateway, source
 	case a.url.endpoint != "":
 		s.URL, s.URLSource, s.Protocol = a.url.endpoint, source, gateway.V3
 	case a.url.host != "":
-		s.URL, s.URLSource = "https://"+strings.TrimSuffix(a.url.host, "/")+"/gateway.do", source+", gatewayHost"
+		s.URL, s.URLSource = "https://"+strings.TrimSuffix(a.url.host, "/")+"/gateway.do", source
 	default:
 		s.URL, s.URLSource = gateway.ProductionGateway, "not set: the SDKs' default, production"
 	}
