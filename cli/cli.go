@@ -57,7 +57,7 @@ func commands() []command {
 		{"verify", "[FILE|-]", "verify a raw gateway response offline", (*app).runVerify},
 		{"emulator", "[code]", "run the emulator standalone, or mint a code for the demo emulator", (*app).runEmulator},
 		{"keys", "gen|check|inspect", "key pairs and certificates", (*app).runKeys},
-		{"history", "list|show|export|import|delete|prune", "the local record of every call", (*app).runHistory},
+		{"history", "list|show|export|import|bundle|delete|prune", "the local record of every call", (*app).runHistory},
 		{"profiles", "[init]", "list named profiles and check them, or write an example config", (*app).runProfiles},
 		{"doctor", "[--probe] [--from FILE]", "audit the whole setup: keys, certificates, environment, clock", (*app).runDoctor},
 	}
