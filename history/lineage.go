@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"slices"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -13,12 +12,11 @@ import (
 	"aliauth/gateway"
 )
 
-// Lineage: which exchange spent the token another received. An auth code is
-// exchanged for tokens, each refresh spends the refresh token it sends and
-// receives a new one (the gateway rotates it), and user info spends nothing
-// but uses an access token. The lineage table (migrations/0003_lineage.sql)
-// keeps, per exchange, the code it sent and the fingerprints of the tokens
-// it sent and received.
+// Lineage: which exchange spent the refresh token another received. An auth
+// code is exchanged for tokens, and each refresh spends the refresh token it
+// sends and receives a new one (the gateway rotates it). The lineage table
+// (migrations/0003_lineage.sql) keeps, per exchange, the code it sent and the
+// fingerprints of the refresh tokens it sent and received.
 
 func init() {
 	// The schema 3 migration links the exchanges already recorded with this.
@@ -33,7 +31,6 @@ func init() {
 type links struct {
 	code                         string
 	refreshSent, refreshReceived string
-	accessSent, accessReceived   string
 }
 
 // tokenKey is what lineage matches a token by: its fingerprint. A token that
@@ -51,18 +48,17 @@ func tokenKey(token string) string {
 
 func linksOf(t *gateway.Trace) links {
 	p := t.Request.Params
-	l := links{code: p["code"], refreshSent: tokenKey(p["refresh_token"]), accessSent: tokenKey(p["auth_token"])}
+	l := links{code: p["code"], refreshSent: tokenKey(p["refresh_token"])}
 	if tk := t.Tokens; tk != nil {
-		l.refreshReceived, l.accessReceived = tokenKey(tk.RefreshToken), tokenKey(tk.AccessToken)
+		l.refreshReceived = tokenKey(tk.RefreshToken)
 	}
 	return l
 }
 
-const insertLineageSQL = `INSERT INTO lineage (exchange_id, code, refresh_sent, refresh_received, access_sent, access_received)
-VALUES (?, ?, ?, ?, ?, ?)`
+const insertLineageSQL = `INSERT INTO lineage (exchange_id, code, refresh_sent, refresh_received) VALUES (?, ?, ?, ?)`
 
 func (l links) insert(ctx context.Context, st *sql.Stmt, id int64) error {
-	_, err := st.ExecContext(ctx, id, l.code, l.refreshSent, l.refreshReceived, l.accessSent, l.accessReceived)
+	_, err := st.ExecContext(ctx, id, l.code, l.refreshSent, l.refreshReceived)
 	return err
 }
 
@@ -74,7 +70,7 @@ type linked struct {
 
 // lineageColumns name the columns linkedWhere selects, by a condition on the
 // lineage table (aliased l).
-var lineageColumns = map[string]bool{"code": true, "refresh_sent": true, "refresh_received": true, "access_sent": true, "access_received": true}
+var lineageColumns = map[string]bool{"code": true, "refresh_sent": true, "refresh_received": true}
 
 // linkedWhere returns the exchanges whose lineage column equals value,
 // oldest first.
@@ -89,7 +85,7 @@ func (s *Store) linkedWhere(ctx context.Context, column, value string) ([]linked
 }
 
 func (s *Store) queryLinked(ctx context.Context, cond string, arg any) ([]linked, error) {
-	query := "SELECT " + summaryColumns + `, l.code, l.refresh_sent, l.refresh_received, l.access_sent, l.access_received
+	query := "SELECT " + summaryColumns + `, l.code, l.refresh_sent, l.refresh_received
 FROM lineage l JOIN exchanges e ON e.id = l.exchange_id WHERE ` + cond + " ORDER BY e.time, e.id"
 	rows, err := s.db.QueryContext(ctx, query, arg)
 	if err != nil {
@@ -101,7 +97,7 @@ FROM lineage l JOIN exchanges e ON e.id = l.exchange_id WHERE ` + cond + " ORDER
 	for rows.Next() {
 		var x linked
 		l := &x.links
-		if err := sc.scan(rows, &x.Summary, &l.code, &l.refreshSent, &l.refreshReceived, &l.accessSent, &l.accessReceived); err != nil {
+		if err := sc.scan(rows, &x.Summary, &l.code, &l.refreshSent, &l.refreshReceived); err != nil {
 			return nil, s.fail("read the lineage", err)
 		}
 		out = append(out, x)
@@ -207,8 +203,8 @@ func (s *Store) rotation(ctx context.Context, key string) (*linked, error) {
 }
 
 // Chain is the lineage of an exchange: the auth code at its root, every
-// exchange of that code, and every refresh and user info call that followed
-// from the tokens they received.
+// exchange of that code, and every refresh that followed from the refresh
+// tokens they received.
 type Chain struct {
 	// Code is the auth code at the root; "" when the lineage starts from a
 	// token history did not see received.
@@ -274,14 +270,9 @@ func (s *Store) Chain(ctx context.Context, id int64) (*Chain, error) {
 	return c, nil
 }
 
-// parentOf is the exchange whose token x sent: the one that received the
-// refresh token it spent, or the access token it used.
+// parentOf is the exchange that received the refresh token x spent.
 func (s *Store) parentOf(ctx context.Context, x linked) (*linked, error) {
-	column, key := "refresh_received", x.refreshSent
-	if key == "" {
-		column, key = "access_received", x.accessSent
-	}
-	found, err := s.linkedWhere(ctx, column, key)
+	found, err := s.linkedWhere(ctx, "refresh_received", x.refreshSent)
 	if err != nil || len(found) == 0 {
 		return nil, err
 	}
@@ -296,25 +287,14 @@ func (s *Store) walk(ctx context.Context, c *Chain, x linked, parent int64, dept
 	visited[x.ID] = true
 	at := len(c.Entries)
 	c.Entries = append(c.Entries, ChainEntry{Summary: x.Summary, Parent: parent, Depth: depth, Stale: stale})
-	refreshes, err := s.linkedWhere(ctx, "refresh_sent", x.refreshReceived)
+	children, err := s.linkedWhere(ctx, "refresh_sent", x.refreshReceived)
 	if err != nil {
 		return err
 	}
-	uses, err := s.linkedWhere(ctx, "access_sent", x.accessReceived)
-	if err != nil {
-		return err
-	}
-	children := append(refreshes, uses...)
-	slices.SortStableFunc(children, func(a, b linked) int {
-		if a.Time.Equal(b.Time) {
-			return int(a.ID - b.ID)
-		}
-		return a.Time.Compare(b.Time)
-	})
 	rotated := false
 	for _, child := range children {
-		spentDead := rotated && child.refreshSent != ""
-		if child.refreshSent != "" && !rotated && child.Outcome == gateway.OutcomeSuccess && child.refreshReceived != "" {
+		spentDead := rotated
+		if !rotated && child.Outcome == gateway.OutcomeSuccess && child.refreshReceived != "" {
 			rotated = true
 			c.Entries[at].SupersededBy = child.ID
 		}
