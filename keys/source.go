@@ -55,7 +55,7 @@ func readSource(source string) ([]byte, string, error) {
 	if _, err := os.Stat(expandHome(source)); err != nil {
 		// An AES key is too short to look like key text, but pasted in
 		// place of a path it should be named for what it is.
-		if _, ok := aesKey([]byte(source)); ok && !strings.ContainsAny(source, "./\\") {
+		if _, ok := aesKey([]byte(source)); ok {
 			return []byte(source), describeInline, nil
 		}
 	}
