@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"aliauth/config"
+	"aliauth/doctor"
 	"aliauth/history"
 	"aliauth/ui"
 )
@@ -37,6 +38,12 @@ func (a *app) runConsole(ctx context.Context, args []string) error {
 			return ui.Session{}, err
 		}
 		return forConsole(s), nil
+	}, Doctor: func(ctx context.Context, profile string, probe bool) (*doctor.Report, error) {
+		setup, err := l.Setup(profile)
+		if err != nil {
+			return nil, err
+		}
+		return doctor.Run(ctx, setup, doctor.Options{Probe: probe}), nil
 	}}
 	path, err := history.ResolvePath(o.history)
 	if err == nil {
@@ -55,5 +62,5 @@ func (a *app) runConsole(ctx context.Context, args []string) error {
 
 // forConsole is a session as the console takes it.
 func forConsole(s *config.Session) ui.Session {
-	return ui.Session{Client: s.Client, MintCode: s.MintCode(), StoreSecrets: s.Config.KeepsSecrets()}
+	return ui.Session{Client: s.Client, MintCode: s.MintCode(), StoreSecrets: s.Config.KeepsSecrets(), AutoRefresh: s.Config.AutoRefresh}
 }

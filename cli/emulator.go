@@ -27,6 +27,7 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 	appID := fs.String("app-id", "2021000000000002", "the app id to register --app-public-key under")
 	signType := fs.String("sign-type", "RSA2", "the sign type the registered app uses: RSA2 or RSA")
 	certMode := fs.Bool("cert-mode", false, "certificate mode: issue certificates into the state directory and require SNs")
+	openIDOnly := fs.Bool("openid-only", false, "the app is one created after the OpenID migration: tokens carry open_id, no user_id")
 	codeTTL := fs.Duration("code-ttl", emulator.DefaultCodeTTL, "how long an auth code lives")
 	accessTTL := fs.Duration("access-ttl", emulator.DefaultAccessTTL, "how long an access token lives (expires_in)")
 	refreshTTL := fs.Duration("refresh-ttl", emulator.DefaultRefreshTTL, "how long a refresh token lives (re_expires_in)")
@@ -67,6 +68,12 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 		}
 		readyApp = *appID
 	}
+	if *openIDOnly {
+		if err := emu.SetOpenIDOnly(readyApp, true); err != nil {
+			_ = emu.Close()
+			return usage(err)
+		}
+	}
 	srv, err := emulator.Listen(emu, *addr)
 	if err != nil {
 		_ = emu.Close()
@@ -92,12 +99,13 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 // emulatorCode mints a code in the demo emulator's state, standing in for
 // my.getAuthCode: aliauth exchange "$(aliauth emulator code)".
 func (a *app) emulatorCode(args []string) error {
-	fs := a.newFlagSet("emulator code", "[--scope auth_user|auth_base] [--user-id ID]",
+	fs := a.newFlagSet("emulator code", "[--scope auth_user|auth_base] [--user-id ID] [--openid-only]",
 		"Mint an auth code for the built-in demo emulator and print it, standing in for my.getAuthCode:\n  aliauth exchange \"$(aliauth emulator code)\"")
 	scope := fs.String("scope", emulator.ScopeAuthUser, "auth_user (profile access) or auth_base (user id only)")
 	userID := fs.String("user-id", "", "the user to authorize as (default: a new user)")
 	dir := fs.String("dir", "", "state directory (default: the demo emulator's)")
 	appID := fs.String("app-id", emulator.DemoAppID, "the app the code is for")
+	openIDOnly := fs.Bool("openid-only", false, "mint for the demo app as one created after the OpenID migration (open_id, no user_id)")
 	args, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -110,7 +118,7 @@ func (a *app) emulatorCode(args []string) error {
 			return usage(err)
 		}
 	}
-	emu, err := emulator.New(emulator.Config{Dir: *dir})
+	emu, err := emulator.New(emulator.Config{Dir: *dir, OpenIDOnly: *openIDOnly})
 	if err != nil {
 		return usage(err)
 	}

@@ -107,6 +107,8 @@ func printResult(w io.Writer, t *gateway.Trace, now time.Time) {
 	if tk := t.Tokens; tk != nil {
 		if tk.UserID != "" {
 			field(w, "user_id", tk.UserID)
+		} else if tk.OpenID != "" {
+			field(w, "user_id", gateway.Identity(t)[0].Meaning)
 		}
 		if tk.OpenID != "" {
 			field(w, "open_id", tk.OpenID)

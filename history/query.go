@@ -286,8 +286,10 @@ func newSummaryScanner(shareStrings bool) *summaryScanner {
 	return sc
 }
 
-func (sc *summaryScanner) scan(rows *sql.Rows, out *Summary) error {
-	if err := rows.Scan(sc.dest...); err != nil {
+// scan reads one row of summaryColumns into out, and the columns after them
+// into extra.
+func (sc *summaryScanner) scan(rows *sql.Rows, out *Summary, extra ...any) error {
+	if err := rows.Scan(append(sc.dest[:len(sc.dest):len(sc.dest)], extra...)...); err != nil {
 		return err
 	}
 	s, r := sc.sum, &sc.row

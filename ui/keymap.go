@@ -57,6 +57,12 @@ type KeyMap struct {
 
 	Yes key.Binding
 	No  key.Binding
+
+	Doctor      key.Binding
+	DoctorProbe key.Binding
+	Identity    key.Binding
+	Lineage     key.Binding
+	AutoRefresh key.Binding
 }
 
 // DefaultKeyMap is the console's key map.
@@ -116,6 +122,12 @@ func DefaultKeyMap() KeyMap {
 
 		Yes: b(k("y"), "y", "yes"),
 		No:  b(k("n", "esc"), "n/esc", "no"),
+
+		Doctor:      b(k("D"), "D", "doctor: audit the setup"),
+		DoctorProbe: b(k("p"), "p", "probe the gateway"),
+		Identity:    b(k("I"), "I", "who the user is"),
+		Lineage:     b(k("L"), "L", "token lineage"),
+		AutoRefresh: b(k("A"), "A", "auto-refresh on/off"),
 	}
 }
 
@@ -171,6 +183,7 @@ func (k KeyMap) fullHelp() []helpGroup {
 		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.NextPane, k.PrevPane, k.Scroll, k.Ends}},
 		{"History", []key.Binding{k.History, k.Filter, k.Open, k.Replay, k.Delete, k.Back}},
 		{"Copy (after c)", []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopySubject, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON}},
+		{"Diagnose", []key.Binding{k.Doctor, k.Identity, k.Lineage, k.AutoRefresh}},
 		{"General", []key.Binding{k.Profiles, k.Cancel, k.Help, k.Quit, withDesc(k.ForceQuit, "quit, always")}},
 	}
 }
