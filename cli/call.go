@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 
 	"aliauth/config"
 	"aliauth/gateway"
@@ -75,7 +74,7 @@ func (a *app) loader(o *options) (*config.Loader, error) {
 		return nil, usage(err)
 	}
 	for _, w := range l.File.Warnings() {
-		fmt.Fprintln(a.stderr, "aliauth: warning: "+w)
+		say(a.stderr, "aliauth: warning: "+w)
 	}
 	return l, nil
 }
@@ -150,7 +149,7 @@ func (a *app) call(ctx context.Context, o *options, do func(context.Context, *ga
 			return err
 		}
 		if note != "" {
-			fmt.Fprintln(a.stderr, "aliauth: "+note)
+			say(a.stderr, "aliauth: "+note)
 		}
 	} else {
 		printTrace(a.stdout, t, printOptions{reveal: o.reveal, verbose: o.verbose, historyID: t.ID, historyNote: note, now: now()})

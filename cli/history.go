@@ -19,6 +19,7 @@ import (
 	"aliauth/gateway"
 	"aliauth/history"
 	"aliauth/internal/atomicfile"
+	"aliauth/internal/safetext"
 )
 
 func (a *app) runHistory(ctx context.Context, args []string) error {
@@ -157,8 +158,14 @@ func (a *app) historyList(ctx context.Context, args []string) error {
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tTIME\tPROFILE\tCALL\tOUTCOME\tVERIFY\tDETAIL")
 	for _, s := range sums {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Time.Local().Format("2006-01-02 15:04:05"), s.Profile,
-			gateway.CallName(s.Method, s.GrantType), s.Outcome, s.VerifyStatus, summaryDetail(s))
+		// A stored trace holds what its gateway sent (or what an import
+		// brought): each cell is shown, never obeyed, and stays one cell.
+		cells := []string{strconv.FormatInt(s.ID, 10), s.Time.Local().Format("2006-01-02 15:04:05"), s.Profile,
+			gateway.CallName(s.Method, s.GrantType), string(s.Outcome), string(s.VerifyStatus), summaryDetail(s)}
+		for i, c := range cells {
+			cells[i] = safetext.Line(c)
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

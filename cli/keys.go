@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"aliauth/internal/safetext"
 	"aliauth/keys"
 )
 
@@ -113,7 +114,7 @@ func (a *app) keysInspect(args []string) error {
 }
 
 func printKeyInfo(w io.Writer, describe string, info keys.Info) {
-	fmt.Fprintf(w, "%s: %s, %s\n", describe, info.Kind, info.Format)
+	say(w, fmt.Sprintf("%s: %s, %s", describe, info.Kind, info.Format))
 	if info.Algorithm != "" {
 		field(w, "algorithm", strings.TrimSpace(fmt.Sprintf("%s %s", info.Algorithm, bits(info.Bits))))
 	}
@@ -122,8 +123,8 @@ func printKeyInfo(w io.Writer, describe string, info keys.Info) {
 	}
 	for i, c := range info.Certificates {
 		fmt.Fprintf(w, "\n  certificate %d of %d\n", i+1, len(info.Certificates)+len(info.Skipped))
-		field(w, "subject", c.Subject)
-		field(w, "issuer", c.Issuer)
+		field(w, "subject", safetext.Line(c.Subject))
+		field(w, "issuer", safetext.Line(c.Issuer))
 		field(w, "valid", c.NotBefore.Format("2006-01-02")+" to "+c.NotAfter.Format("2006-01-02")+expired(c))
 		field(w, "serial", c.Serial)
 		field(w, "Alipay SN", c.SN)
@@ -134,14 +135,15 @@ func printKeyInfo(w io.Writer, describe string, info keys.Info) {
 		}
 	}
 	for _, s := range info.Skipped {
-		fmt.Fprintf(w, "\n  certificate #%d skipped: %s\n", s.Index, s.Reason)
+		fmt.Fprintln(w)
+		say(w, fmt.Sprintf("  certificate #%d skipped: %s", s.Index, s.Reason))
 	}
 	if info.RootSN != "" {
 		fmt.Fprintln(w)
 		field(w, "root SN", info.RootSN)
 	}
 	for _, warn := range info.Warnings {
-		fmt.Fprintln(w, "  ! "+warn)
+		say(w, "  ! "+warn)
 	}
 }
 
