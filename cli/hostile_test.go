@@ -271,3 +271,48 @@ func TestJSONAndExportKeepHostileTextExact(t *testing.T) {
 		}
 	}
 }
+
+// TestMalformedAnswerIsRecordedAndNeverASuccess: a node that is not JSON,
+// even a signed one, is no answer (exit 3, saying where it breaks); it is
+// recorded with its raw bytes, --json still prints a trace, and the token
+// it carries is masked though nothing could decode it.
+func TestMalformedAnswerIsRecordedAndNeverASuccess(t *testing.T) {
+	dir := isolate(t)
+	t.Setenv("ALIAUTH_HISTORY", filepath.Join(dir, "h.db"))
+	const token = "authusrB0123456789abcdef0123456789abcdef"
+	var body []byte
+	url := hostileGateway(t, func(*http.Request) answer { return answer{status: 200, headers: hostileHeaders, body: body} })
+	flags, alipay := hostileKeys(t, url)
+	content := `{"access_token":"` + token + `","user_id":2088 1}`
+	sign, err := gateway.SignBytes(alipay, gateway.RSA2, []byte(content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []string{
+		`{"alipay_system_oauth_token_response":` + content + `,"sign":"` + sign + `"}`,
+		`{"error_response":{"code":"40002" "msg":"Invalid Arguments"}}`,
+		"{\"error_response\":{\"code\":\"40002\",\"msg\":\"a\x01b\"}}",
+	} {
+		body = []byte(b)
+		out, errOut, status := run(t, "", append([]string{"exchange", "code", "-v"}, flags...)...)
+		if status != ExitTransport {
+			t.Errorf("%s: exit %d, want %d\n%s%s", b, status, ExitTransport, out, errOut)
+		}
+		mustContain(t, "output", out, "the gateway answered malformed JSON at byte", "recorded as history #")
+		if strings.Contains(out, token) {
+			t.Errorf("the access token of an undecodable answer is shown unmasked:\n%s", out)
+		}
+		out, errOut, status = run(t, "", append([]string{"exchange", "code", "--json"}, flags...)...)
+		var tr gateway.Trace
+		if err := json.Unmarshal([]byte(out), &tr); err != nil || status != ExitTransport {
+			t.Fatalf("--json of a malformed answer: exit %d, %v\n%s%s", status, err, out, errOut)
+		}
+		if tr.Outcome != gateway.OutcomeTransportError || string(tr.Response.Body) == "" || strings.Contains(out, token) {
+			t.Errorf("--json: outcome %s, body %q", tr.Outcome, tr.Response.Body)
+		}
+	}
+	out, _, _ := run(t, "", "history", "list")
+	if n := strings.Count(out, "transport-error"); n != 6 {
+		t.Errorf("%d of 6 malformed answers recorded:\n%s", n, out)
+	}
+}

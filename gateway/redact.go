@@ -1,10 +1,12 @@
 package gateway
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"maps"
+	"slices"
 	"strings"
 )
 
@@ -25,11 +27,14 @@ func Fingerprint(secret string) string {
 }
 
 // Secrets lists the tokens the trace carries: those sent (refresh token,
-// auth token) and those received (access and refresh tokens).
+// auth token) and those received (access and refresh tokens), longest
+// first. Tokens are found in the raw text as well as in the decoded fields,
+// so an answer that is truncated or malformed, and decodes to nothing, still
+// has its tokens masked.
 func (t *Trace) Secrets() []string {
 	var out []string
 	add := func(s string) {
-		if len(s) >= 4 && !strings.Contains(s, "…") && !IsFingerprint(s) {
+		if len(s) >= 4 && !strings.Contains(s, "…") && !IsFingerprint(s) && !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
@@ -39,27 +44,55 @@ func (t *Trace) Secrets() []string {
 		add(t.Tokens.AccessToken)
 		add(t.Tokens.RefreshToken)
 	}
-	// One pass over the result, which may be large, for tokens the decoded
-	// Tokens may lack (a result read back from an older export, say).
-	var received struct {
-		AccessToken  string `json:"access_token"`
-		RefreshToken string `json:"refresh_token"`
-		AuthToken    string `json:"auth_token"`
+	rawTokens([]byte(t.Request.Body), add)
+	if t.Response != nil {
+		rawTokens(t.Response.Body, add)
 	}
-	if len(t.Result) > 0 && json.Unmarshal(t.Result, &received) == nil {
-		add(received.AccessToken)
-		add(received.RefreshToken)
-		add(received.AuthToken)
-	}
-	if t.Protocol == V3 && t.Request.Body != "" {
-		var sent struct {
-			RefreshToken string `json:"refresh_token"`
-		}
-		if json.Unmarshal([]byte(t.Request.Body), &sent) == nil {
-			add(sent.RefreshToken)
-		}
-	}
+	rawTokens(t.Result, add)
+	// Replacing the longest first keeps a token that holds another whole.
+	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
 	return out
+}
+
+// tokenMembers are the JSON members whose values are tokens.
+var tokenMembers = [][]byte{[]byte(`"access_token"`), []byte(`"refresh_token"`), []byte(`"auth_token"`)}
+
+// rawTokens finds the string values of token members in JSON text without
+// decoding it, so text that is truncated or malformed gives up its tokens
+// too: each value as written (escapes and all, as it appears in the text)
+// and, when that differs, decoded. A value cut short by the end of the text
+// counts as far as it goes.
+func rawTokens(text []byte, add func(string)) {
+	for _, member := range tokenMembers {
+		for rest := text; ; {
+			i := bytes.Index(rest, member)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(member):]
+			v := bytes.TrimLeft(rest, " \t\r\n")
+			if len(v) == 0 || v[0] != ':' {
+				continue
+			}
+			v = bytes.TrimLeft(v[1:], " \t\r\n")
+			if len(v) == 0 || v[0] != '"' {
+				continue
+			}
+			end, closed := skipString(v, 1)
+			if !closed {
+				add(string(v[1:]))
+				continue
+			}
+			raw := v[1 : end-1]
+			add(string(raw))
+			if bytes.IndexByte(raw, '\\') >= 0 {
+				var decoded string
+				if json.Unmarshal(v[:end], &decoded) == nil {
+					add(decoded)
+				}
+			}
+		}
+	}
 }
 
 // Redact returns a deep copy of the trace in which every secret it carries is

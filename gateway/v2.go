@@ -128,6 +128,9 @@ func (c *Client) readV2(t *Trace) error {
 	if err != nil {
 		return notJSON(t.Response, err)
 	}
+	if err := malformedAnswer(env.Start, env.Content); err != nil {
+		return err
+	}
 	v.Key = c.keyDescription()
 	if p.CertMode() {
 		checkCertSN(v, p.AlipayCertSN, "alipay_cert_sn")
