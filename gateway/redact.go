@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"html"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 )
@@ -32,10 +34,28 @@ func Fingerprint(secret string) string {
 // so an answer that is truncated or malformed, and decodes to nothing, still
 // has its tokens masked.
 func (t *Trace) Secrets() []string {
+	secrets, _ := t.secrets()
+	return secrets
+}
+
+// spelling is a token as JSON text writes it, escapes and all, and the
+// token it decodes to.
+type spelling struct{ raw, decoded string }
+
+// secrets is Secrets, with the spellings of the tokens found in JSON text
+// that differ from the tokens themselves.
+func (t *Trace) secrets() ([]string, []spelling) {
 	var out []string
+	var spellings []spelling
 	add := func(s string) {
 		if len(s) >= 4 && !strings.Contains(s, "…") && !IsFingerprint(s) && !slices.Contains(out, s) {
 			out = append(out, s)
+		}
+	}
+	found := func(raw, decoded string) {
+		add(decoded)
+		if raw != decoded && slices.Contains(out, decoded) {
+			spellings = append(spellings, spelling{raw, decoded})
 		}
 	}
 	add(t.Request.Params["refresh_token"])
@@ -44,14 +64,14 @@ func (t *Trace) Secrets() []string {
 		add(t.Tokens.AccessToken)
 		add(t.Tokens.RefreshToken)
 	}
-	rawTokens([]byte(t.Request.Body), add)
+	rawTokens([]byte(t.Request.Body), found)
 	if t.Response != nil {
-		rawTokens(t.Response.Body, add)
+		rawTokens(t.Response.Body, found)
 	}
-	rawTokens(t.Result, add)
+	rawTokens(t.Result, found)
 	// Replacing the longest first keeps a token that holds another whole.
 	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
-	return out
+	return out, spellings
 }
 
 // tokenMembers are the JSON members whose values are tokens.
@@ -59,10 +79,10 @@ var tokenMembers = [][]byte{[]byte(`"access_token"`), []byte(`"refresh_token"`),
 
 // rawTokens finds the string values of token members in JSON text without
 // decoding it, so text that is truncated or malformed gives up its tokens
-// too: each value as written (escapes and all, as it appears in the text)
-// and, when that differs, decoded. A value cut short by the end of the text
-// counts as far as it goes.
-func rawTokens(text []byte, add func(string)) {
+// too, and calls found with each value as written and as decoded (the same
+// when it holds no escape, or when its escapes do not decode). A value cut
+// short by the end of the text counts as far as it goes.
+func rawTokens(text []byte, found func(raw, decoded string)) {
 	for _, member := range tokenMembers {
 		for rest := text; ; {
 			i := bytes.Index(rest, member)
@@ -80,59 +100,156 @@ func rawTokens(text []byte, add func(string)) {
 			}
 			end, closed := skipString(v, 1)
 			if !closed {
-				add(string(v[1:]))
+				found(string(v[1:]), string(v[1:]))
 				continue
 			}
-			raw := v[1 : end-1]
-			add(string(raw))
-			if bytes.IndexByte(raw, '\\') >= 0 {
-				var decoded string
-				if json.Unmarshal(v[:end], &decoded) == nil {
-					add(decoded)
-				}
+			raw := string(v[1 : end-1])
+			decoded := raw
+			if strings.IndexByte(raw, '\\') >= 0 && json.Unmarshal(v[:end], &decoded) != nil {
+				decoded = raw
 			}
+			found(raw, decoded)
 		}
 	}
 }
 
 // Redact returns a deep copy of the trace in which every secret it carries is
-// replaced by replace(secret) wherever it appears: parameters, URL, string to
-// sign, bodies, signed content, result and tokens. Use Mask for display and
-// Fingerprint for storage without secrets. The original is left untouched.
+// replaced by replace(secret) wherever it appears, in every form it takes
+// there (see secretForms): parameters, URL, string to sign, headers, bodies,
+// signed content, result, tokens, and the gateway's own words, which may
+// quote the string it verified. Use Mask for display and Fingerprint for
+// storage without secrets. The original is left untouched.
 func (t *Trace) Redact(replace func(secret string) string) *Trace {
-	secrets := t.Secrets()
+	secrets, spellings := t.secrets()
 	c := t.clone()
 	if len(secrets) == 0 {
 		return c
 	}
-	pairs := make([]string, 0, 2*len(secrets))
-	for _, s := range secrets {
-		pairs = append(pairs, s, replace(s))
-	}
-	r := strings.NewReplacer(pairs...)
-	c.Request.URL = r.Replace(c.Request.URL)
-	c.Request.StringToSign = r.Replace(c.Request.StringToSign)
-	c.Request.Body = r.Replace(c.Request.Body)
-	for k, v := range c.Request.Params {
-		c.Request.Params[k] = r.Replace(v)
-	}
-	for k, v := range c.Request.Headers {
-		c.Request.Headers[k] = r.Replace(v)
-	}
+	r := newRedactor(secrets, spellings, replace)
+	c.Request.URL = r.text.Replace(c.Request.URL)
+	c.Request.StringToSign = r.text.Replace(c.Request.StringToSign)
+	c.Request.Body = r.text.Replace(c.Request.Body)
+	replaceValues(c.Request.Params, r.text)
+	replaceValues(c.Request.Headers, r.text)
 	if c.Response != nil {
-		c.Response.Body = []byte(r.Replace(string(c.Response.Body)))
+		c.Response.Body = []byte(r.text.Replace(string(c.Response.Body)))
+		replaceValues(c.Response.Headers, r.text)
 	}
 	if c.Verification != nil {
-		c.Verification.SignedContent = r.Replace(c.Verification.SignedContent)
+		c.Verification.SignedContent = r.text.Replace(c.Verification.SignedContent)
 	}
 	if c.Result != nil {
-		c.Result = json.RawMessage(r.Replace(string(c.Result)))
+		c.Result = json.RawMessage(r.json.Replace(string(c.Result)))
+		if !json.Valid(c.Result) {
+			// Only a token crafted to look like the JSON around it gets here;
+			// the raw body, redacted too, still shows the answer.
+			c.Result = nil
+		}
 	}
 	if c.Tokens != nil {
-		c.Tokens.AccessToken = r.Replace(c.Tokens.AccessToken)
-		c.Tokens.RefreshToken = r.Replace(c.Tokens.RefreshToken)
+		c.Tokens.AccessToken = r.text.Replace(c.Tokens.AccessToken)
+		c.Tokens.RefreshToken = r.text.Replace(c.Tokens.RefreshToken)
 	}
+	if e := c.Error; e != nil {
+		e.Msg, e.SubMsg = r.text.Replace(e.Msg), r.text.Replace(e.SubMsg)
+		if d := e.SignatureDiff; d != nil {
+			if g, l := r.text.Replace(d.Gateway), r.text.Replace(d.Local); g != d.Gateway || l != d.Local {
+				e.SignatureDiff = DiffStringToSign(g, l)
+			}
+		}
+	}
+	for i, w := range c.Warnings {
+		c.Warnings[i] = r.text.Replace(w)
+	}
+	c.TransportError = r.text.Replace(c.TransportError)
 	return c
+}
+
+// redactor replaces secrets: text in every form a secret takes in a trace,
+// json only in the forms that keep JSON text valid.
+type redactor struct {
+	text, json *strings.Replacer
+}
+
+// secretForm is one way a secret is written: as itself, percent-encoded in
+// a query or a path, escaped in JSON (with or without HTML-safe escapes,
+// with / written \/ as the gateway does), or HTML-escaped as an
+// isv.invalid-signature sub_msg quotes the string to sign.
+type secretForm struct {
+	encode func(string) string
+	json   bool // the form is valid inside a JSON string
+}
+
+var secretForms = []secretForm{
+	{func(s string) string { return s }, false},
+	{jsonEscape, true},
+	{func(s string) string { return strings.ReplaceAll(jsonEscape(s), "/", `\/`) }, true},
+	{jsonEscapeHTML, true},
+	{func(s string) string { return strings.ReplaceAll(jsonEscapeHTML(s), "/", `\/`) }, true},
+	{url.QueryEscape, false},
+	{url.PathEscape, false},
+	{html.EscapeString, false},
+}
+
+func newRedactor(secrets []string, spellings []spelling, replace func(string) string) redactor {
+	type pair struct{ old, new string }
+	var text, js []pair
+	seenText, seenJSON := map[string]bool{}, map[string]bool{}
+	addPair := func(p pair, json bool) {
+		if !seenText[p.old] {
+			seenText[p.old] = true
+			text = append(text, p)
+		}
+		if json && !seenJSON[p.old] {
+			seenJSON[p.old] = true
+			js = append(js, p)
+		}
+	}
+	replaced := make(map[string]string, len(secrets))
+	for _, s := range secrets {
+		rep := replace(s)
+		replaced[s] = rep
+		for _, f := range secretForms {
+			old := f.encode(s)
+			addPair(pair{old, f.encode(rep)}, f.json || old == jsonEscape(s))
+		}
+	}
+	// A token written with escapes of its own choosing, as JSON allows
+	// (\u0061 for a), is replaced as written.
+	for _, sp := range spellings {
+		addPair(pair{sp.raw, jsonEscape(replaced[sp.decoded])}, true)
+	}
+	build := func(pairs []pair) *strings.Replacer {
+		// The longest first, so a form that holds another is replaced whole.
+		slices.SortStableFunc(pairs, func(a, b pair) int { return len(b.old) - len(a.old) })
+		args := make([]string, 0, 2*len(pairs))
+		for _, p := range pairs {
+			args = append(args, p.old, p.new)
+		}
+		return strings.NewReplacer(args...)
+	}
+	return redactor{text: build(text), json: build(js)}
+}
+
+func replaceValues(m map[string]string, r *strings.Replacer) {
+	for k, v := range m {
+		m[k] = r.Replace(v)
+	}
+}
+
+// jsonEscape is s as the inside of a JSON string, escaped as encoding/json
+// escapes it without HTML-safe escapes; jsonEscapeHTML with them.
+func jsonEscape(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSuffix(b.String(), "\n"), `"`), `"`)
+}
+
+func jsonEscapeHTML(s string) string {
+	b, _ := json.Marshal(s) // a string always encodes
+	return string(b[1 : len(b)-1])
 }
 
 // clone copies everything Redact may rewrite so the copy shares no mutable
