@@ -140,7 +140,7 @@ func (a *app) call(ctx context.Context, o *options, do func(context.Context, *ga
 		return usageError("%v", err)
 	}
 	if store != nil {
-		if _, err = store.Record(ctx, t, s.Config.KeepsSecrets()); err != nil {
+		if _, err = store.RecordDetached(ctx, t, s.Config.KeepsSecrets()); err != nil {
 			note = "NOT recorded in history: " + err.Error()
 		}
 	}
