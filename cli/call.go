@@ -93,13 +93,17 @@ func (a *app) openProfile(o *options) (*config.Loader, *config.Session, error) {
 	return l, s, nil
 }
 
+// historyBusyTimeout is how long a command waits for a history another
+// process is writing.
+var historyBusyTimeout = history.DefaultBusyTimeout
+
 // openHistory opens the history database.
 func openHistory(ctx context.Context, flagValue string) (*history.Store, error) {
 	path, err := history.ResolvePath(flagValue)
 	if err != nil {
 		return nil, historyError(err)
 	}
-	s, err := history.Open(ctx, path)
+	s, err := history.Open(ctx, path, history.WithBusyTimeout(historyBusyTimeout))
 	return s, historyError(err)
 }
 
@@ -144,6 +148,11 @@ func (a *app) call(ctx context.Context, o *options, do func(context.Context, *ga
 			note = "NOT recorded in history: " + err.Error()
 		}
 	}
+	reveal := o.reveal
+	if note != "" {
+		more, shown := keepUnrecorded(t, s.Config.KeepsSecrets(), !o.jsonOut)
+		note, reveal = note+more, reveal || shown
+	}
 	if o.jsonOut {
 		if err := printTraceJSON(a.stdout, t, o.reveal); err != nil {
 			return err
@@ -152,7 +161,7 @@ func (a *app) call(ctx context.Context, o *options, do func(context.Context, *ga
 			say(a.stderr, "aliauth: "+note)
 		}
 	} else {
-		printTrace(a.stdout, t, printOptions{reveal: o.reveal, verbose: o.verbose, historyID: t.ID, historyNote: note, now: now()})
+		printTrace(a.stdout, t, printOptions{reveal: reveal, verbose: o.verbose, historyID: t.ID, historyNote: note, now: now()})
 	}
 	if status := outcomeStatus(t.Outcome); status != ExitOK {
 		return silentExit(status)

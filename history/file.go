@@ -81,6 +81,9 @@ func prepareFile(path string) error {
 			cerr = f.Close()
 		}
 		if cerr != nil && !errors.Is(cerr, os.ErrExist) { // ErrExist: another process was first
+			if ro := readOnly(path, "create it", cerr); ro != nil {
+				return ro
+			}
 			return fmt.Errorf("create history database %q: %w", path, cerr)
 		}
 		info, err = os.Stat(path)
@@ -100,6 +103,9 @@ func prepareFile(path string) error {
 		}
 	}
 	if err := tighten(path, 0o600); err != nil {
+		if ro := readOnly(path, "restrict it to its owner", err); ro != nil {
+			return ro
+		}
 		return fmt.Errorf("open history database %q: %w", path, err)
 	}
 	return nil
@@ -112,6 +118,9 @@ func ensureDir(dir string) error {
 	info, err := os.Stat(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
+			if deniesWriting(err) {
+				return &storeError{msg: fmt.Sprintf("create the history directory %q: %v; the location is read-only: pick a file in a writable directory", dir, err), errs: []error{ErrUnusable, err}}
+			}
 			return fmt.Errorf("create the history directory %q: %w", dir, err)
 		}
 		return tighten(dir, 0o700)

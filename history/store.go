@@ -252,6 +252,10 @@ func (s *Store) fail(op string, err error) error {
 		}
 	case se.Code()&0xff == sqlite3.SQLITE_CORRUPT || se.Code()&0xff == sqlite3.SQLITE_NOTADB:
 		return damaged(s.path, op+": "+se.Error(), err)
+	case se.Code()&0xff == sqlite3.SQLITE_READONLY || se.Code()&0xff == sqlite3.SQLITE_CANTOPEN:
+		if ro := readOnly(s.path, op, err); ro != nil {
+			return ro
+		}
 	}
 	return fmt.Errorf("history %q: %s: %w", s.path, op, err)
 }
