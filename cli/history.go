@@ -107,6 +107,22 @@ func (a *app) openStore(ctx context.Context, path string) (*history.Store, error
 	return s, nil
 }
 
+// openForChange opens the history for a command that deletes or adds
+// calls. It refuses a database SQLite reports as damaged: a change there
+// can spread the damage to pages still readable.
+func (a *app) openForChange(ctx context.Context, path, command string) (*history.Store, error) {
+	s, err := a.openStore(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Check(ctx); err != nil {
+		s.Close()
+		return nil, usageError("%s refused, nothing was changed: %v; aliauth history export --history %s -o FILE rescues the calls that can still be read",
+			command, historyError(err), s.Path())
+	}
+	return s, nil
+}
+
 // historyError says how to pick another database, where the error calls
 // for one.
 func historyError(err error) error {
@@ -251,10 +267,34 @@ func (a *app) historyExport(ctx context.Context, args []string) error {
 	}
 	defer store.Close()
 	if *out == "-" {
-		_, err = store.Export(ctx, a.stdout, f, h.reveal)
-		return err
+		n, err := store.Export(ctx, a.stdout, f, h.reveal)
+		return exported(a.stderr, n, "", err)
 	}
 	return writeExport(ctx, store, *out, f, h.reveal, a.stderr)
+}
+
+// exported reports an export: how many calls went where and, from a
+// damaged database, how many could not be read. Those are skipped rather
+// than fail the export, so the readable ones can be rescued.
+func exported(log io.Writer, n int, path string, err error) error {
+	var skipped *history.SkippedError
+	switch {
+	case errors.As(err, &skipped):
+		say(log, fmt.Sprintf("aliauth: exported %d calls%s, and skipped %d: %v", n, to(path), skipped.Skipped, err))
+		return nil
+	case err != nil:
+		return err
+	case path != "":
+		say(log, fmt.Sprintf("aliauth: exported %d calls%s", n, to(path)))
+	}
+	return nil
+}
+
+func to(path string) string {
+	if path == "" {
+		return ""
+	}
+	return " to " + path
 }
 
 // writeExport writes through a temporary file so a failed export leaves no
@@ -266,16 +306,20 @@ func writeExport(ctx context.Context, store *history.Store, path string, f histo
 		mode = 0o600
 	}
 	var n int
+	var skipped error
 	err := atomicfile.Write(path, mode, func(w io.Writer) error {
 		var err error
 		n, err = store.Export(ctx, w, f, reveal)
+		var partial *history.SkippedError
+		if errors.As(err, &partial) {
+			skipped, err = err, nil // what could be read is kept
+		}
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	fmt.Fprintf(log, "aliauth: exported %d calls to %s\n", n, path)
-	return nil
+	return exported(log, n, path, skipped)
 }
 
 func (a *app) historyImport(ctx context.Context, args []string) error {
@@ -299,7 +343,7 @@ func (a *app) historyImport(ctx context.Context, args []string) error {
 		defer f.Close()
 		in = f
 	}
-	store, err := a.openStore(ctx, h.path)
+	store, err := a.openForChange(ctx, h.path, "history import")
 	if err != nil {
 		return err
 	}
@@ -370,7 +414,7 @@ func (a *app) historyDelete(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	store, err := a.openStore(ctx, h.path)
+	store, err := a.openForChange(ctx, h.path, "history delete")
 	if err != nil {
 		return err
 	}
@@ -409,7 +453,7 @@ func (a *app) historyPrune(ctx context.Context, args []string) error {
 			return usageError("--older-than: %v", err)
 		}
 	}
-	store, err := a.openStore(ctx, h.path)
+	store, err := a.openForChange(ctx, h.path, "history prune")
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"encoding/binary"
 	"errors"
@@ -257,7 +258,7 @@ func probe(path, short string) error {
 	var objects, version int
 	err = db.QueryRow("SELECT count(*), (SELECT user_version FROM pragma_user_version) FROM sqlite_schema").Scan(&objects, &version)
 	if err == nil && short != "" {
-		err = quickCheck(db)
+		err = quickCheck(context.Background(), db)
 	}
 	var se *sqlite.Error
 	var check *checkFailed
@@ -301,8 +302,8 @@ func (e *checkFailed) Error() string { return "quick_check: " + e.problems }
 // quickCheck has SQLite read every page of the database and check what it
 // can without the indexes' contents: the test of damage that SQLite itself
 // gives.
-func quickCheck(db *sql.DB) error {
-	rows, err := db.Query("PRAGMA quick_check")
+func quickCheck(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, "PRAGMA quick_check")
 	if err != nil {
 		return err
 	}
@@ -319,6 +320,9 @@ func quickCheck(db *sql.DB) error {
 	}
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	if len(problems) > 3 {
+		problems = append(problems[:3], fmt.Sprintf("and %d more", len(problems)-3))
 	}
 	if len(problems) > 0 {
 		return &checkFailed{problems: strings.Join(problems, "; ")}

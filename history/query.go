@@ -244,6 +244,10 @@ func (s *Store) decode(id int64, js []byte) (*gateway.Trace, error) {
 // per line in the shape --json prints, oldest first (with a Limit, the newest
 // ones), and returns how many it wrote. Unless reveal is set, each trace is
 // t.Redact(gateway.Mask): tokens show their kind and last characters only.
+//
+// From a damaged database Export rescues what SQLite can still read: an
+// exchange it cannot read is skipped, the rest are written, and the error is
+// a *SkippedError (errors.Is ErrDamaged) that says how many were skipped.
 func (s *Store) Export(ctx context.Context, w io.Writer, f Filter, reveal bool) (int, error) {
 	where, args := f.where()
 	inner := "SELECT e.id, e.time FROM exchanges e" + where + " ORDER BY e.time DESC, e.id DESC"
@@ -262,29 +266,21 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f Filter, reveal bool) 
 	defer rows.Close()
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	n := 0
+	ex := &exporter{store: s, enc: enc, reveal: reveal}
 	for rows.Next() {
 		var (
 			id int64
 			js []byte
 		)
 		if err := rows.Scan(&id, &js); err != nil {
-			return n, s.fail("export exchanges", err)
+			return ex.rescue(ctx, inner, args, s.fail("export exchanges", err))
 		}
-		t, err := s.decode(id, js)
-		if err != nil {
-			return n, err
+		if err := ex.write(id, js); err != nil {
+			return ex.written, err
 		}
-		if !reveal {
-			t = t.Redact(gateway.Mask)
-		}
-		if err := enc.Encode(t); err != nil {
-			return n, fmt.Errorf("export history: write exchange %d: %w", id, err)
-		}
-		n++
 	}
 	if err := rows.Err(); err != nil {
-		return n, s.fail("export exchanges", err)
+		return ex.rescue(ctx, inner, args, s.fail("export exchanges", err))
 	}
-	return n, nil
+	return ex.done()
 }
