@@ -101,3 +101,38 @@ func TestExportSkipsUnreadableRows(t *testing.T) {
 		t.Error("export changed the damaged file")
 	}
 }
+
+// TestImportSkipsWhatIsAlreadyThere: importing the same export twice, or an
+// export that repeats a call, stores each call once.
+func TestImportSkipsWhatIsAlreadyThere(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	traces := newGenerator(5).traces(50)
+	if n, err := s.Import(ctx, traces, true); err != nil || n != 50 {
+		t.Fatalf("first import = %d, %v", n, err)
+	}
+	first := traces[7].ID
+	again := newGenerator(5).traces(60) // the same 50, then 10 more
+	again = append(again, again[55])    // and one of the new ones twice
+	n, err := s.Import(ctx, again, true)
+	if err != nil || n != 10 {
+		t.Fatalf("second import stored %d (%v), want the 10 new ones", n, err)
+	}
+	if again[7].ID != first {
+		t.Errorf("a skipped trace has ID %d, want the %d it is stored under", again[7].ID, first)
+	}
+	if total, _ := s.Count(ctx, Filter{}); total != 60 {
+		t.Errorf("%d exchanges stored, want 60", total)
+	}
+}
+
+func TestExistingCreatesNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new", "history.db")
+	_, err := Open(context.Background(), path, Existing())
+	if !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), path) {
+		t.Fatalf("Open(Existing) of a missing file = %v", err)
+	}
+	if _, err := os.Stat(filepath.Dir(path)); !os.IsNotExist(err) {
+		t.Fatal("Open(Existing) created the directory")
+	}
+}
