@@ -98,12 +98,12 @@ func (a *app) openProfile(o *options) (*config.Loader, *config.Session, error) {
 var historyBusyTimeout = history.DefaultBusyTimeout
 
 // openHistory opens the history database.
-func openHistory(ctx context.Context, flagValue string) (*history.Store, error) {
+func openHistory(ctx context.Context, flagValue string, opts ...history.Option) (*history.Store, error) {
 	path, err := history.ResolvePath(flagValue)
 	if err != nil {
 		return nil, historyError(err)
 	}
-	s, err := history.Open(ctx, path, history.WithBusyTimeout(historyBusyTimeout))
+	s, err := history.Open(ctx, path, append(opts, history.WithBusyTimeout(historyBusyTimeout))...)
 	return s, historyError(err)
 }
 
@@ -111,6 +111,9 @@ func openHistory(ctx context.Context, flagValue string) (*history.Store, error) 
 // history, makes the call, records it, prints it, and exits with the
 // outcome's status.
 func (a *app) call(ctx context.Context, o *options, do func(context.Context, *gateway.Client) (*gateway.Trace, error)) error {
+	if o.timeout <= 0 {
+		return usageError("--timeout %s: give how long to wait for the gateway, a positive duration like 30s or 2m", o.timeout)
+	}
 	if o.timestamp != "" {
 		if _, err := gateway.ParseTimestamp(o.timestamp); err != nil {
 			return usageError("--timestamp: %v, in China Standard Time (UTC+8), e.g. \"2026-11-24 16:19:10\"", err)

@@ -54,6 +54,9 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 			return usage(err)
 		}
 		pub, _, err := keys.LoadPublicKey(*appKey)
+		if _, _, perr := keys.LoadPrivateKey(*appKey); err != nil && perr == nil {
+			return usageError("--app-public-key %s is an app private key; pass the app public key that belongs to it (app_public_key.txt beside the app_private_key.txt aliauth keys gen writes, or the 应用公钥 uploaded to the Alipay console); the emulator never needs a private key of yours", config.SourceName(*appKey))
+		}
 		if err != nil {
 			return usage(fmt.Errorf("--app-public-key: %w", err))
 		}

@@ -99,12 +99,19 @@ func (h *historyFlags) filter() (history.Filter, error) {
 	return f, nil
 }
 
-func (a *app) openStore(ctx context.Context, path string) (*history.Store, error) {
-	s, err := openHistory(ctx, path)
+func (a *app) openStore(ctx context.Context, path string, opts ...history.Option) (*history.Store, error) {
+	s, err := openHistory(ctx, path, opts...)
 	if err != nil {
 		return nil, usage(err)
 	}
 	return s, nil
+}
+
+// openToRead opens the history for a command that only reads it, which
+// must not create one where there is none (a mistyped --history, say): then
+// the error matches os.ErrNotExist.
+func (a *app) openToRead(ctx context.Context, path string) (*history.Store, error) {
+	return a.openStore(ctx, path, history.Existing())
 }
 
 // openForChange opens the history for a command that deletes or adds
@@ -144,7 +151,14 @@ func (a *app) historyList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := a.openStore(ctx, h.path)
+	store, err := a.openToRead(ctx, h.path)
+	if errors.Is(err, os.ErrNotExist) {
+		if h.jsonOut {
+			return writeJSON(a.stdout, []*gateway.Trace{})
+		}
+		say(a.stdout, "no calls recorded: "+err.Error())
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -223,7 +237,7 @@ func (a *app) historyShow(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := a.openStore(ctx, h.path)
+	store, err := a.openToRead(ctx, h.path)
 	if err != nil {
 		return err
 	}
@@ -261,7 +275,11 @@ func (a *app) historyExport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := a.openStore(ctx, h.path)
+	store, err := a.openToRead(ctx, h.path)
+	if errors.Is(err, os.ErrNotExist) {
+		say(a.stderr, "aliauth: nothing exported: "+err.Error())
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -348,53 +366,99 @@ func (a *app) historyImport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
-	total, err := importLines(ctx, store, in, inputName(args[0]), !*noSecrets)
+	done, err := importLines(ctx, store, in, inputName(args[0]), !*noSecrets)
+	if done.bom {
+		say(a.stderr, "aliauth: "+inputName(args[0])+" starts with a byte order mark, which an editor adds and aliauth never writes; it was ignored")
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "imported %d calls into %s\n", total, store.Path())
+	msg := fmt.Sprintf("imported %d calls into %s", done.stored, store.Path())
+	if done.skipped > 0 {
+		msg += fmt.Sprintf("; skipped %d already there", done.skipped)
+	}
+	say(a.stdout, msg)
 	return nil
 }
+
+// imported is what an import did: calls stored, calls skipped because the
+// history already held them, and whether the input began with a byte
+// order mark.
+type imported struct {
+	stored, skipped int
+	bom             bool
+}
+
+// before says what was imported before a line that stopped the import.
+func (d imported) before() string {
+	s := fmt.Sprintf("the %d calls before it were imported", d.stored)
+	if d.skipped > 0 {
+		s += fmt.Sprintf(", %d more were already there", d.skipped)
+	}
+	return s
+}
+
+// byteOrderMark is what some editors put at the start of a UTF-8 file.
+const byteOrderMark = "\ufeff"
 
 // importLines streams an export into the store a batch at a time, so an
 // export of any size imports in bounded memory. A bad line stops the import
 // before its batch: what came before it is kept, and the message says where.
-func importLines(ctx context.Context, store *history.Store, in io.Reader, name string, storeSecrets bool) (int, error) {
+func importLines(ctx context.Context, store *history.Store, in io.Reader, name string, storeSecrets bool) (imported, error) {
 	const batch = 1000
+	const maxLine = 4 * gateway.MaxBodySize
 	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 0, 1<<20), 4*gateway.MaxBodySize)
+	sc.Buffer(make([]byte, 0, 1<<20), maxLine)
 	var pending []*gateway.Trace
-	total, line := 0, 0
+	var done imported
+	line := 0
 	flush := func() error {
 		n, err := store.Import(ctx, pending, storeSecrets)
-		total += n
+		if err == nil {
+			done.stored += n
+			done.skipped += len(pending) - n
+		}
 		pending = pending[:0]
 		return err
 	}
 	for sc.Scan() {
 		line++
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+		text := sc.Bytes()
+		if line == 1 && bytes.HasPrefix(text, []byte(byteOrderMark)) {
+			text, done.bom = text[len(byteOrderMark):], true
+		}
+		if len(bytes.TrimSpace(text)) == 0 {
 			continue
 		}
 		var t gateway.Trace
-		if err := json.Unmarshal(sc.Bytes(), &t); err != nil {
+		err := json.Unmarshal(text, &t)
+		if err == nil && t.Time.IsZero() {
+			err = errors.New("it has no time, and every call aliauth records has one")
+		}
+		if err != nil {
 			if ferr := flush(); ferr != nil {
-				return total, ferr
+				return done, ferr
 			}
-			return total, usageError("%s line %d is not a trace: %v; import takes what aliauth history export writes (the %d calls before it were imported)", name, line, err, total)
+			return done, usageError("%s line %d is not a trace: %v; import takes what aliauth history export writes (%s)", name, line, err, done.before())
 		}
 		t.ID = 0
 		pending = append(pending, &t)
 		if len(pending) == batch {
 			if err := flush(); err != nil {
-				return total, err
+				return done, err
 			}
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return total, usageError("read %s: %v", name, err)
+		if ferr := flush(); ferr != nil {
+			return done, ferr
+		}
+		if errors.Is(err, bufio.ErrTooLong) {
+			return done, usageError("%s line %d is longer than %d MB, so it is not a trace aliauth history export wrote (%s)", name, line+1, maxLine>>20, done.before())
+		}
+		return done, usageError("read %s after line %d: %v (%s)", name, line, err, done.before())
 	}
-	return total, flush()
+	return done, flush()
 }
 
 func (a *app) historyDelete(ctx context.Context, args []string) error {
