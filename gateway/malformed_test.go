@@ -93,3 +93,14 @@ func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// A trace id is the gateway's to choose: in the diagnosis link it is one
+// query value, whatever it holds.
+func TestDiagnosisURLEscapesTheTraceID(t *testing.T) {
+	if got, want := gateway.DiagnosisURL("0b1f&source=evil#x"), "https://open.alipay.com/api/errCheck?traceId=0b1f%26source%3Devil%23x&source=sdk"; got != want {
+		t.Errorf("DiagnosisURL = %s, want %s", got, want)
+	}
+	if got := gateway.DiagnosisURL("bf13b35320260504040000cf756629c815"); got != "https://open.alipay.com/api/errCheck?traceId=bf13b35320260504040000cf756629c815&source=sdk" {
+		t.Errorf("DiagnosisURL of a real trace id = %s", got)
+	}
+}
