@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Mask hides a secret on screen while keeping enough to recognise it: the
@@ -209,6 +210,10 @@ func newRedactor(secrets []string, spellings []spelling, replace func(string) st
 	for _, s := range secrets {
 		rep := replace(s)
 		replaced[s] = rep
+		if plain(s) { // every form is the secret itself, as real tokens are
+			addPair(pair{s, jsonEscape(rep)}, true)
+			continue
+		}
 		for _, f := range secretForms {
 			old := f.encode(s)
 			addPair(pair{old, f.encode(rep)}, f.json || old == jsonEscape(s))
@@ -231,6 +236,18 @@ func newRedactor(secrets []string, spellings []spelling, replace func(string) st
 	return redactor{text: build(text), json: build(js)}
 }
 
+// plain reports whether s is written the same in every secret form: only
+// letters, digits and the characters no escaping touches.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~') {
+			return false
+		}
+	}
+	return true
+}
+
 func replaceValues(m map[string]string, r *strings.Replacer) {
 	for k, v := range m {
 		m[k] = r.Replace(v)
@@ -240,11 +257,21 @@ func replaceValues(m map[string]string, r *strings.Replacer) {
 // jsonEscape is s as the inside of a JSON string, escaped as encoding/json
 // escapes it without HTML-safe escapes; jsonEscapeHTML with them.
 func jsonEscape(s string) string {
+	if !strings.ContainsFunc(s, needsJSONEscape) {
+		return s
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s) // a string always encodes
 	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSuffix(b.String(), "\n"), `"`), `"`)
+}
+
+// needsJSONEscape reports the characters encoding/json escapes in a
+// string, or may (the HTML-safe ones); a string without them is its own
+// JSON text.
+func needsJSONEscape(r rune) bool {
+	return r < 0x20 || r == '"' || r == '\\' || r == '<' || r == '>' || r == '&' || r == utf8.RuneError || r == '\u2028' || r == '\u2029'
 }
 
 func jsonEscapeHTML(s string) string {
