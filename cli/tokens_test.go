@@ -51,8 +51,8 @@ func TestTokensAreNeverLostWhenHistoryCannotRecord(t *testing.T) {
 			if err := os.MkdirAll(filepath.Dir(db), 0o700); err != nil {
 				t.Fatal(err)
 			}
+			alipay := loadTestKey(t, testAlipayKey)
 			url := hostileGateway(t, func(*http.Request) answer {
-				_, alipay := hostileKeys(t, "")
 				return answer{status: 200, headers: []string{"Content-Type: application/json"}, body: signedV2(t, gateway.NodeName(gateway.MethodOAuthToken),
 					map[string]any{"access_token": access, "refresh_token": refresh, "user_id": "2088", "expires_in": 60, "re_expires_in": 120}, alipay)}
 			})
