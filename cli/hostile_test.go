@@ -103,7 +103,7 @@ var hostileHeaders = []string{"Content-Type: application/json;charset=utf-8", "T
 func hostileTokens() map[string]any {
 	return map[string]any{
 		"user_id": "2088" + hostile, "open_id": hostile, "union_id": hostile,
-		"access_token": "authusrB\x1b]0;PWNED\x07" + strings.Repeat("a", 32), "refresh_token": "authusrB" + strings.Repeat("b", 32) + hostile,
+		"access_token": "authusrB\x1b]0;PWNED\x07" + strings.Repeat("a", 32), "refresh_token": hostile + strings.Repeat("b", 32), // the mask keeps its first bytes
 		"expires_in": 1296000, "re_expires_in": 2592000, "auth_start": hostile, "nick\x1b]0;PWNED\x07": hostile,
 	}
 }
