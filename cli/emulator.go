@@ -72,7 +72,7 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 	}
 	defer srv.Close()
 	if host, _, _ := net.SplitHostPort(*addr); host != "127.0.0.1" && host != "localhost" && host != "::1" {
-		fmt.Fprintf(a.stderr, "aliauth: the emulator listens on %s, beyond loopback: anyone who reaches it can mint codes and tokens\n", *addr)
+		say(a.stderr, fmt.Sprintf("aliauth: the emulator listens on %s, beyond loopback: anyone who reaches it can mint codes and tokens", *addr))
 	}
 	ready, err := srv.Ready(readyApp)
 	if err != nil {

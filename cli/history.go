@@ -182,7 +182,7 @@ func (a *app) historyList(ctx context.Context, args []string) error {
 		return writeJSON(a.stdout, traces)
 	}
 	if len(sums) == 0 {
-		fmt.Fprintln(a.stdout, "no calls recorded match; the database is "+store.Path())
+		say(a.stdout, "no calls recorded match; the database is "+store.Path())
 		return nil
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
@@ -526,6 +526,6 @@ func (a *app) historyPrune(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "pruned %d calls from %s\n", n, store.Path())
+	say(a.stdout, fmt.Sprintf("pruned %d calls from %s", n, store.Path()))
 	return nil
 }

@@ -76,12 +76,12 @@ func (a *app) keysCheck(args []string) error {
 		return usage(err)
 	}
 	if keys.Match(priv, pub) {
-		fmt.Fprintf(a.stdout, "✓ match: %s (%s) is the public half of %s (%s), fingerprint %s\n", args[1], pubFormat, args[0], privFormat, keys.Fingerprint(pub))
+		say(a.stdout, fmt.Sprintf("✓ match: %s (%s) is the public half of %s (%s), fingerprint %s", args[1], pubFormat, args[0], privFormat, keys.Fingerprint(pub)))
 		fmt.Fprintln(a.stdout, "  this is the app public key: upload it to the console; it is never the Alipay public key")
 		return nil
 	}
-	fmt.Fprintf(a.stdout, "✗ no match: %s (%s, %s) does not belong to %s (%s, %s)\n",
-		args[1], pubFormat, keys.Fingerprint(pub), args[0], privFormat, keys.Fingerprint(&priv.PublicKey))
+	say(a.stdout, fmt.Sprintf("✗ no match: %s (%s, %s) does not belong to %s (%s, %s)",
+		args[1], pubFormat, keys.Fingerprint(pub), args[0], privFormat, keys.Fingerprint(&priv.PublicKey)))
 	fmt.Fprintln(a.stdout, "  if the gateway answers isv.invalid-signature with identical strings to sign, the app public key in the console is not this one;")
 	fmt.Fprintln(a.stdout, "  if this is the Alipay public key (支付宝公钥), no match is expected: it pairs with Alipay's private key, not yours")
 	return silentExit(ExitGateway)

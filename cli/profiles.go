@@ -105,6 +105,6 @@ func (a *app) profilesInit(args []string) error {
 	if err := atomicfile.WriteFile(*path, []byte(config.Example), 0o600); err != nil {
 		return usage(err)
 	}
-	fmt.Fprintf(a.stdout, "wrote %s; edit it, then check it with: aliauth profiles\n", *path)
+	say(a.stdout, fmt.Sprintf("wrote %s; edit it, then check it with: aliauth profiles", *path))
 	return nil
 }
