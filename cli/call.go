@@ -76,7 +76,7 @@ func (a *app) loader(o *options) (*config.Loader, error) {
 		return nil, usage(err)
 	}
 	for _, w := range l.File.Warnings() {
-		fmt.Fprintln(a.stderr, "aliauth: warning: "+w)
+		say(a.stderr, "aliauth: warning: "+w)
 	}
 	return l, nil
 }
@@ -98,13 +98,17 @@ func (a *app) openProfile(o *options) (*config.Loader, *config.Session, error) {
 	return l, s, nil
 }
 
+// historyBusyTimeout is how long a command waits for a history another
+// process is writing.
+var historyBusyTimeout = history.DefaultBusyTimeout
+
 // openHistory opens the history database.
-func openHistory(ctx context.Context, flagValue string) (*history.Store, error) {
+func openHistory(ctx context.Context, flagValue string, opts ...history.Option) (*history.Store, error) {
 	path, err := history.ResolvePath(flagValue)
 	if err != nil {
 		return nil, historyError(err)
 	}
-	s, err := history.Open(ctx, path)
+	s, err := history.Open(ctx, path, append(opts, history.WithBusyTimeout(historyBusyTimeout))...)
 	return s, historyError(err)
 }
 
@@ -119,6 +123,9 @@ type callHooks struct {
 // history, makes the call, records it, prints it, and exits with the
 // outcome's status.
 func (a *app) call(ctx context.Context, o *options, do func(context.Context, *gateway.Client) (*gateway.Trace, error), hooks callHooks) error {
+	if o.timeout <= 0 {
+		return usageError("--timeout %s: give how long to wait for the gateway, a positive duration like 30s or 2m", o.timeout)
+	}
 	if o.timestamp != "" {
 		if _, err := gateway.ParseTimestamp(o.timestamp); err != nil {
 			return usageError("--timestamp: %v, in China Standard Time (UTC+8), e.g. \"2026-11-24 16:19:10\"", err)
@@ -147,7 +154,7 @@ func (a *app) call(ctx context.Context, o *options, do func(context.Context, *ga
 
 	if hooks.before != nil && store != nil {
 		for _, w := range hooks.before(ctx, store) {
-			fmt.Fprintln(a.stderr, "aliauth: warning: "+w)
+			say(a.stderr, "aliauth: warning: "+w)
 		}
 	}
 
@@ -158,19 +165,24 @@ func (a *app) call(ctx context.Context, o *options, do func(context.Context, *ga
 		return usageError("%v", err)
 	}
 	if store != nil {
-		if _, err = store.Record(ctx, t, s.Config.KeepsSecrets()); err != nil {
+		if _, err = store.RecordDetached(ctx, t, s.Config.KeepsSecrets()); err != nil {
 			note = "NOT recorded in history: " + err.Error()
 		}
+	}
+	reveal := o.reveal
+	if note != "" {
+		more, shown := keepUnrecorded(t, s.Config.KeepsSecrets(), !o.jsonOut)
+		note, reveal = note+more, reveal || shown
 	}
 	if o.jsonOut {
 		if err := printTraceJSON(a.stdout, t, o.reveal); err != nil {
 			return err
 		}
 		if note != "" {
-			fmt.Fprintln(a.stderr, "aliauth: "+note)
+			say(a.stderr, "aliauth: "+note)
 		}
 	} else {
-		printTrace(a.stdout, t, printOptions{reveal: o.reveal, verbose: o.verbose, historyID: t.ID, historyNote: note, now: now()})
+		printTrace(a.stdout, t, printOptions{reveal: reveal, verbose: o.verbose, historyID: t.ID, historyNote: note, now: now()})
 		if hooks.explain != nil {
 			printTriage(a.stdout, hooks.explain(ctx, store, t))
 		}

@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"golang.org/x/term"
+
+	"aliauth/internal/safetext"
 )
 
 // Streams are the program's standard streams.
@@ -77,13 +79,13 @@ func Main(ctx context.Context, args []string, s Streams) int {
 	case errors.Is(err, flag.ErrHelp):
 		return ExitOK
 	case errors.As(err, &exit):
-		fmt.Fprintln(a.stderr, "aliauth:", exit.err)
+		fmt.Fprintln(a.stderr, "aliauth:", safetext.Text(exit.err.Error()))
 		return exit.code
 	case ctx.Err() != nil:
 		fmt.Fprintln(a.stderr, "aliauth: interrupted")
 		return ExitInterrupted
 	default:
-		fmt.Fprintln(a.stderr, "aliauth:", err)
+		fmt.Fprintln(a.stderr, "aliauth:", safetext.Text(err.Error()))
 		return ExitUsage
 	}
 }

@@ -24,10 +24,16 @@ func run(t testing.TB, stdin string, args ...string) (stdout, stderr string, sta
 func isolate(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
+	// The temporary directory too: a call history cannot record is saved there.
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	for k, v := range map[string]string{
 		"XDG_DATA_HOME":   filepath.Join(dir, "data"),
 		"XDG_CONFIG_HOME": filepath.Join(dir, "config"),
 		"HOME":            dir,
+		"TMPDIR":          tmp,
 	} {
 		t.Setenv(k, v)
 	}
@@ -129,6 +135,8 @@ func TestCommandLineWording(t *testing.T) {
 	if strings.Contains(errOut, "aliauth  ") {
 		t.Errorf("console usage: %q", errOut)
 	}
+	code, _, _ := run(t, "", "emulator", "code")
+	run(t, "", "exchange", strings.TrimSpace(code)) // a history to look in
 	_, errOut, status := run(t, "", "history", "show", "9999")
 	if status != ExitUsage || strings.Count(errOut, "history list") != 1 {
 		t.Errorf("history show of an unknown id: exit %d, %q", status, errOut)

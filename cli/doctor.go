@@ -84,7 +84,7 @@ var groupTitles = map[string]string{
 // mark, what was found, where the material came from and what to do, then
 // the count.
 func printReport(w io.Writer, r *doctor.Report, probed, offline bool) {
-	fmt.Fprintln(w, "aliauth doctor · "+oneLine(r.Subject))
+	say(w, "aliauth doctor · "+oneLine(r.Subject))
 	width := 14
 	for _, c := range r.Checks {
 		width = max(width, 2+len([]rune(c.Subject)))
@@ -100,7 +100,7 @@ func printReport(w io.Writer, r *doctor.Report, probed, offline bool) {
 		shown[c.Subject+"\x00"+c.Source] = true
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, r.Worst().Mark()+" "+r.Summary())
+	say(w, r.Worst().Mark()+" "+r.Summary())
 	if !probed && !offline {
 		fmt.Fprintln(w, "  --probe also makes one call that must fail harmlessly, to prove the gateway accepts this app's signature")
 	}

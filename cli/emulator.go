@@ -60,6 +60,9 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 			return usage(err)
 		}
 		pub, _, err := keys.LoadPublicKey(*appKey)
+		if _, _, perr := keys.LoadPrivateKey(*appKey); err != nil && perr == nil {
+			return usageError("--app-public-key %s is an app private key; pass the app public key that belongs to it (app_public_key.txt beside the app_private_key.txt aliauth keys gen writes, or the 应用公钥 uploaded to the Alipay console); the emulator never needs a private key of yours", config.SourceName(*appKey))
+		}
 		if err != nil {
 			return usage(fmt.Errorf("--app-public-key: %w", err))
 		}
@@ -81,7 +84,7 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 	}
 	defer srv.Close()
 	if host, _, _ := net.SplitHostPort(*addr); host != "127.0.0.1" && host != "localhost" && host != "::1" {
-		fmt.Fprintf(a.stderr, "aliauth: the emulator listens on %s, beyond loopback: anyone who reaches it can mint codes and tokens\n", *addr)
+		say(a.stderr, fmt.Sprintf("aliauth: the emulator listens on %s, beyond loopback: anyone who reaches it can mint codes and tokens", *addr))
 	}
 	ready, err := srv.Ready(readyApp)
 	if err != nil {

@@ -191,7 +191,7 @@ func FromEnv() (Settings, error) {
 		}
 		s.NoStoreSecrets = b
 	}
-	return s, nil
+	return s, s.check(asVariable)
 }
 
 // connects reports whether the settings name a connection of their own

@@ -79,7 +79,8 @@ func (s *Session) profile() (gateway.Profile, error) {
 	if pc.Emulator {
 		return p, s.startEmulator(&p)
 	}
-	p.Gateway, p.Endpoint, p.AppID = pc.Gateway, pc.Endpoint, pc.AppID
+	// Pasted URLs and ids often carry spaces or a line break around them.
+	p.Gateway, p.Endpoint, p.AppID = strings.TrimSpace(pc.Gateway), strings.TrimSpace(pc.Endpoint), strings.TrimSpace(pc.AppID)
 	if p.Gateway == "" && p.Protocol == gateway.V2 {
 		p.Gateway = gateway.ProductionGateway
 	}

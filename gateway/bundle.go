@@ -47,16 +47,15 @@ const bundleNote = "made by aliauth history bundle: the auth code and tokens are
 
 // NewBundle makes the shareable form of a trace. The trace is not changed.
 func NewBundle(t *Trace) *Bundle {
-	secrets := t.Secrets()
-	var redacted []string
+	var extra, redacted []string
 	if code := t.Request.Params["code"]; code != "" {
-		secrets = append(secrets, code)
+		extra = append(extra, code)
 		redacted = append(redacted, "auth code")
 	}
 	if len(t.Secrets()) > 0 {
 		redacted = append(redacted, "tokens")
 	}
-	shared := t.redact(secrets, Fingerprint)
+	shared := t.redact(extra, Fingerprint)
 	b := &Bundle{Info: BundleInfo{Version: BundleVersion, Note: bundleNote, Redacted: redacted}, Trace: shared}
 	if v := shared.Verification; v != nil {
 		b.Info.AlipayKey = keyFingerprint(v.Key)

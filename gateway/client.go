@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -30,7 +31,7 @@ const MaxBodySize = 16 << 20
 
 // DiagnosisURL is Alipay's own diagnosis page for a trace id.
 func DiagnosisURL(traceID string) string {
-	return "https://open.alipay.com/api/errCheck?traceId=" + traceID + "&source=sdk"
+	return "https://open.alipay.com/api/errCheck?traceId=" + url.QueryEscape(traceID) + "&source=sdk"
 }
 
 // Client calls the gateway for one profile. Its zero fields have useful

@@ -55,6 +55,11 @@ func (s *Store) Record(ctx context.Context, t *gateway.Trace, storeSecrets bool)
 // Import stores many traces in one transaction: all of them or, on error,
 // none. It backs importing an export and sets each trace's ID to its new id;
 // the ids the traces had before are not kept. storeSecrets is as in Record.
+//
+// A trace the history already holds (the same call at the same instant: the
+// same time, method, grant type, app id and outcome) is not stored again,
+// so importing a file twice adds nothing the second time; its ID is set to
+// the id it is already stored under. Import returns how many it stored.
 func (s *Store) Import(ctx context.Context, traces []*gateway.Trace, storeSecrets bool) (int, error) {
 	rows, err := newRows(traces, storeSecrets)
 	if err != nil {
@@ -70,11 +75,26 @@ func (s *Store) Import(ctx context.Context, traces []*gateway.Trace, storeSecret
 		return 0, s.fail("import exchanges", err)
 	}
 	defer stmts.close()
+	present, err := tx.PrepareContext(ctx, presentSQL)
+	if err != nil {
+		return 0, s.fail("import exchanges", err)
+	}
+	defer present.Close()
 	ids := make([]int64, len(rows))
+	stored := 0
 	for i, r := range rows {
+		sum := &r.sum
+		err := present.QueryRowContext(ctx, sum.Time.UnixNano(), sum.Method, sum.GrantType, sum.AppID, string(sum.Outcome)).Scan(&ids[i])
+		switch {
+		case err == nil:
+			continue
+		case !errors.Is(err, sql.ErrNoRows):
+			return 0, s.fail(fmt.Sprintf("import exchange %d of %d", i+1, len(rows)), err)
+		}
 		if ids[i], err = r.insert(ctx, stmts); err != nil {
 			return 0, s.fail(fmt.Sprintf("import exchange %d of %d", i+1, len(rows)), err)
 		}
+		stored++
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, s.fail("import exchanges", err)
@@ -82,8 +102,12 @@ func (s *Store) Import(ctx context.Context, traces []*gateway.Trace, storeSecret
 	for i, t := range traces {
 		t.ID = ids[i]
 	}
-	return len(rows), nil
+	return stored, nil
 }
+
+// presentSQL finds an exchange already stored for the same call: the time
+// index narrows it to the few at that instant.
+const presentSQL = `SELECT id FROM exchanges WHERE time = ? AND method = ? AND grant_type = ? AND app_id = ? AND outcome = ? LIMIT 1`
 
 // Delete removes one exchange.
 func (s *Store) Delete(ctx context.Context, id int64) error {

@@ -93,9 +93,7 @@ func runCall(ctx context.Context, seq int, s Session, store *history.Store, req 
 	}
 	msg := callDoneMsg{seq: seq, req: req, trace: tr, err: err}
 	if tr != nil && store != nil {
-		recordCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		sum, err := store.Record(recordCtx, tr, s.StoreSecrets)
+		sum, err := store.RecordDetached(ctx, tr, s.StoreSecrets)
 		if msg.recordErr = err; err == nil {
 			msg.recorded = &sum
 		}

@@ -11,6 +11,7 @@ import (
 
 	"aliauth/doctor"
 	"aliauth/gateway"
+	"aliauth/internal/safetext"
 )
 
 // diagnosis is the doctor's screen: the report on the active profile, and
@@ -117,7 +118,7 @@ var doctorGroups = map[string]string{
 func (m *Model) doctorView() string {
 	st := &m.styles
 	width := max(30, min(100, m.width-6))
-	lines := []string{st.Title.Render("Doctor · profile " + clean(m.session.Client.Profile().Name))}
+	lines := []string{st.Title.Render("Doctor · profile " + safetext.Text(m.session.Client.Profile().Name))}
 	if len(m.diag.triage) > 0 {
 		lines = append(lines, "", st.Section.Render("Why the last auth code failed"))
 		lines = append(lines, m.checkLines(m.diag.triage, width)...)
@@ -126,7 +127,7 @@ func (m *Model) doctorView() string {
 	case m.diag.running:
 		lines = append(lines, "", st.Warn.Render("checking the setup…"))
 	case m.diag.err != nil:
-		lines = append(lines, "", st.Error.Render(clean(m.diag.err.Error())))
+		lines = append(lines, "", st.Error.Render(safetext.Text(m.diag.err.Error())))
 	case m.diag.report != nil:
 		group := ""
 		for i, c := range m.diag.report.Checks {
@@ -162,8 +163,8 @@ func (m *Model) checkLines(checks []doctor.Check, width int) []string {
 		case doctor.Skipped:
 			style = st.Dim
 		}
-		head := style.Render(c.Status.Mark()+" "+clean(c.Subject)) + " "
-		for i, l := range wrapWords(clean(c.Finding), width-4) {
+		head := style.Render(c.Status.Mark()+" "+safetext.Text(c.Subject)) + " "
+		for i, l := range wrapWords(safetext.Text(c.Finding), width-4) {
 			if i == 0 {
 				out = append(out, head+st.Value.Render(l))
 				continue
@@ -171,7 +172,7 @@ func (m *Model) checkLines(checks []doctor.Check, width int) []string {
 			out = append(out, "    "+st.Value.Render(l))
 		}
 		if c.Fix != "" {
-			for _, l := range wrapWords("→ "+clean(c.Fix), width-4) {
+			for _, l := range wrapWords("→ "+safetext.Text(c.Fix), width-4) {
 				out = append(out, "    "+st.Dim.Render(l))
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"aliauth/gateway"
+	"aliauth/internal/safetext"
 )
 
 // envLabel names an environment so the emulator is never mistaken for
@@ -42,8 +43,8 @@ func (m *Model) headerView() string {
 	}
 	sep := st.Dim.Render(" · ")
 	first := st.Title.Render("aliauth") + " " + envStyle.Render(envLabel(env)) + " " +
-		st.Label.Render("profile ") + st.Bold.Render(clean(p.Name)) + sep +
-		st.Label.Render("app ") + st.Bold.Render(clean(p.AppID))
+		st.Label.Render("profile ") + st.Bold.Render(safetext.Text(p.Name)) + sep +
+		st.Label.Render("app ") + st.Bold.Render(safetext.Text(p.AppID))
 
 	var how []string
 	if p.Protocol == gateway.V3 {
@@ -57,7 +58,7 @@ func (m *Model) headerView() string {
 	if p.AlipayPublicKey == nil {
 		how = append(how, "NO ALIPAY KEY")
 	}
-	second := st.Value.Render(strings.Join(how, " · ")) + sep + st.Dim.Render(clean(p.URL()))
+	second := st.Value.Render(strings.Join(how, " · ")) + sep + st.Dim.Render(safetext.Text(p.URL()))
 	right := ""
 	if m.opts.History == nil {
 		right = st.Warn.Render(" history off")
@@ -71,7 +72,7 @@ func (m *Model) detailTitle() string {
 	st := &m.styles
 	t := m.detail.trace
 	text := st.Section.Render("HISTORY #"+formatCount(int(t.ID))) + " " +
-		st.Value.Render(formatTime(t.Time)+" · "+clean(t.Profile)+" · "+t.CallName()) +
+		st.Value.Render(formatTime(t.Time)+" · "+safetext.Text(t.Profile)+" · "+t.CallName()) +
 		st.Dim.Render(" · "+string(t.Protocol)+" · "+envLabel(t.Environment))
 	return fit(text, m.width)
 }

@@ -13,6 +13,7 @@ import (
 
 	"aliauth/gateway"
 	"aliauth/history"
+	"aliauth/internal/safetext"
 )
 
 // historyState is the history browser. The first screenful comes straight
@@ -528,12 +529,12 @@ func (m *Model) historyRow(s history.Summary, selected bool) string {
 	styled.WriteString(" ")
 	used := 1
 	for _, col := range cols {
-		text := fit(clean(col.text), col.width-1) + " "
+		text := fit(safetext.Text(col.text), col.width-1) + " "
 		plain.WriteString(text)
 		styled.WriteString(col.style.Render(text))
 		used += col.width
 	}
-	rest := fit(clean(detail), max(0, m.width-used))
+	rest := fit(safetext.Text(detail), max(0, m.width-used))
 	plain.WriteString(rest)
 	styled.WriteString(st.Dim.Render(rest))
 	if selected {

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"aliauth/gateway"
+	"aliauth/internal/safetext"
 )
 
 // shownTrace is the trace on screen: the history entry in the detail view,
@@ -60,7 +61,7 @@ func (m *Model) identityView() string {
 		if value == "" {
 			value, style = "(none)", st.Dim
 		}
-		lines = append(lines, "", st.Label.Render(id.Name+strings.Repeat(" ", w-len(id.Name)))+"  "+style.Render(clean(value)))
+		lines = append(lines, "", st.Label.Render(id.Name+strings.Repeat(" ", w-len(id.Name)))+"  "+style.Render(safetext.Text(value)))
 		if id.Odd != "" {
 			lines = append(lines, strings.Repeat(" ", w+2)+st.Warn.Render("! "+id.Odd))
 		}

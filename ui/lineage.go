@@ -10,6 +10,7 @@ import (
 
 	"aliauth/gateway"
 	"aliauth/history"
+	"aliauth/internal/safetext"
 )
 
 // lineage is the token lineage screen: the auth code, the exchange, each
@@ -78,10 +79,10 @@ func (m *Model) lineageView() string {
 	case m.chain.running:
 		lines = append(lines, "", st.Dim.Render("reading history…"))
 	case m.chain.err != nil:
-		lines = append(lines, "", st.Error.Render(clean(m.chain.err.Error())))
+		lines = append(lines, "", st.Error.Render(safetext.Text(m.chain.err.Error())))
 	case m.chain.chain != nil:
 		if c := m.chain.chain.Code; c != "" {
-			lines = append(lines, st.Dim.Render("from auth code "+clean(c)))
+			lines = append(lines, st.Dim.Render("from auth code "+safetext.Text(c)))
 		}
 		lines = append(lines, "")
 		for _, e := range m.chain.chain.Entries {
@@ -109,7 +110,7 @@ func (m *Model) chainLine(e history.ChainEntry) string {
 	line := indent + st.Bold.Render(id) + " " + st.Dim.Render(formatTime(e.Time)) + " " +
 		st.Value.Render(gateway.CallName(e.Method, e.GrantType)) + " " + outcome.Render(e.Outcome.Mark()+" "+string(e.Outcome))
 	if e.SubCode != "" {
-		line += " " + st.Error.Render(clean(e.SubCode))
+		line += " " + st.Error.Render(safetext.Text(e.SubCode))
 	}
 	var notes []string
 	switch {

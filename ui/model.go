@@ -21,6 +21,7 @@ import (
 	"aliauth/doctor"
 	"aliauth/gateway"
 	"aliauth/history"
+	"aliauth/internal/safetext"
 )
 
 // Session is the active profile as the console uses it.
@@ -687,10 +688,10 @@ func (m *Model) bannerLines() []string {
 	var out []string
 	for i, w := range warnings {
 		if i == 2 {
-			out[1] = fit(m.styles.Banner.Render(" ⚠ "+clean(warnings[1])+" (+"+formatCount(len(warnings)-2)+" more in the response pane) "), m.width)
+			out[1] = fit(m.styles.Banner.Render(" ⚠ "+safetext.Text(warnings[1])+" (+"+formatCount(len(warnings)-2)+" more in the response pane) "), m.width)
 			break
 		}
-		out = append(out, fit(m.styles.Banner.Render(" ⚠ "+clean(w)+" "), m.width))
+		out = append(out, fit(m.styles.Banner.Render(" ⚠ "+safetext.Text(w)+" "), m.width))
 	}
 	return out
 }

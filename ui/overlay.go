@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"aliauth/gateway"
+	"aliauth/internal/safetext"
 )
 
 // copyMenuView lists what can be copied, with what each would copy (masked
@@ -56,7 +57,7 @@ func (m *Model) copyMenuView() string {
 		case src != nil:
 			shown = src.mask(shown)
 		}
-		shown = strings.Join(strings.Fields(clean(shown)), " ")
+		shown = strings.Join(strings.Fields(safetext.Text(shown)), " ")
 		if len([]rune(shown)) > preview {
 			shown = string([]rune(shown)[:preview-1]) + "…"
 		}
@@ -73,6 +74,6 @@ func (m *Model) confirmView() string {
 	if s, ok := m.hist.summary(m.confirmID); ok {
 		what += " (" + formatTime(s.Time) + ", " + gateway.CallName(s.Method, s.GrantType) + ", " + string(s.Outcome) + ")"
 	}
-	return st.Title.Render("Delete from history?") + "\n" + clean(what) + "\n\n" +
+	return st.Title.Render("Delete from history?") + "\n" + safetext.Text(what) + "\n\n" +
 		st.Prompt.Render("y") + " deletes it for good · " + st.Prompt.Render("n") + " keeps it"
 }

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"aliauth/gateway"
+	"aliauth/internal/safetext"
 )
 
 // profileNames are the profiles the picker offers: Options.Profiles, and
@@ -80,7 +81,7 @@ func (m *Model) profilesView() string {
 		if name == active {
 			mark = "● "
 		}
-		line := mark + clean(name)
+		line := mark + safetext.Text(name)
 		if i == m.profileCursor {
 			line = st.RowSelected.Render(line)
 		}

@@ -7,6 +7,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"charm.land/bubbles/v2/key"
+
+	"aliauth/internal/safetext"
 )
 
 var spinnerFrames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
@@ -25,7 +27,7 @@ func (m *Model) statusView() string {
 			text += " · esc cancels"
 		}
 		text += " · " + p.URL()
-		return fit(st.Warn.Render(clean(text)), m.width)
+		return fit(st.Warn.Render(safetext.Text(text)), m.width)
 	}
 	style := st.StatusInfo
 	switch m.status.kind {
