@@ -111,40 +111,68 @@ func openHistory(ctx context.Context, flagValue string) (*history.Store, error) 
 // history, makes the call, records it, prints it, and exits with the
 // outcome's status.
 func (a *app) call(ctx context.Context, o *options, do func(context.Context, *gateway.Client) (*gateway.Trace, error)) error {
+	c, err := a.openCall(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	callCtx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	t, err := do(callCtx, c.session.Client)
+	return a.finishCall(ctx, o, c, t, err)
+}
+
+// openedCall is what a call needs open: the profile and the history.
+type openedCall struct {
+	loader  *config.Loader
+	session *config.Session
+	store   *history.Store
+	// note says why the call will not be recorded, when it will not.
+	note string
+}
+
+func (c *openedCall) close() {
+	if c.store != nil {
+		c.store.Close()
+	}
+	c.loader.Close()
+}
+
+// openCall opens the profile and the history for a call.
+func (a *app) openCall(ctx context.Context, o *options) (*openedCall, error) {
 	if o.timestamp != "" {
 		if _, err := gateway.ParseTimestamp(o.timestamp); err != nil {
-			return usageError("--timestamp: %v, in China Standard Time (UTC+8), e.g. \"2026-11-24 16:19:10\"", err)
+			return nil, usageError("--timestamp: %v, in China Standard Time (UTC+8), e.g. \"2026-11-24 16:19:10\"", err)
 		}
 	}
 	l, s, err := a.openProfile(o)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer l.Close()
+	c := &openedCall{loader: l, session: s}
 	if o.timestamp != "" && s.Client.Profile().Protocol == gateway.V3 {
-		return usageError("--timestamp pins the v2 timestamp; v3 signs milliseconds since the epoch, which cannot be pinned")
+		c.close()
+		return nil, usageError("--timestamp pins the v2 timestamp; v3 signs milliseconds since the epoch, which cannot be pinned")
 	}
 	s.Client.DryRun, s.Client.Timestamp = o.dryRun, o.timestamp
-
-	var store *history.Store
-	var note string
 	if !o.dryRun {
 		// A broken history must not stop a debugging session.
-		if store, err = openHistory(ctx, o.history); err != nil {
-			note = "NOT recorded in history: " + err.Error()
-		} else {
-			defer store.Close()
+		if c.store, err = openHistory(ctx, o.history); err != nil {
+			c.note = "NOT recorded in history: " + err.Error()
 		}
 	}
+	return c, nil
+}
 
-	callCtx, cancel := context.WithTimeout(ctx, o.timeout)
-	defer cancel()
-	t, err := do(callCtx, s.Client)
+// finishCall records a call's trace, prints it, and exits with the
+// outcome's status; with no trace, err says why there was no call.
+func (a *app) finishCall(ctx context.Context, o *options, c *openedCall, t *gateway.Trace, err error) error {
 	if t == nil {
 		return usageError("%v", err)
 	}
-	if store != nil {
-		if _, err = store.Record(ctx, t, s.Config.KeepsSecrets()); err != nil {
+	note := c.note
+	if c.store != nil {
+		if _, err = c.store.Record(ctx, t, c.session.Config.KeepsSecrets()); err != nil {
 			note = "NOT recorded in history: " + err.Error()
 		}
 	}
