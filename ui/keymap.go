@@ -57,6 +57,20 @@ type KeyMap struct {
 
 	Yes key.Binding
 	No  key.Binding
+
+	// The login panels (login.go).
+	Authorize       key.Binding
+	AuthorizeScope  key.Binding
+	AppAuth         key.Binding
+	AppAuthStart    key.Binding
+	AppAuthMint     key.Binding
+	AppAuthRenew    key.Binding
+	AppAuthQuery    key.Binding
+	AppAuthActAs    key.Binding
+	Payloads        key.Binding
+	PayloadKey      key.Binding
+	PayloadPhone    key.Binding
+	PayloadUserInfo key.Binding
 }
 
 // DefaultKeyMap is the console's key map.
@@ -116,6 +130,19 @@ func DefaultKeyMap() KeyMap {
 
 		Yes: b(k("y"), "y", "yes"),
 		No:  b(k("n", "esc"), "n/esc", "no"),
+
+		Authorize:       b(k("a"), "a", "authorize: QR code, code caught"),
+		AuthorizeScope:  b(k("s"), "s", "switch scope"),
+		AppAuth:         b(k("A"), "A", "app authorization"),
+		AppAuthStart:    b(k("a"), "a", "authorize"),
+		AppAuthMint:     b(k("m"), "m", "mint app_auth_code"),
+		AppAuthRenew:    b(k("r"), "r", "renew token"),
+		AppAuthQuery:    b(k("s"), "s", "query token"),
+		AppAuthActAs:    b(k("t"), "t", "act for merchant"),
+		Payloads:        b(k("P"), "P", "mini program payloads"),
+		PayloadKey:      b(k("a"), "a", "AES key"),
+		PayloadPhone:    b(k("ctrl+n"), "ctrl+n", "phone payload"),
+		PayloadUserInfo: b(k("ctrl+o"), "ctrl+o", "user info"),
 	}
 }
 

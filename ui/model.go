@@ -31,6 +31,8 @@ type Session struct {
 	MintCode func(ctx context.Context, scope string) (string, error)
 	// StoreSecrets false makes history keep token fingerprints only.
 	StoreSecrets bool
+	// Login is what the profile says about authorizations and payloads.
+	Login LoginOptions
 }
 
 // Options configure the console.
@@ -146,6 +148,8 @@ type Model struct {
 	helpOffset    int
 	// quitting is set when the user quit while a call was under way.
 	quitting bool
+	// login is the authorization, app authorization and payload panels.
+	login loginState
 }
 
 const (
