@@ -103,6 +103,8 @@ func runCall(ctx context.Context, seq int, s Session, store *history.Store, req 
 		tr, err = s.Client.Refresh(ctx, req.arg)
 	case callUserInfo:
 		tr, err = s.Client.UserInfo(ctx, req.arg)
+	case callAppAuthExchange, callAppAuthRefresh, callAppAuthQuery:
+		tr, err = appAuthCall(ctx, s.Client, req)
 	default:
 		tr, err = s.Client.Exchange(ctx, req.arg)
 	}
@@ -142,6 +144,9 @@ func historyCallCmd(ctx context.Context, seq int, s Session, store *history.Stor
 // the trace's own; otherwise kind says which call, with the token the trace
 // received (or sent).
 func requestFrom(t *gateway.Trace, kind callKind, replay bool) (callRequest, error) {
+	if isAppAuthMethod(t.Method) {
+		return appAuthRequest(t, kind, replay)
+	}
 	from := fmt.Sprintf("history #%d", t.ID)
 	params := t.Request.Params
 	if replay {

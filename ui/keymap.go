@@ -195,6 +195,7 @@ func (k KeyMap) fullHelp() []helpGroup {
 	}
 	return []helpGroup{
 		{"Exchange", []key.Binding{k.Exchange, k.Mint, k.MintBase, k.Grant, k.EditInput, typing(k.InputMint), typing(k.InputGrant), k.LeaveInput}},
+		{"Log in", []key.Binding{k.Authorize, k.AppAuth, k.Payloads}},
 		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.NextPane, k.PrevPane, k.Scroll, k.Ends}},
 		{"History", []key.Binding{k.History, k.Filter, k.Open, k.Replay, k.Delete, k.Back}},
 		{"Copy (after c)", []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopySubject, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON}},

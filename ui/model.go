@@ -157,7 +157,7 @@ const (
 	clockInterval = time.Second
 	// minWidth and minHeight are the smallest terminal the console draws in.
 	minWidth  = 60
-	minHeight = 16
+	minHeight = 15
 )
 
 // New returns the console's model for Bubble Tea.
@@ -223,6 +223,9 @@ func (m *Model) Init() tea.Cmd {
 
 // Update handles one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.loginUpdate(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -369,6 +372,8 @@ func (m *Model) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openHistory()
 	case key.Matches(msg, k.Profiles):
 		m.openProfiles()
+	case key.Matches(msg, k.Authorize, k.AppAuth, k.Payloads):
+		return m.openLogin(msg)
 	default:
 		if m.current != nil {
 			m.scroll(msg, m.current, m.focus)
@@ -603,7 +608,7 @@ func (m *Model) render() string {
 	if m.overlay != overlayNone {
 		base = m.withOverlay(base)
 	}
-	return base
+	return m.withLoginPanel(base)
 }
 
 // panesView draws a trace's panes, or what to do when there is none yet.

@@ -90,7 +90,7 @@ func TestProgramResizes(t *testing.T) {
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
 	waitFor(t, tm, "EMULATOR")
 	tm.Send(tea.WindowSizeMsg{Width: 40, Height: 10})
-	waitFor(t, tm, "60×16")
+	waitFor(t, tm, "60×15")
 	tm.Send(tea.WindowSizeMsg{Width: 200, Height: 50})
 	tm.Send(keyMsg("ctrl+n"))
 	waitFor(t, tm, "enter exchanges it")
