@@ -150,3 +150,14 @@ func (s *Session) MintAppAuthCode() func(ctx context.Context) (string, error) {
 		return s.Server.MintDemoAppAuthCode(s.Client.Profile().AppID)
 	}
 }
+
+// OpenUserInfoPayload stands in for my.getOpenUserInfo (cases as POST
+// /emulator/openuserinfo takes them); nil outside the emulator.
+func (s *Session) OpenUserInfoPayload() func(ctx context.Context, userInfoCase string) ([]byte, error) {
+	if s.Server == nil {
+		return nil
+	}
+	return func(_ context.Context, userInfoCase string) ([]byte, error) {
+		return s.Server.OpenUserInfoPayload("", emulator.OpenUserInfoCase(userInfoCase))
+	}
+}

@@ -160,8 +160,15 @@ func TestDemoSessionOpensItsOwnPhonePayloads(t *testing.T) {
 	if err != nil || tr.AppAuth == nil || tr.AppAuth.AppAuthToken == "" {
 		t.Fatalf("app authorization with a minted code: %v", err)
 	}
+	info, err := s.OpenUserInfoPayload()(context.Background(), "ok")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, err := gateway.ParseOpenUserInfo(info); err != nil || u.NickName == "" {
+		t.Fatalf("open user info: %v %+v", err, u)
+	}
 	outside := &Session{Config: &Profile{Name: "sandbox"}}
-	if outside.PhonePayload() != nil || outside.MintAppAuthCode() != nil {
+	if outside.PhonePayload() != nil || outside.MintAppAuthCode() != nil || outside.OpenUserInfoPayload() != nil {
 		t.Error("payloads offered outside the emulator")
 	}
 }
