@@ -34,7 +34,7 @@ func TestAppAuthCommands(t *testing.T) {
 	if status != ExitGateway {
 		t.Fatalf("a spent app_auth_code exits %d\n%s", status, out)
 	}
-	mustContain(t, "spent code", out, "isv.code-invalid", "app_auth_code", "aliauth authorize --app")
+	mustContain(t, "spent code", out, "isv.code-invalid", "app_auth_code", "appToAppAuth.htm")
 
 	out, _, status = run(t, "", "appauth", "query", a.AppAuthToken)
 	if status != ExitOK {

@@ -90,7 +90,7 @@ func (f appAuthFields) decode(start time.Time) AppAuth {
 // not a user's auth code.
 var appAuthCodeInvalid = Explanation{
 	Meaning: "the app_auth_code is not valid: it was already used, it expired (a day after the merchant agreed), or it was issued to another third-party app",
-	Hint:    "have the merchant authorize again on appToAppAuth.htm (aliauth authorize --app) and exchange the new app_auth_code once, with the app id the authorization named",
+	Hint:    "have the merchant authorize again on appToAppAuth.htm and exchange the new app_auth_code once, with the app id the authorization named",
 }
 
 // decodeAppAuth fills Trace.AppAuth from a successful answer, and words an
