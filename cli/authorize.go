@@ -244,12 +244,16 @@ func (a *app) presentAuthorization(z *authorization, wait time.Duration) {
 	if qrText != "" {
 		fmt.Fprintln(w, qrText)
 	}
-	todo := "Scan it with the Alipay app (扫一扫), or open the link, and agree"
+	todo := "Scan it with the Alipay app (扫一扫) or open the link"
 	if qrText == "" {
-		todo = "Open the link, or scan its QR code in a larger terminal, and agree"
+		todo = "Open the link and agree"
 	}
 	if z.catcher != nil {
-		todo += fmt.Sprintf("; waiting up to %s…", wait)
+		d := wait.String()
+		if strings.HasSuffix(d, "m0s") {
+			d = strings.TrimSuffix(d, "0s")
+		}
+		todo += "; waiting up to " + d + "…"
 	}
 	fmt.Fprintln(w, todo)
 }
@@ -272,7 +276,7 @@ func fitQR(z *authorization, cols, rows int, darkInk bool) (text, note string) {
 	if short != "" {
 		if q, err := ui.NewQRCode(short); err == nil {
 			if text, ok := q.Fit(cols, rows, darkInk); ok {
-				return text, "of the short link " + short + ", which the catcher redirects to the page (the whole URL needs " + fmt.Sprint(need) + "x" + fmt.Sprint(needRows) + " cells)"
+				return text, fmt.Sprintf("of the short link %s\n(it leads to the page; the whole URL needs %dx%d cells)", short, need, needRows)
 			}
 		}
 	}
