@@ -133,7 +133,7 @@ func DefaultKeyMap() KeyMap {
 
 		Authorize:       b(k("a"), "a", "authorize: QR code, code caught"),
 		AuthorizeScope:  b(k("s"), "s", "switch scope"),
-		AppAuth:         b(k("A"), "A", "app authorization"),
+		AppAuth:         b(k("T"), "T", "third-party app authorization"),
 		AppAuthStart:    b(k("a"), "a", "authorize"),
 		AppAuthMint:     b(k("m"), "m", "mint app_auth_code"),
 		AppAuthRenew:    b(k("r"), "r", "renew token"),

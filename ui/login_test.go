@@ -375,14 +375,14 @@ func TestPayloadScreenWithoutAKey(t *testing.T) {
 	h.mustNotSee(aes.Reveal())
 }
 
-// A opens app authorization: a minted app_auth_code exchanged, the calls
+// T opens third-party app authorization: a minted app_auth_code exchanged, the calls
 // acting for the merchant, the token queried and renewed, and from
 // history renewed and replayed.
 func TestAppAuthPanel(t *testing.T) {
 	p := newPeer(t)
 	store := newStore(t)
 	h := newHarness(t, Options{Session: p.loginSession(t, LoginOptions{}), History: store}, 120, 40)
-	h.key("esc", "A")
+	h.key("esc", "T")
 	h.mustSee("App authorization", "none yet in this session")
 	h.key("m")
 	tr := h.m.current.trace
@@ -391,7 +391,7 @@ func TestAppAuthPanel(t *testing.T) {
 	}
 	token := tr.AppAuth.AppAuthToken
 
-	h.key("A", "t")
+	h.key("T", "t")
 	if h.m.session.Client.AppAuthToken != token || !strings.Contains(h.status(), "acting for merchant app") {
 		t.Fatalf("t: %q %q", h.m.session.Client.AppAuthToken, h.status())
 	}
@@ -400,17 +400,17 @@ func TestAppAuthPanel(t *testing.T) {
 		t.Fatalf("the exchange did not act for the merchant: %q", got)
 	}
 
-	h.key("A", "s")
+	h.key("T", "s")
 	q := h.m.current.trace
 	if q.Method != gateway.MethodAppAuthQuery || q.AppAuth == nil || q.AppAuth.Status != "valid" {
 		t.Fatalf("query: %s %+v", q.Outcome, q.AppAuth)
 	}
-	h.key("A", "r")
+	h.key("T", "r")
 	renewed := h.m.current.trace.AppAuth
 	if renewed == nil || renewed.AppAuthToken == token {
 		t.Fatalf("renew: %s", h.status())
 	}
-	h.key("A")
+	h.key("T")
 	h.mustSee(gateway.Mask(renewed.AppAuthToken))
 	h.key("t")
 	if h.m.session.Client.AppAuthToken != "" {
