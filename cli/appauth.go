@@ -51,7 +51,7 @@ func (a *app) appAuthExchange(ctx context.Context, args []string) error {
 	}
 	return a.call(ctx, &o, func(ctx context.Context, c *gateway.Client) (*gateway.Trace, error) {
 		return c.AppAuthExchange(ctx, code)
-	})
+	}, callHooks{})
 }
 
 func (a *app) appAuthRefresh(ctx context.Context, args []string) error {
@@ -68,7 +68,7 @@ func (a *app) appAuthRefresh(ctx context.Context, args []string) error {
 	}
 	return a.call(ctx, &o, func(ctx context.Context, c *gateway.Client) (*gateway.Trace, error) {
 		return c.AppAuthRefresh(ctx, args[0])
-	})
+	}, callHooks{})
 }
 
 func (a *app) appAuthQuery(ctx context.Context, args []string) error {
@@ -86,7 +86,7 @@ func (a *app) appAuthQuery(ctx context.Context, args []string) error {
 	}
 	return a.call(ctx, &o, func(ctx context.Context, c *gateway.Client) (*gateway.Trace, error) {
 		return c.AppAuthQuery(ctx, args[0])
-	})
+	}, callHooks{})
 }
 
 // appAuthCode takes the code from what is pasted: the bare code, or the

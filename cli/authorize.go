@@ -80,13 +80,12 @@ func (a *app) runAuthorize(ctx context.Context, args []string) error {
 	}
 	callCtx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	var t *gateway.Trace
 	if l.Kind == gateway.KindAppAuthCode {
-		t, err = c.session.Client.AppAuthExchange(callCtx, l.Code)
-	} else {
-		t, err = c.session.Client.Exchange(callCtx, l.Code)
+		t, err := c.session.Client.AppAuthExchange(callCtx, l.Code)
+		return a.finishCall(ctx, &o, c, t, err, callHooks{})
 	}
-	return a.finishCall(ctx, &o, c, t, err)
+	t, err := c.session.Client.Exchange(callCtx, l.Code)
+	return a.finishCall(ctx, &o, c, t, err, callHooks{explain: codeTriage(l.URL)})
 }
 
 // flagSet reports whether a flag was given on the command line.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"aliauth/config"
+	"aliauth/doctor"
 	"aliauth/gateway"
 	"aliauth/history"
 )
@@ -29,7 +30,7 @@ func (a *app) runExchange(ctx context.Context, args []string) error {
 	}
 	return a.call(ctx, &o, func(ctx context.Context, c *gateway.Client) (*gateway.Trace, error) {
 		return c.Exchange(ctx, code)
-	})
+	}, callHooks{explain: codeTriage(args[0])})
 }
 
 func (a *app) runRefresh(ctx context.Context, args []string) error {
@@ -46,7 +47,7 @@ func (a *app) runRefresh(ctx context.Context, args []string) error {
 	}
 	return a.call(ctx, &o, func(ctx context.Context, c *gateway.Client) (*gateway.Trace, error) {
 		return c.Refresh(ctx, args[0])
-	})
+	}, callHooks{before: rotatedRefreshWarning(args[0])})
 }
 
 func (a *app) runUserInfo(ctx context.Context, args []string) error {
@@ -63,7 +64,7 @@ func (a *app) runUserInfo(ctx context.Context, args []string) error {
 	}
 	return a.call(ctx, &o, func(ctx context.Context, c *gateway.Client) (*gateway.Trace, error) {
 		return c.UserInfo(ctx, args[0])
-	})
+	}, callHooks{})
 }
 
 // loader reads the config file and the environment for the options, and
@@ -107,19 +108,31 @@ func openHistory(ctx context.Context, flagValue string) (*history.Store, error) 
 	return s, historyError(err)
 }
 
+// callHooks are what a command adds around its call, from history:
+// warnings before it is sent, and an explanation of its answer.
+type callHooks struct {
+	before  func(ctx context.Context, store *history.Store) []string
+	explain func(ctx context.Context, store *history.Store, t *gateway.Trace) []doctor.Check
+}
+
 // call runs one gateway call for a command: it opens the profile and the
 // history, makes the call, records it, prints it, and exits with the
 // outcome's status.
-func (a *app) call(ctx context.Context, o *options, do func(context.Context, *gateway.Client) (*gateway.Trace, error)) error {
+func (a *app) call(ctx context.Context, o *options, do func(context.Context, *gateway.Client) (*gateway.Trace, error), hooks callHooks) error {
 	c, err := a.openCall(ctx, o)
 	if err != nil {
 		return err
 	}
 	defer c.close()
+	if hooks.before != nil && c.store != nil {
+		for _, w := range hooks.before(ctx, c.store) {
+			fmt.Fprintln(a.stderr, "aliauth: warning: "+w)
+		}
+	}
 	callCtx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 	t, err := do(callCtx, c.session.Client)
-	return a.finishCall(ctx, o, c, t, err)
+	return a.finishCall(ctx, o, c, t, err, hooks)
 }
 
 // openedCall is what a call needs open: the profile and the history.
@@ -164,9 +177,10 @@ func (a *app) openCall(ctx context.Context, o *options) (*openedCall, error) {
 	return c, nil
 }
 
-// finishCall records a call's trace, prints it, and exits with the
-// outcome's status; with no trace, err says why there was no call.
-func (a *app) finishCall(ctx context.Context, o *options, c *openedCall, t *gateway.Trace, err error) error {
+// finishCall records a call's trace, prints it (with what hooks.explain
+// adds), and exits with the outcome's status; with no trace, err says why
+// there was no call.
+func (a *app) finishCall(ctx context.Context, o *options, c *openedCall, t *gateway.Trace, err error, hooks callHooks) error {
 	if t == nil {
 		return usageError("%v", err)
 	}
@@ -185,6 +199,9 @@ func (a *app) finishCall(ctx context.Context, o *options, c *openedCall, t *gate
 		}
 	} else {
 		printTrace(a.stdout, t, printOptions{reveal: o.reveal, verbose: o.verbose, historyID: t.ID, historyNote: note, now: now()})
+		if hooks.explain != nil {
+			printTriage(a.stdout, hooks.explain(ctx, c.store, t))
+		}
 	}
 	if status := outcomeStatus(t.Outcome); status != ExitOK {
 		return silentExit(status)

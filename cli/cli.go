@@ -61,8 +61,9 @@ func commands() []command {
 		{"verify", "[FILE|-]", "verify a raw gateway response offline", (*app).runVerify},
 		{"emulator", "[code]", "run the emulator standalone, or mint a code for the demo emulator", (*app).runEmulator},
 		{"keys", "gen|check|inspect", "key pairs and certificates", (*app).runKeys},
-		{"history", "SUBCOMMAND", "the record of every call: list, show, export, import, delete, prune", (*app).runHistory},
+		{"history", "SUBCOMMAND", "the record of every call: list, show, export, import, bundle, delete, prune", (*app).runHistory},
 		{"profiles", "[init]", "list named profiles and check them, or write an example config", (*app).runProfiles},
+		{"doctor", "[--probe] [--from FILE]", "audit the whole setup: keys, certificates, environment, clock", (*app).runDoctor},
 	}
 }
 

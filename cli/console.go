@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"aliauth/config"
+	"aliauth/doctor"
 	"aliauth/history"
 	"aliauth/ui"
 )
@@ -38,6 +39,12 @@ func (a *app) runConsole(ctx context.Context, args []string) error {
 			return ui.Session{}, err
 		}
 		return forConsole(s), nil
+	}, Doctor: func(ctx context.Context, profile string, probe bool) (*doctor.Report, error) {
+		setup, err := l.Setup(profile)
+		if err != nil {
+			return nil, err
+		}
+		return doctor.Run(ctx, setup, doctor.Options{Probe: probe}), nil
 	}}
 	path, err := history.ResolvePath(o.history)
 	if err == nil {
@@ -66,5 +73,5 @@ func forConsole(s *config.Session) ui.Session {
 	if s.Config.AESKey != "" || s.Server != nil {
 		login.AESKey = s.AESKey
 	}
-	return ui.Session{Client: s.Client, MintCode: s.MintCode(), StoreSecrets: s.Config.KeepsSecrets(), Login: login}
+	return ui.Session{Client: s.Client, MintCode: s.MintCode(), StoreSecrets: s.Config.KeepsSecrets(), AutoRefresh: s.Config.AutoRefresh, Login: login}
 }

@@ -27,16 +27,22 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 	appID := fs.String("app-id", "2021000000000002", "the app id to register --app-public-key under")
 	signType := fs.String("sign-type", "RSA2", "the sign type the registered app uses: RSA2 or RSA")
 	certMode := fs.Bool("cert-mode", false, "certificate mode: issue certificates into the state directory and require SNs")
+	openIDOnly := fs.Bool("openid-only", false, "the app is one created after the OpenID migration: tokens carry open_id, no user_id")
 	codeTTL := fs.Duration("code-ttl", emulator.DefaultCodeTTL, "how long an auth code lives")
 	accessTTL := fs.Duration("access-ttl", emulator.DefaultAccessTTL, "how long an access token lives (expires_in)")
 	refreshTTL := fs.Duration("refresh-ttl", emulator.DefaultRefreshTTL, "how long a refresh token lives (re_expires_in)")
-	window := fs.Duration("timestamp-window", emulator.DefaultTimestampWindow, "how far a request timestamp may be from the clock")
+	window := fs.Duration("timestamp-window", 0, "opt-in strict mode: refuse (isv.invalid-timestamp) a request timestamp further than this from the\n"+
+		"emulator's clock (v2 read as China time) and a v3 expired_seconds that has run out; 0, the default,\n"+
+		"accepts any well-formed timestamp and notes the skew")
 	args, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
 	if err := wantArgs(fs, args, 0, 0, "no arguments besides code"); err != nil {
 		return err
+	}
+	if *window < 0 {
+		return usageError("--timestamp-window %s: use 0 (accept any well-formed timestamp) or a positive duration such as 15m", *window)
 	}
 	if *dir == "" {
 		if *dir, err = config.EmulatorDir(); err != nil {
@@ -61,6 +67,12 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 			return usage(err)
 		}
 		readyApp = *appID
+	}
+	if *openIDOnly {
+		if err := emu.SetOpenIDOnly(readyApp, true); err != nil {
+			_ = emu.Close()
+			return usage(err)
+		}
 	}
 	srv, err := emulator.Listen(emu, *addr)
 	if err != nil {
@@ -87,12 +99,13 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 // emulatorCode mints a code in the demo emulator's state, standing in for
 // my.getAuthCode: aliauth exchange "$(aliauth emulator code)".
 func (a *app) emulatorCode(args []string) error {
-	fs := a.newFlagSet("emulator code", "[--scope auth_user|auth_base] [--user-id ID] [--app-auth]",
+	fs := a.newFlagSet("emulator code", "[--scope auth_user|auth_base] [--user-id ID] [--openid-only] [--app-auth]",
 		"Mint an auth code for the built-in demo emulator and print it, standing in for my.getAuthCode:\n  aliauth exchange \"$(aliauth emulator code)\"")
 	scope := fs.String("scope", emulator.ScopeAuthUser, "auth_user (profile access) or auth_base (user id only)")
 	userID := fs.String("user-id", "", "the user to authorize as (default: a new user)")
 	dir := fs.String("dir", "", "state directory (default: the demo emulator's)")
 	appID := fs.String("app-id", emulator.DemoAppID, "the app the code is for")
+	openIDOnly := fs.Bool("openid-only", false, "mint for the demo app as one created after the OpenID migration (open_id, no user_id)")
 	appAuth := fs.Bool("app-auth", false, "mint an app_auth_code instead, as a merchant agreeing on appToAppAuth.htm: aliauth appauth exchange \"$(aliauth emulator code --app-auth)\"")
 	args, err := parseArgs(fs, args)
 	if err != nil {
@@ -106,7 +119,7 @@ func (a *app) emulatorCode(args []string) error {
 			return usage(err)
 		}
 	}
-	emu, err := emulator.New(emulator.Config{Dir: *dir})
+	emu, err := emulator.New(emulator.Config{Dir: *dir, OpenIDOnly: *openIDOnly})
 	if err != nil {
 		return usage(err)
 	}

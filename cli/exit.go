@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"aliauth/doctor"
 	"aliauth/gateway"
 )
 
@@ -77,3 +78,21 @@ func usage(err error) error {
 type silentExit int
 
 func (s silentExit) Error() string { return fmt.Sprintf("exit status %d", int(s)) }
+
+// Exit statuses of aliauth doctor: the worst of its checks. Errors share
+// the status of configuration errors, since that is what they are.
+const (
+	ExitDoctorWarnings = 1 // some check warned, none failed
+	ExitDoctorErrors   = 2 // some check failed
+)
+
+// doctorStatus is the exit status of a doctor's report.
+func doctorStatus(r *doctor.Report) int {
+	switch r.Worst() {
+	case doctor.Failed:
+		return ExitDoctorErrors
+	case doctor.Warning:
+		return ExitDoctorWarnings
+	}
+	return ExitOK
+}

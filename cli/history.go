@@ -23,15 +23,15 @@ import (
 
 func (a *app) runHistory(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usageError("history needs a subcommand: list, show, export, import, delete or prune")
+		return usageError("history needs a subcommand: list, show, export, import, bundle, delete or prune")
 	}
 	sub, args := args[0], args[1:]
 	run := map[string]func(context.Context, []string) error{
 		"list": a.historyList, "show": a.historyShow, "export": a.historyExport,
-		"import": a.historyImport, "delete": a.historyDelete, "prune": a.historyPrune,
+		"import": a.historyImport, "delete": a.historyDelete, "prune": a.historyPrune, "bundle": a.historyBundle,
 	}[sub]
 	if run == nil {
-		return usageError("history %s: unknown subcommand; use list, show, export, import, delete or prune", sub)
+		return usageError("history %s: unknown subcommand; use list, show, export, import, bundle, delete or prune", sub)
 	}
 	return run(ctx, args)
 }
@@ -163,9 +163,18 @@ func (a *app) historyList(ctx context.Context, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	// Counted up to a cap, so a common term answers as fast as a rare one.
 	all := f
 	all.Limit = 0
-	if total, err := store.Count(ctx, all); err == nil && total > len(sums) {
+	most := max(1000, len(sums))
+	total, more, err := store.CountAtMost(ctx, all, most)
+	switch {
+	case err != nil:
+	case more && most == 1000:
+		fmt.Fprintf(a.stdout, "(%d of 1,000+; --limit 0 lists all)\n", len(sums))
+	case more:
+		fmt.Fprintf(a.stdout, "(%d of more than %d; --limit 0 lists all)\n", len(sums), most)
+	case total > len(sums):
 		fmt.Fprintf(a.stdout, "(%d of %d; --limit 0 lists all)\n", len(sums), total)
 	}
 	return nil
@@ -185,10 +194,11 @@ func summaryDetail(s history.Summary) string {
 
 func (a *app) historyShow(ctx context.Context, args []string) error {
 	var h historyFlags
-	fs := a.newFlagSet("history show", "ID [--json] [--reveal]", "Show one recorded call with every step.")
+	fs := a.newFlagSet("history show", "ID [--chain] [--json] [--reveal]", "Show one recorded call with every step, or with --chain its token lineage.")
 	h.register(fs, false, 0)
 	fs.BoolVar(&h.jsonOut, "json", false, "print the trace as JSON")
 	fs.BoolVar(&h.reveal, "reveal", false, "show tokens in full")
+	chain := fs.Bool("chain", false, "show the lineage instead: the auth code, the exchange, each refresh that rotated its refresh token, and which holds the live one")
 	args, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -205,6 +215,9 @@ func (a *app) historyShow(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
+	if *chain {
+		return a.historyChain(ctx, store, id, h.jsonOut)
+	}
 	t, err := store.Get(ctx, id)
 	if err != nil {
 		if errors.Is(err, history.ErrNotFound) {
@@ -217,6 +230,23 @@ func (a *app) historyShow(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "#%d at %s\n", t.ID, t.Time.Local().Format("2006-01-02 15:04:05 MST"))
 	printTrace(a.stdout, t, printOptions{reveal: h.reveal, verbose: true, now: now()})
+	printTriage(a.stdout, codeTriage("")(ctx, store, t))
+	return nil
+}
+
+// historyChain prints the lineage an exchange belongs to.
+func (a *app) historyChain(ctx context.Context, store *history.Store, id int64, jsonOut bool) error {
+	c, err := store.Chain(ctx, id)
+	if err != nil {
+		if errors.Is(err, history.ErrNotFound) {
+			return usageError("%v; list the ids with: aliauth history list", err)
+		}
+		return err
+	}
+	if jsonOut {
+		return writeJSON(a.stdout, chainJSON(c))
+	}
+	printChain(a.stdout, c, id)
 	return nil
 }
 

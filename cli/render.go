@@ -107,6 +107,8 @@ func printResult(w io.Writer, t *gateway.Trace, now time.Time) {
 	if tk := t.Tokens; tk != nil {
 		if tk.UserID != "" {
 			field(w, "user_id", tk.UserID)
+		} else if tk.OpenID != "" {
+			field(w, "user_id", gateway.Identity(t)[0].Meaning)
 		}
 		if tk.OpenID != "" {
 			field(w, "open_id", tk.OpenID)
@@ -149,12 +151,16 @@ func printAPIError(w io.Writer, t *gateway.Trace) {
 		msg, _, _ = strings.Cut(msg, "网关生成的验签字符串为")
 		msg = strings.TrimRight(msg, "，, ")
 	}
+	msg, solution := gateway.SplitSolution(msg)
 	field(w, "gateway says", msg)
 	if e.Meaning != "" {
 		field(w, "what it means", e.Meaning)
 		field(w, "what to do", e.Hint)
 	} else {
 		field(w, "what it means", "aliauth does not know this code; the gateway's words above are all there is")
+	}
+	if solution != "" {
+		field(w, "see", "解决方案 "+solution)
 	}
 	for _, l := range e.Links {
 		field(w, "see", l.Description+" "+l.Link)

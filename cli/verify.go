@@ -39,6 +39,12 @@ func (a *app) runVerify(ctx context.Context, args []string) error {
 	if err != nil {
 		return usage(err)
 	}
+	if b, ok, err := gateway.ParseBundle(body); ok {
+		if err != nil {
+			return usageError("%s: %v", inputName(name), err)
+		}
+		return a.verifyBundle(&o, b)
+	}
 	body = traceBody(body)
 	if *method == "" {
 		*method = gateway.DetectMethod(body)
@@ -61,6 +67,31 @@ func (a *app) runVerify(ctx context.Context, args []string) error {
 		}
 	} else {
 		printVerification(a.stdout, t)
+	}
+	if !t.Verification.Status.Passed() {
+		return silentExit(ExitUntrusted)
+	}
+	return nil
+}
+
+// verifyBundle replays a bundle's verification with the Alipay key given
+// or configured, and shows it as verify shows any response.
+func (a *app) verifyBundle(o *options, b *gateway.Bundle) error {
+	key, source, err := a.verifyKey(o)
+	if err != nil {
+		return err
+	}
+	t, err := b.Replay(key, source)
+	if err != nil {
+		return usage(err)
+	}
+	if o.jsonOut {
+		if err := printTraceJSON(a.stdout, t, o.reveal); err != nil {
+			return err
+		}
+	} else {
+		printVerification(a.stdout, t)
+		field(a.stdout, "bundle", "tokens and the code are fingerprints; the signature was checked over the digest the bundle kept of the signed bytes")
 	}
 	if !t.Verification.Status.Passed() {
 		return silentExit(ExitUntrusted)

@@ -44,6 +44,11 @@ type Profile struct {
 	SignType        string `toml:"sign_type"`
 	Charset         string `toml:"charset"`
 	StoreSecrets    *bool  `toml:"store_secrets"`
+	// AutoRefresh makes the console refresh the tokens before they expire.
+	AutoRefresh bool `toml:"auto_refresh"`
+	// OpenIDOnly makes the built-in emulator's demo app one created after
+	// the OpenID migration: tokens carry open_id and no user_id.
+	OpenIDOnly bool `toml:"openid_only"`
 	// RedirectURI is the app's 授权回调地址 as the Alipay console shows it:
 	// the redirect an authorization uses by default, and the domain any
 	// other redirect must be on.

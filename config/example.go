@@ -41,10 +41,17 @@ app_cert = "~/alipay/prod/appCertPublicKey_2021000000000000.crt"
 alipay_cert = "~/alipay/prod/alipayCertPublicKey_RSA2.crt"
 alipay_root_cert = "~/alipay/prod/alipayRootCert.crt"
 store_secrets = false # history keeps token fingerprints, not tokens
+auto_refresh = true   # the console refreshes the tokens before they expire
 
 # The built-in emulator over v3, in certificate mode. ("demo" is built in: v2.)
 [profiles.emulator-v3]
 emulator = true
 protocol = "v3"
 cert_mode = true
+
+# The built-in emulator as an app created after the OpenID migration:
+# tokens carry open_id and no user_id.
+[profiles.emulator-openid]
+emulator = true
+openid_only = true
 `

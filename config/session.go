@@ -148,7 +148,7 @@ func (s *Session) startEmulator(p *gateway.Profile) error {
 	if err != nil {
 		return err
 	}
-	emu, err := emulator.New(emulator.Config{Dir: dir, CertMode: s.Config.CertMode})
+	emu, err := emulator.New(emulator.Config{Dir: dir, CertMode: s.Config.CertMode, OpenIDOnly: s.Config.OpenIDOnly})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -243,7 +245,19 @@ func (c *Client) send(t *Trace, req *http.Request) error {
 			break
 		}
 	}
+	if notes := t.Response.Headers[EmulatorNoteHeader]; notes != "" {
+		t.Warnings = append(t.Warnings, emulatorWarnings(notes, t.skewWarned)...)
+	}
 	return nil
+}
+
+// newRequestID makes an alipay-request-id as the official Node SDK does (a
+// UUID's 32 hex digits, util.ts createRequestId): the caller's id for the
+// call, to give Alipay's support when the answer carries no trace id.
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
 }
 
 // err is what the call returns for the trace's outcome.
@@ -263,19 +277,26 @@ func (t *Trace) err() error {
 // profile's warnings.
 func (t *Trace) settle() {
 	status := t.Verification.Status
+	t.Outcome = outcomeOf(status, t.Error != nil)
+	if status == VerifiedNormalized {
+		// The detail opens with what was normalized: whitespace, or the
+		// charset the content was re-encoded in.
+		t.Warnings = append(t.Warnings, summaryOf(t.Verification.Detail))
+	}
+}
+
+// outcomeOf is the outcome of an answer from its verification and whether
+// it is an error.
+func outcomeOf(status VerifyStatus, isError bool) Outcome {
 	switch {
 	case status == VerifyFailed:
-		t.Outcome = OutcomeUntrusted
-	case t.Error != nil:
-		t.Outcome = OutcomeGatewayError
+		return OutcomeUntrusted
+	case isError:
+		return OutcomeGatewayError
 	case status == Unsigned:
-		t.Outcome = OutcomeUntrusted
-	default:
-		t.Outcome = OutcomeSuccess
+		return OutcomeUntrusted
 	}
-	if status == VerifiedNormalized {
-		t.Warnings = append(t.Warnings, "verified after whitespace normalization: this is not the raw body")
-	}
+	return OutcomeSuccess
 }
 
 func flattenHeaders(h http.Header) map[string]string {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +36,14 @@ type peer struct {
 
 func newPeer(t testing.TB, protocol gateway.Protocol, edit ...func(*gateway.Profile)) *peer {
 	t.Helper()
-	emu, err := emulator.New(emulator.Config{AlipayKey: loadKey(t, "alipay_private_key.pem"), DemoAppKey: loadKey(t, "app_private_key.pem")})
+	return newPeerWith(t, emulator.Config{}, protocol, edit...)
+}
+
+// newPeerWith is newPeer with an emulator set up by cfg.
+func newPeerWith(t testing.TB, cfg emulator.Config, protocol gateway.Protocol, edit ...func(*gateway.Profile)) *peer {
+	t.Helper()
+	cfg.AlipayKey, cfg.DemoAppKey = loadKey(t, "alipay_private_key.pem"), loadKey(t, "app_private_key.pem")
+	emu, err := emulator.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,16 +329,64 @@ func TestGBKSignsAndVerifiesOverGBKBytesEndToEnd(t *testing.T) {
 	}
 }
 
-func TestTimestampOutsideTheWindowIsExplained(t *testing.T) {
+// A timestamp far from China time is accepted, as Alipay documents no
+// window, and the trace says how far off it was; an emulator in strict mode
+// refuses it, and the explanation names the UTC trap.
+func TestTimestampFarFromTheClockIsWarnedOrRefusedWhenStrict(t *testing.T) {
+	hourAgo := gateway.Timestamp(time.Now().Add(-time.Hour))
+
 	p := newPeer(t, gateway.V2)
-	p.client.Timestamp = gateway.Timestamp(time.Now().Add(-time.Hour))
+	p.client.Timestamp = hourAgo
 	tr, err := p.client.Exchange(context.Background(), p.code(t, "auth_user"))
-	var apiErr *gateway.APIError
-	if !errors.As(err, &apiErr) || apiErr.SubCode != "isv.invalid-timestamp" || !strings.Contains(apiErr.Hint, "UTC+8") {
-		t.Fatalf("error %v", err)
+	if err != nil {
+		t.Fatalf("a timestamp an hour off: %v", err)
 	}
 	if !strings.Contains(tr.Request.Clock, "pinned") {
 		t.Fatalf("clock %q", tr.Request.Clock)
+	}
+	skewWarnings := 0
+	for _, w := range tr.Warnings {
+		if strings.Contains(w, "isv.invalid-timestamp") {
+			skewWarnings++
+			if !regexp.MustCompile(`1h0m[01]s behind this machine's clock`).MatchString(w) {
+				t.Errorf("warning %q does not say how far and which way", w)
+			}
+		}
+	}
+	if skewWarnings != 1 {
+		t.Fatalf("want one skew warning (the client's, not repeated from the emulator's note), got %q", tr.Warnings)
+	}
+
+	strict := newPeerWith(t, emulator.Config{TimestampWindow: 15 * time.Minute}, gateway.V2)
+	strict.client.Timestamp = hourAgo
+	_, err = strict.client.Exchange(context.Background(), strict.code(t, "auth_user"))
+	var apiErr *gateway.APIError
+	if !errors.As(err, &apiErr) || apiErr.SubCode != "isv.invalid-timestamp" || !strings.Contains(apiErr.Hint, "UTC+8") || !strings.Contains(apiErr.Hint, "server in UTC") {
+		t.Fatalf("strict window: %v", err)
+	}
+}
+
+// eightHoursBehind is the emulator's note of a clock eight hours behind,
+// give or take the second the call takes.
+var eightHoursBehind = regexp.MustCompile(`emulator read this request's timestamp as (8h0m[0-9]s|7h59m5[0-9]s) behind its clock`)
+
+// A clock in the wrong zone reaches the trace through the emulator's note
+// even when the client's own timestamp looks right to it: here the
+// emulator's clock runs eight hours ahead.
+func TestEmulatorNoteOfSkewReachesTheTrace(t *testing.T) {
+	for _, protocol := range []gateway.Protocol{gateway.V2, gateway.V3} {
+		p := newPeerWith(t, emulator.Config{Now: func() time.Time { return time.Now().Add(8 * time.Hour) }}, protocol)
+		code, err := p.emu.MintCode(emulator.DemoAppID, "auth_user", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := p.client.Exchange(context.Background(), code)
+		if err != nil {
+			t.Fatalf("%s: %v", protocol, err)
+		}
+		if !slices.ContainsFunc(tr.Warnings, eightHoursBehind.MatchString) {
+			t.Fatalf("%s: warnings %q", protocol, tr.Warnings)
+		}
 	}
 }
 

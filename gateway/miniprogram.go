@@ -161,7 +161,7 @@ func verifyMini(p *MiniPayload, key *rsa.PublicKey, keySource string) *Verificat
 		v.Detail = "the payload carries no sign, so nothing vouches for it: Alipay leaves sign out when the mini program's 接口加签方式 (Alipay public key), 接口内容加密方式 (AES key) or 应用网关 is not configured; set all three in the console"
 	case key == nil:
 		v.Status = Skipped
-		v.Detail = "no Alipay public key is configured, so the payload was NOT verified; pass --alipay-public-key"
+		v.Detail = "no Alipay public key is configured, so the payload was NOT verified; configure the Alipay public key"
 	case VerifyBytes(key, p.SignType, content, p.Sign) == nil:
 		v.Status = Verified
 		if p.Encrypted {

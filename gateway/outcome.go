@@ -29,8 +29,10 @@ const (
 	// VerifiedUnescaped: it matches once `\/` is read as `/`, as the official
 	// Java SDK retries.
 	VerifiedUnescaped VerifyStatus = "verified-unescaped"
-	// VerifiedNormalized: it matches only after whitespace was compacted, so
-	// the body given is not the raw body the gateway sent.
+	// VerifiedNormalized: it matches only after a faithful normalization,
+	// whitespace compacted or the content re-encoded between GBK and UTF-8,
+	// so the body given is not the raw body the gateway sent; the detail says
+	// which.
 	VerifiedNormalized VerifyStatus = "verified-normalized"
 	// VerifyFailed: the signature does not match; the response cannot be trusted.
 	VerifyFailed VerifyStatus = "failed"

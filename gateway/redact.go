@@ -85,7 +85,11 @@ func (t *Trace) Secrets() []string {
 // sign, bodies, signed content, result and tokens. Use Mask for display and
 // Fingerprint for storage without secrets. The original is left untouched.
 func (t *Trace) Redact(replace func(secret string) string) *Trace {
-	secrets := t.Secrets()
+	return t.redact(t.Secrets(), replace)
+}
+
+// redact replaces each of secrets wherever the trace carries it.
+func (t *Trace) redact(secrets []string, replace func(secret string) string) *Trace {
 	c := t.clone()
 	if len(secrets) == 0 {
 		return c
@@ -118,6 +122,14 @@ func (t *Trace) Redact(replace func(secret string) string) *Trace {
 		c.Tokens.RefreshToken = r.Replace(c.Tokens.RefreshToken)
 	}
 	c.AppAuth.replace(r.Replace)
+	if e := c.Error; e != nil {
+		// isv.invalid-signature quotes the gateway's string to sign, which
+		// holds what was sent.
+		e.SubMsg = r.Replace(e.SubMsg)
+		if d := e.SignatureDiff; d != nil {
+			d.Gateway, d.Local, d.Summary = r.Replace(d.Gateway), r.Replace(d.Local), r.Replace(d.Summary)
+		}
+	}
 	return c
 }
 
@@ -144,6 +156,10 @@ func (t *Trace) clone() *Trace {
 	}
 	if t.Error != nil {
 		e := *t.Error
+		if t.Error.SignatureDiff != nil {
+			d := *t.Error.SignatureDiff
+			e.SignatureDiff = &d
+		}
 		c.Error = &e
 	}
 	c.AppAuth = t.AppAuth.clone()

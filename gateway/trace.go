@@ -41,6 +41,10 @@ type Trace struct {
 	TransportError string `json:"transport_error,omitempty"`
 	// Transport is the failure's kind and what to do about it.
 	Transport *TransportFailure `json:"transport,omitempty"`
+
+	// skewWarned is set once a warning says the signed timestamp is far
+	// from the clock, so the emulator's note of the same skew is not repeated.
+	skewWarned bool
 }
 
 // Request is what was built, signed and sent.

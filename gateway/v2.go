@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // systemParams travel in the URL query; everything else goes in the form
@@ -33,6 +35,10 @@ func (c *Client) buildV2(ctx context.Context, t *Trace, r request) (*http.Reques
 		}
 		ts = Timestamp(pinned)
 		clock = ts + " China Standard Time (UTC+8), pinned"
+		if skew := pinned.Sub(now).Round(time.Second); skew.Abs() > SkewWarning {
+			t.Warnings = append(t.Warnings, fmt.Sprintf("the pinned timestamp %s is %s this machine's clock in China Standard Time; Alipay documents no window and the emulator accepts it, but if the gateway answers isv.invalid-timestamp, this is why", ts, aheadOrBehind(skew)))
+			t.skewWarned = true
+		}
 	}
 	params := map[string]string{
 		"app_id":    p.AppID,
@@ -129,25 +135,48 @@ func (c *Client) readV2(t *Trace) error {
 		return notJSON(t.Response, err)
 	}
 	v.Key = c.keyDescription()
-	if p.CertMode() {
-		checkCertSN(v, p.AlipayCertSN, "alipay_cert_sn")
-	}
 	t.Verification = v
 	decodeNode(t, env.Content, env.Node == ErrorNode)
+	if p.CertMode() {
+		checkCertSN(t, p.AlipayCertSN, "alipay_cert_sn")
+	}
 	t.settle()
 	return nil
 }
 
-// checkCertSN compares the certificate SN a response names with the
-// configured Alipay certificate's. Alipay rotates its certificate, and a
-// response signed by a newer one fails with the old key.
-func checkCertSN(v *Verification, want, field string) {
+// checkCertSN compares the certificate SN an answer names with the
+// configured Alipay certificate's, as the official Java SDK does
+// (AbstractAlipayClient.checkResponseCertSign): a success that names none
+// is refused there, and an SN it does not know makes it download that
+// certificate with alipay.open.app.alipaycert.download and check it against
+// the root before trusting it. aliauth does not fetch; it says what happened
+// and how.
+func checkCertSN(t *Trace, want, field string) {
+	v := t.Verification
 	switch {
+	case v.CertSN == "" && t.Error == nil:
+		msg := fmt.Sprintf("the answer names no Alipay certificate (%s is missing) though this profile is in certificate mode; the official Java SDK refuses such a success (cert check fail: ALIPAY_CERT_SN is Empty!)", field)
+		v.Detail += "; " + msg
+		t.Warnings = append(t.Warnings, msg)
 	case v.CertSN == "":
-		v.Detail += fmt.Sprintf("; the response names no certificate (%s is missing), though this profile is in certificate mode", field)
+		v.Detail += fmt.Sprintf("; the error names no certificate (%s is missing), which the official Java SDK accepts for errors", field)
 	case v.CertSN != want:
-		v.Detail += fmt.Sprintf("; the response names the Alipay certificate with SN %s, but the configured Alipay certificate has SN %s: Alipay has rotated its certificate, download the current alipayCertPublicKey_RSA2.crt from the console", v.CertSN, want)
+		sn := shownSN(v.CertSN)
+		msg := fmt.Sprintf("the answer names the Alipay certificate with SN %s (%s), but the configured alipayCertPublicKey_RSA2.crt has SN %s: Alipay has rotated its certificate. Get the new one with alipay.open.app.alipaycert.download and biz_content {\"alipay_cert_sn\":\"%s\"} (the official Java SDK does this by itself), or download it from the console (开发设置 → 接口加签方式); before trusting it, check that it chains to your alipayRootCert.crt (aliauth keys inspect shows its issuer and SN)", sn, field, want, sn)
+		v.Detail += "; " + msg
+		t.Warnings = append(t.Warnings, msg)
 	}
+}
+
+// shownSN is a certificate SN fit for the screen: Alipay's are hex (joined
+// with _ for roots); anything else is quoted with its control bytes escaped.
+func shownSN(sn string) string {
+	for _, c := range sn {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' || c == '_') {
+			return strconv.Quote(sn)
+		}
+	}
+	return sn
 }
 
 // keyDescription names the key responses are verified with.

@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -17,41 +16,77 @@ type V3Auth struct {
 	Nonce     string
 	// Timestamp is milliseconds since the epoch, as sent.
 	Timestamp string
-	Sign      string
+	// ExpiredSeconds is how long the signature is meant to stay valid. The
+	// example in Alipay's v3 signing guide (opendocs.alipay.com/open-v3/054q58)
+	// carries it; the official SDKs do not send it.
+	ExpiredSeconds string
+	// Extra are the other fields, key=value as sent: the official Node SDK
+	// appends its additionalAuthInfo to the auth string (alipay.ts, 4.14.0).
+	Extra []string
+	Sign  string
+	// sent is the auth string exactly as a parsed header carried it; parsed
+	// says there was a header, even one whose auth string is empty.
+	sent   string
+	parsed bool
 }
 
-// String is the auth string that is signed: app_id, app_cert_sn in
-// certificate mode, nonce and timestamp, in that order.
+// String is the auth string that is signed. For a parsed header it is the
+// header's fields other than sign, exactly as sent, in the order sent: the
+// gateway verifies what the client signed, and clients order the fields
+// differently (the official SDKs write app_id, app_cert_sn, nonce,
+// timestamp; published examples write app_id, timestamp, nonce). For an auth
+// being built it is app_id, app_cert_sn in certificate mode, nonce,
+// timestamp, then expired_seconds and the extra fields.
 func (a V3Auth) String() string {
+	if a.parsed {
+		return a.sent
+	}
 	var b strings.Builder
 	b.WriteString("app_id=" + a.AppID)
 	if a.AppCertSN != "" {
 		b.WriteString(",app_cert_sn=" + a.AppCertSN)
 	}
 	b.WriteString(",nonce=" + a.Nonce + ",timestamp=" + a.Timestamp)
+	if a.ExpiredSeconds != "" {
+		b.WriteString(",expired_seconds=" + a.ExpiredSeconds)
+	}
+	for _, f := range a.Extra {
+		b.WriteString("," + f)
+	}
 	return b.String()
 }
 
 // Header is the authorization header value: the scheme, the auth string and
 // the signature.
 func (a V3Auth) Header() string {
-	return V3Scheme + " " + a.String() + ",sign=" + a.Sign
+	if auth := a.String(); auth != "" {
+		return V3Scheme + " " + auth + ",sign=" + a.Sign
+	}
+	return V3Scheme + " sign=" + a.Sign
 }
 
-// ParseV3Authorization reads an authorization header the way the gateway
-// does.
+// ParseV3Authorization takes an authorization header apart the way the
+// gateway does, keeping the auth string exactly as sent. It fails only when
+// the header is not the v3 scheme followed by key=value fields; which fields
+// are required is the caller's to check, since each missing one has its own
+// answer.
 func ParseV3Authorization(header string) (V3Auth, error) {
 	var a V3Auth
-	rest, ok := strings.CutPrefix(strings.TrimSpace(header), V3Scheme+" ")
-	if !ok {
+	scheme, rest, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, V3Scheme) {
 		return a, fmt.Errorf("the authorization header does not start with %q", V3Scheme+" ")
 	}
-	for part := range strings.SplitSeq(rest, ",") {
+	var signed []string
+	for part := range strings.SplitSeq(strings.TrimLeft(rest, " "), ",") {
+		// The signature is base64, whose padding is '='; Cut keeps it whole.
 		k, v, ok := strings.Cut(part, "=")
 		if !ok {
 			return a, fmt.Errorf("the authorization header has %q, which is not key=value", part)
 		}
-		switch k {
+		switch strings.TrimSpace(k) {
+		case "sign":
+			a.Sign = v
+			continue
 		case "app_id":
 			a.AppID = v
 		case "app_cert_sn":
@@ -60,18 +95,22 @@ func ParseV3Authorization(header string) (V3Auth, error) {
 			a.Nonce = v
 		case "timestamp":
 			a.Timestamp = v
-		case "sign":
-			// The signature is base64, whose padding is '='; it runs to the end.
-			_, a.Sign, _ = strings.Cut(part, "=")
+		case "expired_seconds":
+			a.ExpiredSeconds = v
+		default:
+			a.Extra = append(a.Extra, part)
 		}
+		signed = append(signed, part)
 	}
-	if a.AppID == "" || a.Nonce == "" || a.Timestamp == "" || a.Sign == "" {
-		return a, errors.New("the authorization header needs app_id, nonce, timestamp and sign")
-	}
-	if _, err := strconv.ParseInt(a.Timestamp, 10, 64); err != nil {
-		return a, fmt.Errorf("the authorization timestamp %q is not milliseconds since the epoch", a.Timestamp)
-	}
+	a.sent, a.parsed = strings.Join(signed, ","), true
 	return a, nil
+}
+
+// TimestampMillis reads Timestamp; ok is false when it is not a whole number
+// of milliseconds.
+func (a V3Auth) TimestampMillis() (ms int64, ok bool) {
+	ms, err := strconv.ParseInt(a.Timestamp, 10, 64)
+	return ms, err == nil
 }
 
 // V3SignContent is what a v3 request signs: the auth string, the HTTP

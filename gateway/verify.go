@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"aliauth/keys"
 )
 
@@ -79,8 +81,9 @@ func describeKey(key *rsa.PublicKey, source string) string {
 
 // VerifyEnvelope checks the sign of a v2 response over the node's raw bytes
 // with the Alipay public key, then, as the spec allows, over the content with
-// `\/` read as `/`, then over the compacted content. key nil means no Alipay
-// key is configured: the result is Skipped, never a pass.
+// `\/` read as `/`, then over the compacted content, then over the content
+// re-encoded between GBK and UTF-8. key nil means no Alipay key is
+// configured: the result is Skipped, never a pass.
 //
 // SignedContent is set only when the bytes that verified differ from the
 // node as written (unescaped or normalized); otherwise the content is
@@ -140,6 +143,16 @@ func verifyFallbacks(v *Verification, env *Envelope, key *rsa.PublicKey, signTyp
 			}
 		}
 	}
+	if form, from, to, ok := transcoded(env.Content); ok {
+		for _, f := range [][]byte{form, bytes.ReplaceAll(form, slash, []byte("/"))} {
+			if VerifyBytes(key, signType, f, env.Sign) == nil {
+				v.Status = VerifiedNormalized
+				v.SignedContent = displayText(f)
+				v.Detail = charsetDetail(algo, env.Node, from, to)
+				return
+			}
+		}
+	}
 	v.Status = VerifyFailed
 	v.Detail = fmt.Sprintf("%s does not match %s with the configured Alipay public key: either the body was altered, or the key is not the Alipay public key (支付宝公钥) of this app and environment (sandbox and production keys differ)", algo, env.Node)
 }
@@ -159,4 +172,43 @@ func displayText(b []byte) string {
 		return string(b)
 	}
 	return decodeGBK(b)
+}
+
+// transcoded is content re-encoded between UTF-8 and GBK: the gateway signs
+// the bytes of the request's charset, and a body that was re-encoded on its
+// way (a JVM whose file.encoding is not the request charset, a proxy, a log)
+// verifies only once it is turned back. ok is false for ASCII content,
+// which reads the same in both, and for text one of them cannot hold.
+func transcoded(content []byte) (out []byte, from, to string, ok bool) {
+	ascii := true
+	for _, b := range content {
+		if b >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return nil, "", "", false
+	}
+	if utf8.Valid(content) {
+		gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes(content)
+		return gbk, "UTF-8", "GBK", err == nil
+	}
+	u, err := simplifiedchinese.GBK.NewDecoder().Bytes(content)
+	return u, "GBK", "UTF-8", err == nil && utf8.Valid(u)
+}
+
+// charsetDetail says that a signature matched only after re-encoding, and
+// what is known to cause it. The official Java SDK signs and verifies with
+// String.getBytes(charset), and with the JVM's file.encoding when no charset
+// is set (RSAEncryptor.doVerify), which is how such a mismatch arises.
+func charsetDetail(algo, node, from, to string) string {
+	return fmt.Sprintf("verified only after re-encoding the content from %s to %s: a charset mismatch, not a forgery. %s matches %s once its text is written in %s, so the gateway signed %s bytes and this body holds %s: something re-encoded it after it left the gateway, or read it in another charset than the request's. A JVM whose file.encoding differs from the charset parameter (the official Java SDK falls back to it when no charset is set) and a charset parameter that differs from how the body is read are the known causes; read the body as bytes, in the request's charset",
+		from, to, algo, node, to, to, from)
+}
+
+// summaryOf is the first sentence of a detail: what a warning repeats.
+func summaryOf(detail string) string {
+	s, _, _ := strings.Cut(detail, ". ")
+	return s
 }

@@ -63,43 +63,54 @@ var keystrokes = func() []string {
 	return out
 }()
 
+// sizes are the histories the benchmarks that show scaling run over.
+var sizes = []struct {
+	name string
+	n    int
+}{{"100k", fixtureSize}, {"300k", bigSize}}
+
 // BenchmarkHistoryFilter is one keystroke of the console's history filter
-// over 100,000 exchanges: Index.Filter, in memory. typing: the keystrokes of
-// words typed one after another, as the console sees them; pasted: each
-// filter as if pasted whole, with nothing remembered from the last one.
+// over 100,000 and 300,000 exchanges: Index.Filter, in memory. typing: the
+// keystrokes of words typed one after another, as the console sees them;
+// pasted: each filter as if pasted whole, with nothing remembered from the
+// last one.
 func BenchmarkHistoryFilter(b *testing.B) {
-	path := fixturePath(b)
-	ctx := context.Background()
-	s, err := Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	x, err := s.LoadIndex(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, mode := range []string{"typing", "pasted"} {
-		b.Run(mode, func(b *testing.B) {
-			x.recent.forget()
-			var worst time.Duration
-			for i := range b.N {
-				if mode == "pasted" {
-					x.recent.forget()
-				}
-				start := time.Now()
-				x.Filter(keystrokes[i%len(keystrokes)])
-				worst = max(worst, time.Since(start))
+	for _, size := range sizes {
+		b.Run(size.name, func(b *testing.B) {
+			ctx := context.Background()
+			s, err := Open(ctx, fixtureOf(b, size.n))
+			if err != nil {
+				b.Fatal(err)
 			}
-			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/keystroke")
-			b.ReportMetric(float64(worst.Microseconds())/1000, "worst-ms")
+			defer s.Close()
+			x, err := s.LoadIndex(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, mode := range []string{"typing", "pasted"} {
+				b.Run(mode, func(b *testing.B) {
+					x.recent.forget()
+					var worst time.Duration
+					var found []int32
+					for i := range b.N {
+						if mode == "pasted" {
+							x.recent.forget()
+						}
+						start := time.Now()
+						found = x.Filter(found, keystrokes[i%len(keystrokes)])
+						worst = max(worst, time.Since(start))
+					}
+					b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/keystroke")
+					b.ReportMetric(float64(worst.Microseconds())/1000, "worst-ms")
+				})
+			}
 		})
 	}
 }
 
 // BenchmarkHistoryGrep is the same filter answered by the database, a page of
-// 50 at a time: the command line's --grep, and the console before its index
-// is loaded. A common word is found at once; a rare one reads every row.
+// 50 at a time: the console before its index is loaded. A common word is
+// found at once, a rare one in the search index.
 func BenchmarkHistoryGrep(b *testing.B) {
 	path := fixturePath(b)
 	ctx := context.Background()
@@ -119,6 +130,52 @@ func BenchmarkHistoryGrep(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/keystroke")
 	b.ReportMetric(float64(worst.Microseconds())/1000, "worst-ms")
+}
+
+// grepTerms are what people look for with history list --grep: a term no
+// exchange holds, a user id (a few dozen exchanges), a trace id prefix and a
+// sub_code (thousands), and words most exchanges hold.
+var grepTerms = []struct{ name, text string }{
+	{"absent", "nothing-matches-this"},
+	{"user", ""}, // a user id of the fixture, filled in by the benchmark
+	{"trace", "0b1"},
+	{"sub_code", "isv.code-invalid"},
+	{"common", "success"},
+	{"two-words", "sandbox refresh_token"},
+}
+
+// BenchmarkHistoryListGrep is what history list --grep asks of the store:
+// the newest 20 matches and their count up to 1,000, over 100,000 and
+// 300,000 exchanges.
+func BenchmarkHistoryListGrep(b *testing.B) {
+	for _, size := range sizes {
+		b.Run(size.name, func(b *testing.B) {
+			ctx := context.Background()
+			s, err := Open(ctx, fixtureOf(b, size.n))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			for _, term := range grepTerms {
+				if term.name == "user" {
+					term.text = newGenerator(0).users[17].userID
+				}
+				b.Run(term.name, func(b *testing.B) {
+					for b.Loop() {
+						f := Filter{Text: term.text, Limit: 20}
+						if _, err := s.List(ctx, f); err != nil {
+							b.Fatal(err)
+						}
+						f.Limit = 0
+						if _, _, err := s.CountAtMost(ctx, f, 1000); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/grep")
+				})
+			}
+		})
+	}
 }
 
 // BenchmarkHistoryOpen is what opening the history view costs at 100,000
@@ -143,35 +200,41 @@ func BenchmarkHistoryOpen(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/open")
 }
 
-// BenchmarkHistoryLoad loads every summary of 100,000 exchanges into an
-// Index, as the console does in the background, and reports the memory the
-// index keeps.
+// BenchmarkHistoryLoad loads every summary of 100,000 and 300,000
+// exchanges into an Index, as the console does in the background, and
+// reports the memory the index keeps and what a load allocates.
 func BenchmarkHistoryLoad(b *testing.B) {
-	path := fixturePath(b)
-	ctx := context.Background()
-	s, err := Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
+	for _, size := range sizes {
+		b.Run(size.name, func(b *testing.B) {
+			ctx := context.Background()
+			s, err := Open(ctx, fixtureOf(b, size.n))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			var x *Index
+			var before, after runtime.MemStats
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				x = nil
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				b.StartTimer()
+				if x, err = s.LoadIndex(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/load")
+			b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB-kept")
+			b.ReportMetric(float64(x.Len()), "exchanges")
+			runtime.KeepAlive(x)
+		})
 	}
-	defer s.Close()
-	var x *Index
-	var before, after runtime.MemStats
-	b.ResetTimer()
-	for range b.N {
-		x = nil
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		if x, err = s.LoadIndex(ctx); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/load")
-	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB-kept")
-	b.ReportMetric(float64(x.Len()), "exchanges")
-	runtime.KeepAlive(x)
 }
 
 // BenchmarkHistoryGet reads one whole trace, as the detail view does.
@@ -193,11 +256,16 @@ func BenchmarkHistoryGet(b *testing.B) {
 }
 
 // BenchmarkHistoryConsole runs what the console does with a history of
-// 100,000 exchanges in a fresh process, and reports from the process's start
-// the time to its first page and to its loaded index, and its peak memory
-// (resident set size; Linux only).
+// 100,000 and 300,000 exchanges in a fresh process, and reports from the
+// process's start the time to its first page and to its loaded index, and
+// its peak memory (resident set size; Linux only).
 func BenchmarkHistoryConsole(b *testing.B) {
-	path := fixturePath(b)
+	for _, size := range sizes {
+		b.Run(size.name, func(b *testing.B) { benchmarkConsole(b, fixtureOf(b, size.n)) })
+	}
+}
+
+func benchmarkConsole(b *testing.B, path string) {
 	var firstPage, loaded time.Duration
 	var peakRSS, rss float64
 	for range b.N {

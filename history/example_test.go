@@ -47,7 +47,7 @@ func Example() {
 
 	// The console filters an index in memory as the user types.
 	index, _ := store.LoadIndex(ctx)
-	fmt.Println(len(index.Filter("sandbox 40002")), "of", index.Len())
+	fmt.Println(len(index.Filter(nil, "sandbox 40002")), "of", index.Len())
 
 	got, _ := store.Get(ctx, sum.ID)
 	fmt.Println(got.Error.SubMsg)

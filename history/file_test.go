@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -177,7 +178,7 @@ func TestOpenNewerVersion(t *testing.T) {
 	if !errors.Is(err, ErrNewerVersion) {
 		t.Fatalf("Open = %v, want ErrNewerVersion", err)
 	}
-	for _, part := range []string{path, "99", "newer aliauth", "up to 2", "upgrade aliauth", "pick another file"} {
+	for _, part := range []string{path, "99", "newer aliauth", "up to " + strconv.Itoa(SchemaVersion()), "upgrade aliauth", "pick another file"} {
 		if !strings.Contains(err.Error(), part) {
 			t.Errorf("message lacks %q: %v", part, err)
 		}

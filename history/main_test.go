@@ -51,18 +51,26 @@ func helperCommand(t testing.TB, mode, path string, env ...string) *exec.Cmd {
 //	lock: hold the write lock until stdin closes, printing "locked" once held
 //	console: open the history view as the console does, saying when the
 //	        first page and the index are ready, then print its memory use
+//	fixture: write a new database of $HISTORY_TEST_COUNT generated
+//	        exchanges, the benchmarks' fixture, for measuring whole processes
 func runHelper(mode string) int {
 	ctx := context.Background()
 	path := os.Getenv("HISTORY_TEST_DB")
+	count := 0
+	fmt.Sscan(os.Getenv("HISTORY_TEST_COUNT"), &count)
 	switch mode {
 	case "lock":
 		return holdLock(path)
 	case "console":
 		return console(path)
+	case "fixture":
+		if err := buildFixture(path, count); err != nil {
+			fmt.Fprintln(os.Stderr, "helper:", err)
+			return 1
+		}
+		return 0
 	}
 	name := os.Getenv("HISTORY_TEST_NAME")
-	count := 0
-	fmt.Sscan(os.Getenv("HISTORY_TEST_COUNT"), &count)
 	s, err := Open(ctx, path, WithBusyTimeout(30*time.Second))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "helper:", err)
@@ -105,8 +113,9 @@ func console(path string) int {
 		return 1
 	}
 	fmt.Println("index", x.Len())
+	var found []int32
 	for _, k := range keystrokes {
-		x.Filter(k)
+		found = x.Filter(found, k)
 	}
 	if status, err := os.ReadFile("/proc/self/status"); err == nil {
 		for _, line := range strings.Split(string(status), "\n") {
@@ -148,41 +157,65 @@ func newStore(t testing.TB, opts ...Option) *Store {
 	return s
 }
 
-// fixture is a database of fixtureSize generated exchanges, built once per
-// test process for the benchmarks.
-const fixtureSize = 100_000
+// fixtureSize is the history most benchmarks use: a long-used console.
+// Those that show how the store scales also run at bigSize.
+const (
+	fixtureSize = 100_000
+	bigSize     = 300_000
+)
 
-var fixture struct {
+// fixture is a database of generated exchanges, built once per test process
+// and size for the benchmarks.
+type fixture struct {
 	once sync.Once
-	dir  string
 	path string
 	err  error
-	took time.Duration
 }
+
+var (
+	fixturesMu  sync.Mutex
+	fixtures    = map[int]*fixture{}
+	fixturesDir string
+)
 
 func fixturePath(tb testing.TB) string {
 	tb.Helper()
-	fixture.once.Do(func() {
-		start := time.Now()
-		fixture.dir, fixture.err = os.MkdirTemp("", "aliauth-history-bench-")
-		if fixture.err != nil {
-			return
-		}
-		fixture.path = filepath.Join(fixture.dir, "history.db")
-		fixture.err = buildFixture(fixture.path)
-		fixture.took = time.Since(start)
-	})
-	if fixture.err != nil {
-		tb.Fatal(fixture.err)
-	}
-	return fixture.path
+	return fixtureOf(tb, fixtureSize)
 }
 
-// buildFixture writes fixtureSize generated exchanges, in one transaction,
+// fixtureOf returns the path of a database of n generated exchanges.
+func fixtureOf(tb testing.TB, n int) string {
+	tb.Helper()
+	fixturesMu.Lock()
+	f := fixtures[n]
+	if f == nil {
+		f = &fixture{}
+		fixtures[n] = f
+	}
+	if fixturesDir == "" {
+		var err error
+		if fixturesDir, err = os.MkdirTemp("", "aliauth-history-bench-"); err != nil {
+			fixturesMu.Unlock()
+			tb.Fatal(err)
+		}
+	}
+	dir := fixturesDir
+	fixturesMu.Unlock()
+	f.once.Do(func() {
+		f.path = filepath.Join(dir, fmt.Sprintf("history-%d.db", n))
+		f.err = buildFixture(f.path, n)
+	})
+	if f.err != nil {
+		tb.Fatal(f.err)
+	}
+	return f.path
+}
+
+// buildFixture writes n generated exchanges, in one transaction,
 // with the rows Import writes. Nothing else has the new file open, so it is
 // written without the write-ahead log, which would write everything twice;
 // it is put back in WAL mode at the end.
-func buildFixture(path string) error {
+func buildFixture(path string, n int) error {
 	ctx := context.Background()
 	s, err := Open(ctx, path) // the schema
 	if err != nil {
@@ -209,7 +242,7 @@ func buildFixture(path string) error {
 	// generator over its own stretch of time, a few ahead of the one being
 	// written.
 	const batch = 2000
-	ready := make([]chan []*row, fixtureSize/batch)
+	ready := make([]chan []*row, (n+batch-1)/batch)
 	for k := range ready {
 		ready[k] = make(chan []*row, 1)
 	}
@@ -222,8 +255,8 @@ func buildFixture(path string) error {
 				g := newGenerator(uint64(k + 1))
 				g.users = users
 				g.clock = g.clock.Add(time.Duration(k*batch) * time.Minute)
-				rows := make([]*row, batch)
-				for i, t := range g.traces(batch) {
+				rows := make([]*row, min(batch, n-k*batch))
+				for i, t := range g.traces(len(rows)) {
 					rows[i], _ = newRow(t, true) // generated traces always encode
 				}
 				ready[k] <- rows
@@ -247,8 +280,8 @@ func buildFixture(path string) error {
 }
 
 func removeFixture() {
-	if fixture.dir != "" {
-		os.RemoveAll(fixture.dir)
+	if fixturesDir != "" {
+		os.RemoveAll(fixturesDir)
 	}
 }
 

@@ -142,8 +142,8 @@ func TestMigrateFromVersion1(t *testing.T) {
 	for _, term := range []string{"isv.code", "sandbox", "502", traces[9].Response.TraceID[3:12]} {
 		list, _ := s.List(ctx, Filter{Text: term})
 		var fromIndex []int64
-		for _, p := range x.Filter(term) {
-			fromIndex = append(fromIndex, x.At(p).ID)
+		for _, p := range x.Filter(nil, term) {
+			fromIndex = append(fromIndex, x.At(int(p)).ID)
 		}
 		if len(list) == 0 || !slices.Equal(ids(list), fromIndex) {
 			t.Errorf("Filter %q after migration: list %d, index %d", term, len(list), len(fromIndex))

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"aliauth/gateway"
 )
@@ -44,6 +46,14 @@ type Filter struct {
 
 // where is the filter as an SQL condition on exchanges (aliased e).
 func (f Filter) where() (string, []any) {
+	conds, args := f.conditions()
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func (f Filter) conditions() ([]string, []any) {
 	var conds []string
 	var args []any
 	eq := func(column, value string) {
@@ -75,10 +85,29 @@ func (f Filter) where() (string, []any) {
 		conds = append(conds, "instr(e.search, ?) > 0")
 		args = append(args, term)
 	}
-	if len(conds) == 0 {
-		return "", nil
+	return conds, args
+}
+
+// searched is the filter as a query of the search index joined to
+// exchanges: the exchanges it selects, in no particular order, read from
+// the index's candidates only. ok is false when no term of the filter can
+// be looked up in the index (schema 3): terms shorter than three
+// characters, or holding a GLOB wildcard; then only a scan finds them.
+func (f Filter) searched(columns string) (query string, args []any, ok bool) {
+	var globs []string
+	for _, term := range searchTerms(f.Text) {
+		if utf8.RuneCountInString(term) >= 3 && !strings.ContainsAny(term, "*?[") {
+			globs = append(globs, "s.search GLOB ?")
+			args = append(args, "*"+term+"*")
+		}
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	if len(globs) == 0 {
+		return "", nil, false
+	}
+	conds, more := f.conditions() // the exact test, on the candidates
+	query = "SELECT " + columns + " FROM exchanges_search s JOIN exchanges e ON e.id = s.rowid WHERE " +
+		strings.Join(append(globs, conds...), " AND ")
+	return query, append(args, more...), true
 }
 
 // searchTerms splits filter text into lower-cased words.
@@ -96,14 +125,24 @@ const summaryColumns = `e.id, e.time, e.profile, e.environment, e.protocol, e.ap
 // List returns the summaries of the exchanges the filter selects, newest
 // first.
 func (s *Store) List(ctx context.Context, f Filter) ([]Summary, error) {
+	if err := s.checkBefore(ctx, f.BeforeID); err != nil {
+		return nil, err
+	}
 	where, args := f.where()
-	query := "SELECT " + summaryColumns + " FROM exchanges e" + where + " ORDER BY e.time DESC, e.id DESC"
+	query := "SELECT " + summaryColumns + " FROM exchanges e" + where
+	if f.Limit > 0 {
+		ids, ok, err := s.fewMatches(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			query, args = "SELECT "+summaryColumns+" FROM exchanges e WHERE e.id IN (SELECT value FROM json_each(?))", []any{ids}
+		}
+	}
+	query += " ORDER BY e.time DESC, e.id DESC"
 	if f.Limit > 0 {
 		query += " LIMIT ?"
 		args = append(args, f.Limit)
-	}
-	if err := s.checkBefore(ctx, f.BeforeID); err != nil {
-		return nil, err
 	}
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -128,6 +167,45 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Summary, error) {
 	return out, nil
 }
 
+// fewMatchesAt is how many matches of a text filter the search index hands
+// over for sorting by time. More than that means a common term, whose newest
+// page is found sooner by reading exchanges newest first.
+const fewMatchesAt = 2000
+
+// fewMatches returns, as a JSON array, the ids of every exchange a text
+// filter selects, when the search index finds at most fewMatchesAt of them.
+func (s *Store) fewMatches(ctx context.Context, f Filter) (string, bool, error) {
+	query, args, ok := f.searched("e.id")
+	if !ok {
+		return "", false, nil
+	}
+	rows, err := s.db.QueryContext(ctx, query+" LIMIT ?", append(args, fewMatchesAt+1)...)
+	if err != nil {
+		return "", false, s.fail("search exchanges", err)
+	}
+	defer rows.Close()
+	ids := make([]byte, 0, 256)
+	ids = append(ids, '[')
+	n := 0
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return "", false, s.fail("search exchanges", err)
+		}
+		if n++; n > fewMatchesAt {
+			return "", false, nil
+		}
+		if n > 1 {
+			ids = append(ids, ',')
+		}
+		ids = strconv.AppendInt(ids, id, 10)
+	}
+	if err := rows.Err(); err != nil {
+		return "", false, s.fail("search exchanges", err)
+	}
+	return string(append(ids, ']')), true, nil
+}
+
 // checkBefore reports a paging cursor that names no exchange, rather than
 // returning an empty page.
 func (s *Store) checkBefore(ctx context.Context, id int64) error {
@@ -147,15 +225,35 @@ func (s *Store) checkBefore(ctx context.Context, id int64) error {
 
 // Count returns how many exchanges the filter selects, ignoring its Limit.
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
-	where, args := f.where()
+	n, _, err := s.CountAtMost(ctx, f, 0)
+	return n, err
+}
+
+// CountAtMost counts the exchanges the filter selects, ignoring its Limit,
+// but stops once it has found more than most of them: then it returns most
+// and more set, as in "20 of 1,000+". A list says how long it is at once
+// even when a common term matches most of a long history. most <= 0 counts
+// them all.
+func (s *Store) CountAtMost(ctx context.Context, f Filter, most int) (n int, more bool, err error) {
 	if err := s.checkBefore(ctx, f.BeforeID); err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	var n int
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM exchanges e"+where, args...).Scan(&n); err != nil {
-		return 0, s.fail("count exchanges", err)
+	query, args, ok := f.searched("1")
+	if !ok {
+		where, wargs := f.where()
+		query, args = "SELECT 1 FROM exchanges e"+where, wargs
 	}
-	return n, nil
+	if most > 0 {
+		query += " LIMIT ?"
+		args = append(args, most+1)
+	}
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM ("+query+")", args...).Scan(&n); err != nil {
+		return 0, false, s.fail("count exchanges", err)
+	}
+	if most > 0 && n > most {
+		return most, true, nil
+	}
+	return n, false, nil
 }
 
 // summaryScanner reads summary rows, sharing the strings that repeat from row
@@ -188,8 +286,10 @@ func newSummaryScanner(shareStrings bool) *summaryScanner {
 	return sc
 }
 
-func (sc *summaryScanner) scan(rows *sql.Rows, out *Summary) error {
-	if err := rows.Scan(sc.dest...); err != nil {
+// scan reads one row of summaryColumns into out, and the columns after them
+// into extra.
+func (sc *summaryScanner) scan(rows *sql.Rows, out *Summary, extra ...any) error {
+	if err := rows.Scan(append(sc.dest[:len(sc.dest):len(sc.dest)], extra...)...); err != nil {
 		return err
 	}
 	s, r := sc.sum, &sc.row
@@ -260,31 +360,75 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f Filter, reveal bool) 
 		return 0, s.fail("export exchanges", err)
 	}
 	defer rows.Close()
-	enc := json.NewEncoder(w)
+	// Lines are written a buffer at a time. A trace that must be masked is
+	// decoded, redacted and encoded again; the rest are the stored JSON with
+	// little changed (exportLine), or, where that cannot be sure, decoded and
+	// encoded again.
+	var (
+		buf     = make([]byte, 0, 256<<10)
+		js      sql.RawBytes
+		id      int64
+		n       int
+		written int // the lines already handed to w
+		enc     = json.NewEncoder(bytesAppender{&buf})
+	)
 	enc.SetEscapeHTML(false)
-	n := 0
+	flush := func() error {
+		if _, err := w.Write(buf); err != nil {
+			return fmt.Errorf("export history: write exchange %d: %w", id, err)
+		}
+		buf, written = buf[:0], n
+		return nil
+	}
 	for rows.Next() {
-		var (
-			id int64
-			js []byte
-		)
 		if err := rows.Scan(&id, &js); err != nil {
-			return n, s.fail("export exchanges", err)
+			return written, s.fail("export exchanges", err)
 		}
-		t, err := s.decode(id, js)
-		if err != nil {
-			return n, err
-		}
+		var t *gateway.Trace
 		if !reveal {
-			t = t.Redact(gateway.Mask)
+			if t, err = s.decode(id, js); err != nil {
+				return written, err
+			}
+			if len(t.Secrets()) > 0 {
+				t = t.Redact(gateway.Mask)
+				if err := enc.Encode(t); err != nil {
+					return written, fmt.Errorf("export history: write exchange %d: %w", id, err)
+				}
+				n++
+				continue
+			}
 		}
-		if err := enc.Encode(t); err != nil {
-			return n, fmt.Errorf("export history: write exchange %d: %w", id, err)
+		var ok bool
+		if buf, ok = exportLine(buf, id, js); !ok {
+			if t == nil {
+				if t, err = s.decode(id, js); err != nil {
+					return written, err
+				}
+			}
+			if err := enc.Encode(t); err != nil {
+				return written, fmt.Errorf("export history: write exchange %d: %w", id, err)
+			}
 		}
 		n++
+		if len(buf) >= 192<<10 {
+			if err := flush(); err != nil {
+				return written, err
+			}
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return n, s.fail("export exchanges", err)
+		return written, s.fail("export exchanges", err)
+	}
+	if err := flush(); err != nil {
+		return written, err
 	}
 	return n, nil
+}
+
+// bytesAppender is an io.Writer that appends to a slice.
+type bytesAppender struct{ b *[]byte }
+
+func (a bytesAppender) Write(p []byte) (int, error) {
+	*a.b = append(*a.b, p...)
+	return len(p), nil
 }

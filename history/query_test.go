@@ -201,17 +201,17 @@ func TestIndexMatchesList(t *testing.T) {
 	}
 	terms = append(terms, "", "  ", "A", "SANDBOX 2088", "\x1f", "x\x1ey")
 	for _, term := range terms {
-		got := x.Filter(term)
+		got := x.Filter(nil, term)
 		gotIDs := make([]int64, len(got))
 		for i, p := range got {
-			gotIDs[i] = x.At(p).ID
+			gotIDs[i] = x.At(int(p)).ID
 		}
 		list, err := s.List(ctx, Filter{Text: term})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !slices.Equal(gotIDs, ids(list)) {
-			t.Errorf("Index.Filter(%q) = %d exchanges, List = %d", term, len(gotIDs), len(list))
+			t.Errorf("Index.Filter(nil, %q) = %d exchanges, List = %d", term, len(gotIDs), len(list))
 		}
 	}
 }
@@ -229,9 +229,11 @@ func TestIndexRemembersAndNarrows(t *testing.T) {
 			typed = append(typed, word[:i])
 		}
 	}
+	var got []int32 // each answer's array is reused for the next, as the console does
 	for _, text := range typed {
 		fresh.recent.forget()
-		if got, want := x.Filter(text), fresh.Filter(text); !slices.Equal(got, want) {
+		got = x.Filter(got, text)
+		if want := fresh.Filter(nil, text); !slices.Equal(got, want) {
 			t.Errorf("Filter(%q) while typing: %d matches, from scratch %d", text, len(got), len(want))
 		}
 	}
@@ -253,17 +255,17 @@ func TestIndexScansInParallel(t *testing.T) {
 	}
 	x := NewIndex(sums)
 	for _, text := range []string{"0b", "0b00000000000000000000001", "isv.code", "sandbox 2088", "prod user.info", "a", "no-such"} {
-		var want []int
+		var want []int32
 		terms := searchTerms(text)
 		for p := range x.Len() {
 			s := x.At(p)
 			hay := searchText(&s)
 			if !slices.ContainsFunc(terms, func(t string) bool { return !strings.Contains(hay, t) }) {
-				want = append(want, p)
+				want = append(want, int32(p))
 			}
 		}
 		x.recent.forget()
-		if got := x.Filter(text); !slices.Equal(got, want) {
+		if got := x.Filter(nil, text); !slices.Equal(got, want) {
 			t.Errorf("Filter(%q) = %d matches, want %d", text, len(got), len(want))
 		}
 	}
@@ -284,14 +286,14 @@ func TestIndexAddRemove(t *testing.T) {
 		t.Fatal(err)
 	}
 	x.Add(SummaryOf(tr))
-	if got := x.Filter("unique-marker"); len(got) != 1 || got[0] != 0 || x.At(0).ID != tr.ID {
+	if got := x.Filter(nil, "unique-marker"); len(got) != 1 || got[0] != 0 || x.At(0).ID != tr.ID {
 		t.Fatalf("the newest exchange added: Filter = %v", got)
 	}
 	// One older than all the others goes last.
 	old := SummaryOf(tr)
 	old.ID, old.Time, old.SubCode = 9999, sums[len(sums)-1].Time.Add(-time.Hour), "isv.older-marker"
 	x.Add(old)
-	if got := x.Filter("older-marker"); len(got) != 1 || got[0] != x.Len()-1 {
+	if got := x.Filter(nil, "older-marker"); len(got) != 1 || int(got[0]) != x.Len()-1 {
 		t.Fatalf("an older exchange added: Filter = %v, Len = %d", got, x.Len())
 	}
 	if x.MaxID() != 9999 {
@@ -314,10 +316,58 @@ func TestIndexAddRemove(t *testing.T) {
 	}
 	y := NewIndex(fresh)
 	for _, term := range []string{"success", "marker", victim.TraceID, "isv", "2"} {
-		if a, b := x.Filter(term), y.Filter(term); !slices.Equal(a, b) {
+		if a, b := x.Filter(nil, term), y.Filter(nil, term); !slices.Equal(a, b) {
 			t.Errorf("Filter(%q) after Add and Remove: %v, fresh index: %v", term, head64(a), head64(b))
 		}
 	}
 }
 
-func head64(p []int) []int { return p[:min(7, len(p))] }
+func head64(p []int32) []int32 { return p[:min(7, len(p))] }
+
+// TestIndexReadsAnyBytes loads summaries whose fields hold what a hostile
+// gateway may send: the separators the index packs fields with, colons,
+// digits, and text that is not ASCII.
+func TestIndexReadsAnyBytes(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	g := newGenerator(5)
+	odd := []string{"12:ab", ":", "3:x\x1fy", "\x1e\x1f", "9999999999999999999:", "授权:码", ""}
+	var want []Summary
+	for i, tr := range g.traces(len(odd) * 2) {
+		v := odd[i%len(odd)]
+		tr.Profile, tr.AppID = v, v+"app"
+		tr.Error = &gateway.APIError{Code: v, SubCode: "isv." + v, SubMsg: v + v}
+		if tr.Tokens != nil {
+			tr.Tokens.OpenID = v
+		}
+		if tr.Response != nil {
+			tr.Response.TraceID = v + "0b"
+			tr.Response.Duration = time.Duration(i+1) * 123456789123 * time.Nanosecond / 7
+		}
+		if _, err := s.Record(ctx, tr, true); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, SummaryOf(tr))
+	}
+	slices.Reverse(want)
+	x, err := s.LoadIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if got := x.At(i); !summariesEqual(got, want[i]) {
+			t.Errorf("At(%d) = %+v, want %+v", i, got, want[i])
+		}
+	}
+	var found []int32
+	for _, term := range []string{"12:ab", "3:x", "授权", "app"} {
+		found = x.Filter(found, term)
+		list, err := s.List(ctx, Filter{Text: term})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(found) != len(list) || len(found) == 0 {
+			t.Errorf("Filter(%q) = %d, List = %d", term, len(found), len(list))
+		}
+	}
+}

@@ -151,7 +151,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 // insertStatements are the inserts of one exchange, prepared once per
 // transaction.
 type insertStatements struct {
-	exchange, trace *sql.Stmt
+	exchange, trace, lineage *sql.Stmt
 }
 
 func prepareInsert(ctx context.Context, tx *sql.Tx) (insertStatements, error) {
@@ -164,12 +164,18 @@ func prepareInsert(ctx context.Context, tx *sql.Tx) (insertStatements, error) {
 		st.exchange.Close()
 		return st, err
 	}
+	if st.lineage, err = tx.PrepareContext(ctx, insertLineageSQL); err != nil {
+		st.exchange.Close()
+		st.trace.Close()
+		return st, err
+	}
 	return st, nil
 }
 
 func (st insertStatements) close() {
 	st.exchange.Close()
 	st.trace.Close()
+	st.lineage.Close()
 }
 
 // row is one exchange ready to insert: its summary columns, its search text
@@ -178,6 +184,7 @@ type row struct {
 	sum    Summary
 	search string
 	json   []byte
+	links  links
 }
 
 // newRows prepares the rows of many traces, on every CPU: encoding the
@@ -223,7 +230,7 @@ func newRow(t *gateway.Trace, storeSecrets bool) (*row, error) {
 		return nil, fmt.Errorf("encode the trace: %w", err)
 	}
 	sum := SummaryOf(stored)
-	return &row{sum: sum, search: searchText(&sum), json: removePrivateKeys(js)}, nil
+	return &row{sum: sum, search: searchText(&sum), json: removePrivateKeys(js), links: linksOf(stored)}, nil
 }
 
 func (r *row) insert(ctx context.Context, st insertStatements) (int64, error) {
@@ -241,8 +248,10 @@ func (r *row) insert(ctx context.Context, st insertStatements) (int64, error) {
 		return 0, err
 	}
 	// As text, not a blob, so that SQLite's JSON functions read it.
-	_, err = st.trace.ExecContext(ctx, id, string(r.json))
-	return id, err
+	if _, err = st.trace.ExecContext(ctx, id, string(r.json)); err != nil {
+		return id, err
+	}
+	return id, r.links.insert(ctx, st.lineage, id)
 }
 
 // privateKeyPattern matches an RSA private key as PEM (its line breaks

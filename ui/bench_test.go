@@ -18,39 +18,65 @@ import (
 	"aliauth/history"
 )
 
-// fixtureSize is the history the benchmarks open: a long-used console.
-const fixtureSize = 100_000
-
-var (
-	// fixtureDir holds the 100,000-exchange history the benchmarks share,
-	// built once per test process and removed by TestMain.
-	fixtureDir  string
-	fixtureOnce sync.Once
-	fixtureErr  error
+// fixtureSize is the history the benchmarks open: a long-used console;
+// bigSize is one used three times as long.
+const (
+	fixtureSize = 100_000
+	bigSize     = 300_000
 )
 
-// fixturePath builds the shared history with Store.Import, in bulk.
+var (
+	// fixtureDir holds the histories the benchmarks share, built once per
+	// test process and size and removed by TestMain.
+	fixtureDir string
+	fixturesMu sync.Mutex
+	fixtures   = map[int]*fixture{}
+)
+
+type fixture struct {
+	once sync.Once
+	err  error
+}
+
 func fixturePath(tb testing.TB) string {
 	tb.Helper()
-	fixtureOnce.Do(func() {
-		if fixtureDir, fixtureErr = os.MkdirTemp("", "aliauth-ui-bench-"); fixtureErr != nil {
-			return
+	return fixtureOf(tb, fixtureSize)
+}
+
+// fixtureOf builds a history of n exchanges with Store.Import, in bulk.
+func fixtureOf(tb testing.TB, n int) string {
+	tb.Helper()
+	fixturesMu.Lock()
+	if fixtureDir == "" {
+		dir, err := os.MkdirTemp("", "aliauth-ui-bench-")
+		if err != nil {
+			fixturesMu.Unlock()
+			tb.Fatal(err)
 		}
-		path := filepath.Join(fixtureDir, "history.db")
+		fixtureDir = dir
+	}
+	f := fixtures[n]
+	if f == nil {
+		f = &fixture{}
+		fixtures[n] = f
+	}
+	path := filepath.Join(fixtureDir, fmt.Sprintf("history-%d.db", n))
+	fixturesMu.Unlock()
+	f.once.Do(func() {
 		var s *history.Store
-		if s, fixtureErr = history.Open(context.Background(), path); fixtureErr != nil {
+		if s, f.err = history.Open(context.Background(), path); f.err != nil {
 			return
 		}
 		defer s.Close()
 		g := newTraceGenerator(1)
-		for done := 0; done < fixtureSize && fixtureErr == nil; done += 10_000 {
-			_, fixtureErr = s.Import(context.Background(), g.traces(10_000), true)
+		for done := 0; done < n && f.err == nil; done += 10_000 {
+			_, f.err = s.Import(context.Background(), g.traces(min(10_000, n-done)), true)
 		}
 	})
-	if fixtureErr != nil {
-		tb.Fatal(fixtureErr)
+	if f.err != nil {
+		tb.Fatal(f.err)
 	}
-	return filepath.Join(fixtureDir, "history.db")
+	return path
 }
 
 // traceGenerator makes varied, plausible traces: exchanges, refreshes and
@@ -281,10 +307,19 @@ func BenchmarkHistoryOpen(b *testing.B) {
 }
 
 // BenchmarkHistoryFilter is one keystroke in the history filter over
-// 100,000 exchanges, with the index loaded: the key press and the frame
-// that shows its result.
+// 100,000 and 300,000 exchanges, with the index loaded: the key press and
+// the frame that shows its result.
 func BenchmarkHistoryFilter(b *testing.B) {
-	store, err := history.Open(context.Background(), fixturePath(b))
+	for _, size := range []struct {
+		name string
+		n    int
+	}{{"100k", fixtureSize}, {"300k", bigSize}} {
+		b.Run(size.name, func(b *testing.B) { benchmarkFilter(b, fixtureOf(b, size.n)) })
+	}
+}
+
+func benchmarkFilter(b *testing.B, path string) {
+	store, err := history.Open(context.Background(), path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -301,6 +336,7 @@ func BenchmarkHistoryFilter(b *testing.B) {
 		}
 	}
 	var worst time.Duration
+	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
 		start := time.Now()

@@ -23,7 +23,7 @@ func (m *Model) submit() tea.Cmd {
 			m.setFocus(focusInput)
 			return m.fail("no refresh token: exchange a code first, or paste a refresh token")
 		}
-		return m.startCall(callRequest{kind: callRefresh, arg: token, from: from})
+		return m.startRefresh(callRequest{kind: callRefresh, arg: token, from: from})
 	}
 	if code, ok := appAuthCodeIn(value); ok {
 		return m.startCall(callRequest{kind: callAppAuthExchange, arg: code, from: "input"})
@@ -36,6 +36,7 @@ func (m *Model) submit() tea.Cmd {
 		}
 		return m.fail(err.Error())
 	}
+	m.noteSubmit(value, code)
 	return m.startCall(callRequest{kind: callExchange, arg: code, from: "input"})
 }
 
@@ -43,7 +44,7 @@ func (m *Model) refreshLatest() tea.Cmd {
 	if m.tokens == nil || m.tokens.RefreshToken == "" {
 		return m.fail("no refresh token yet: exchange a code first" + m.mintHint() + ", or refresh from a history entry (h)")
 	}
-	return m.startCall(callRequest{kind: callRefresh, arg: m.tokens.RefreshToken, from: "latest tokens"})
+	return m.startRefresh(callRequest{kind: callRefresh, arg: m.tokens.RefreshToken, from: "latest tokens"})
 }
 
 func (m *Model) userInfoLatest() tea.Cmd {
@@ -67,7 +68,7 @@ func (m *Model) callFromTrace(t *gateway.Trace, kind callKind, replay bool) tea.
 	if err != nil {
 		return m.fail(err.Error())
 	}
-	return m.startCall(req)
+	return m.startRefresh(req)
 }
 
 // startCall begins a call, unless one is under way.
@@ -109,6 +110,7 @@ func (m *Model) callDone(msg callDoneMsg) tea.Cmd {
 	if m.quitting {
 		return m.quit()
 	}
+	m.autoRefreshDone(msg)
 	if msg.trace == nil {
 		return m.fail(msg.req.kind.String() + ": " + errorText(msg.err))
 	}
@@ -134,7 +136,7 @@ func (m *Model) callDone(msg callDoneMsg) tea.Cmd {
 	if msg.recordErr != nil {
 		m.status = statusLine{m.status.text + " · NOT recorded in history: " + msg.recordErr.Error(), statusError}
 	}
-	return m.ensureClock()
+	return tea.Batch(m.ensureClock(), m.diagnoseCall(msg))
 }
 
 func errorText(err error) string {

@@ -116,6 +116,12 @@ func (m *Model) withOverlay(base string) string {
 		content = m.profilesView()
 	case overlayConfirmDelete:
 		content = m.confirmView()
+	case overlayDoctor:
+		content = m.doctorView()
+	case overlayIdentity:
+		content = m.identityView()
+	case overlayLineage:
+		content = m.lineageView()
 	}
 	content = m.scrollOverlay(content)
 	box := m.styles.Overlay.Render(content)

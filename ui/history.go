@@ -26,9 +26,11 @@ type historyState struct {
 	index        *history.Index
 	indexSeq     int
 	loadingIndex bool
-	// matches are the index positions the filter selects; nil when the
-	// filter is empty and every entry is listed.
-	matches []int
+	// matches are the index positions the filter selects, when filtered;
+	// an empty filter lists every entry. Each keystroke's answer is written
+	// over the last one's, so typing allocates nothing once it has grown.
+	matches  []int32
+	filtered bool
 	// recorded are entries this console added while the index was loading,
 	// which the loaded index may lack.
 	recorded []history.Summary
@@ -54,7 +56,7 @@ func (h *historyState) rows() int {
 	switch {
 	case h.index == nil:
 		return len(h.page)
-	case h.matches == nil:
+	case !h.filtered:
 		return h.index.Len()
 	}
 	return len(h.matches)
@@ -65,10 +67,10 @@ func (h *historyState) at(i int) history.Summary {
 	switch {
 	case h.index == nil:
 		return h.page[i]
-	case h.matches == nil:
+	case !h.filtered:
 		return h.index.At(i)
 	}
-	return h.index.At(h.matches[i])
+	return h.index.At(int(h.matches[i]))
 }
 
 func (h *historyState) selectedSummary() (history.Summary, bool) {
@@ -97,10 +99,9 @@ func (h *historyState) summary(id int64) (history.Summary, bool) {
 // refilter applies the filter to the index.
 func (h *historyState) refilter() {
 	text := strings.TrimSpace(h.filter.Value())
-	if text == "" {
-		h.matches = nil
-	} else {
-		h.matches = h.index.Filter(text)
+	h.filtered = text != ""
+	if h.filtered {
+		h.matches = h.index.Filter(h.matches, text)
 	}
 }
 

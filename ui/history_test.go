@@ -103,8 +103,13 @@ func TestRefreshAndUserInfoFromAHistoryEntry(t *testing.T) {
 	if !strings.Contains(h.status(), "history #2") {
 		t.Errorf("status %q does not say where the token came from", h.status())
 	}
-	// From the detail view: r refreshes with the entry's refresh token.
+	// From the detail view: r refreshes with the entry's refresh token, once
+	// told that the refresh of #2 rotated it.
 	h.key("h", "down", "down", "down", "enter", "r")
+	if !strings.Contains(h.status(), "rotated by #2") || h.m.call != nil {
+		t.Fatalf("the rotated token was sent without a warning: %q", h.status())
+	}
+	h.key("r")
 	tr = h.m.current.trace
 	if tr.GrantType != gateway.GrantRefreshToken || tr.Request.Params["refresh_token"] == "" {
 		t.Fatalf("r from the detail made %s %s", tr.Method, tr.GrantType)

@@ -74,6 +74,7 @@ func (m *Model) minted(msg mintedMsg) {
 	m.grant = gateway.GrantAuthorizationCode
 	m.input.EchoMode = textinput.EchoNormal
 	m.input.SetValue(msg.code)
+	m.noteCode(msg.code, "minted by the emulator", "")
 	m.input.CursorEnd()
 	m.setInputPlaceholder()
 	if m.screen == screenMain {
@@ -119,6 +120,7 @@ func (m *Model) paste(content string) tea.Cmd {
 		return m.fail("pasted text: " + err.Error())
 	}
 	m.input.SetValue(code)
+	m.noteCode(code, "pasted", content)
 	m.input.CursorEnd()
 	m.status = statusLine{"took the auth code from the pasted " + pastedKind(content) + ": enter exchanges it", statusOK}
 	return nil

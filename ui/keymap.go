@@ -58,6 +58,12 @@ type KeyMap struct {
 	Yes key.Binding
 	No  key.Binding
 
+	Doctor      key.Binding
+	DoctorProbe key.Binding
+	Identity    key.Binding
+	Lineage     key.Binding
+	AutoRefresh key.Binding
+
 	// The login panels (login.go).
 	Authorize       key.Binding
 	AuthorizeScope  key.Binding
@@ -131,6 +137,12 @@ func DefaultKeyMap() KeyMap {
 		Yes: b(k("y"), "y", "yes"),
 		No:  b(k("n", "esc"), "n/esc", "no"),
 
+		Doctor:      b(k("D"), "D", "doctor: audit the setup"),
+		DoctorProbe: b(k("p"), "p", "probe the gateway"),
+		Identity:    b(k("I"), "I", "who the user is"),
+		Lineage:     b(k("L"), "L", "token lineage"),
+		AutoRefresh: b(k("A"), "A", "auto-refresh on/off"),
+
 		Authorize:       b(k("a"), "a", "authorize: QR code, code caught"),
 		AuthorizeScope:  b(k("s"), "s", "switch scope"),
 		AppAuth:         b(k("T"), "T", "third-party app authorization"),
@@ -199,6 +211,7 @@ func (k KeyMap) fullHelp() []helpGroup {
 		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.NextPane, k.PrevPane, k.Scroll, k.Ends}},
 		{"History", []key.Binding{k.History, k.Filter, k.Open, k.Replay, k.Delete, k.Back}},
 		{"Copy (after c)", []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopySubject, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON}},
+		{"Diagnose", []key.Binding{k.Doctor, k.Identity, k.Lineage, k.AutoRefresh}},
 		{"General", []key.Binding{k.Profiles, k.Cancel, k.Help, k.Quit, withDesc(k.ForceQuit, "quit, always")}},
 	}
 }

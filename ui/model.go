@@ -16,7 +16,9 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
+	"aliauth/doctor"
 	"aliauth/gateway"
 	"aliauth/history"
 )
@@ -31,6 +33,8 @@ type Session struct {
 	MintCode func(ctx context.Context, scope string) (string, error)
 	// StoreSecrets false makes history keep token fingerprints only.
 	StoreSecrets bool
+	// AutoRefresh starts the console refreshing tokens before they expire.
+	AutoRefresh bool
 	// Login is what the profile says about authorizations and payloads.
 	Login LoginOptions
 }
@@ -51,6 +55,9 @@ type Options struct {
 	// Clipboard takes copies; nil means the system clipboard, falling back
 	// to the terminal (OSC 52) where there is none, as over SSH.
 	Clipboard Clipboard
+	// Doctor audits a profile's whole setup, with the live probe when
+	// asked; nil leaves the doctor's screen empty.
+	Doctor func(ctx context.Context, profile string, probe bool) (*doctor.Report, error)
 }
 
 type screen int
@@ -77,6 +84,9 @@ const (
 	overlayCopy
 	overlayProfiles
 	overlayConfirmDelete
+	overlayDoctor
+	overlayIdentity
+	overlayLineage
 )
 
 type statusKind int
@@ -148,6 +158,15 @@ type Model struct {
 	helpOffset    int
 	// quitting is set when the user quit while a call was under way.
 	quitting bool
+
+	// The doctor's screen, the lineage, the last code's origin, a refresh
+	// of a rotated token waiting for confirmation, and auto-refresh.
+	diag              diagnosis
+	chain             lineage
+	lastCode          codeNote
+	confirmedRefresh  string
+	autoRefresh       bool
+	autoRefreshFailed string
 	// login is the authorization, app authorization and payload panels.
 	login loginState
 }
@@ -171,6 +190,8 @@ func New(opts Options) *Model {
 		keys:    DefaultKeyMap(),
 		help:    newHelp(),
 		grant:   gateway.GrantAuthorizationCode,
+
+		autoRefresh: opts.Session.AutoRefresh,
 	}
 	if m.now == nil {
 		m.now = time.Now
@@ -252,6 +273,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.copied(msg)
 	case profileOpenedMsg:
 		m.profileOpened(msg)
+	case doctorMsg:
+		m.doctorDone(msg)
+	case triageMsg:
+		m.triaged(msg)
+	case chainMsg:
+		m.chainDone(msg)
+	case refreshStateMsg:
+		return m, m.refreshChecked(msg)
 	case spinMsg:
 		if msg.gen == m.spinGen && m.call != nil {
 			m.spinFrame++
@@ -262,7 +291,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.clockOn = false
-		return m, m.ensureClock()
+		return m, tea.Batch(m.ensureClock(), m.autoRefreshDue())
 	}
 	return m, nil
 }
@@ -372,6 +401,14 @@ func (m *Model) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openHistory()
 	case key.Matches(msg, k.Profiles):
 		m.openProfiles()
+	case key.Matches(msg, k.Doctor):
+		return m.openDoctor(false)
+	case key.Matches(msg, k.Identity):
+		m.openIdentity()
+	case key.Matches(msg, k.Lineage):
+		return m.openLineage()
+	case key.Matches(msg, k.AutoRefresh):
+		return m.toggleAutoRefresh()
 	case key.Matches(msg, k.Authorize, k.AppAuth, k.Payloads):
 		return m.openLogin(msg)
 	default:
@@ -413,6 +450,12 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.confirmDelete(t.ID)
 	case key.Matches(msg, k.History):
 		m.screen = screenHistory
+	case key.Matches(msg, k.Doctor):
+		return m.openDoctor(false)
+	case key.Matches(msg, k.Identity):
+		m.openIdentity()
+	case key.Matches(msg, k.Lineage):
+		return m.openLineage()
 	default:
 		m.scroll(msg, m.detail, m.detailFocus)
 	}
@@ -507,6 +550,12 @@ func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.copyKey(msg)
 	case overlayProfiles:
 		return m.profilesKey(msg)
+	case overlayDoctor:
+		return m.doctorKey(msg)
+	case overlayIdentity:
+		return m.identityKey(msg)
+	case overlayLineage:
+		return m.lineageKey(msg)
 	case overlayConfirmDelete:
 		switch {
 		case key.Matches(msg, k.Yes):
@@ -551,7 +600,7 @@ const (
 
 // panesHeight is the height left for the panes on the current screen.
 func (m *Model) panesHeight() int {
-	h := m.height - headerHeight - m.statusHeight() - footerHeight - len(m.bannerLines())
+	h := m.height - headerHeight - m.statusHeight() - footerHeight - len(m.bannerLines()) - len(m.autoRefreshLines())
 	switch m.screen {
 	case screenDetail:
 		h-- // the entry's title
@@ -601,7 +650,9 @@ func (m *Model) render() string {
 	case screenDetail:
 		parts = append(parts, m.detailTitle(), m.panesView(m.detail, m.detailFocus, c))
 	default:
-		parts = append(parts, m.inputView(), m.panesView(m.current, m.focus, c))
+		parts = append(parts, m.inputView())
+		parts = append(parts, m.autoRefreshLines()...)
+		parts = append(parts, m.panesView(m.current, m.focus, c))
 	}
 	parts = append(parts, m.statusView(), m.footerView())
 	base := strings.Join(parts, "\n")
@@ -663,6 +714,10 @@ func (m *Model) tooSmallView() string {
 
 // Run starts the console and returns when the user quits or ctx ends.
 func Run(ctx context.Context, opts Options) error {
+	// The renderer measures text beyond Latin with a 2 MB width table that
+	// is built on first use, which would be inside the first frame (the
+	// header's dash is such text): build it on another core meanwhile.
+	go ansi.StringWidthWc("—")
 	_, err := tea.NewProgram(New(opts), tea.WithContext(ctx)).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return ctx.Err()

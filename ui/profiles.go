@@ -60,6 +60,7 @@ func (m *Model) profileOpened(msg profileOpenedMsg) {
 	m.session = msg.session
 	m.tokens = nil
 	m.current = nil
+	m.autoRefresh, m.diag = msg.session.AutoRefresh, diagnosis{}
 	m.input.SetValue("")
 	m.grant = gateway.GrantAuthorizationCode
 	m.setInputPlaceholder()

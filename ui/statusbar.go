@@ -80,6 +80,10 @@ func (m *Model) footerKeys() []key.Binding {
 		return []key.Binding{k.Yes, k.No}
 	case m.overlay == overlayHelp:
 		return []key.Binding{k.Scroll, k.Back, k.ForceQuit}
+	case m.overlay == overlayDoctor:
+		return []key.Binding{k.DoctorProbe, k.Scroll, k.Back}
+	case m.overlay == overlayIdentity, m.overlay == overlayLineage:
+		return []key.Binding{k.Scroll, k.Back}
 	case m.call != nil:
 		return k.busyHelp()
 	case m.screen == screenHistory && m.hist.filtering:

@@ -146,9 +146,12 @@ func appTokenString(now time.Time) string {
 	return now.In(time.FixedZone("CST", 8*3600)).Format("200601") + "BB" + randomHex(16)
 }
 
+// A spent or unknown app_auth_code answers as alipay.system.oauth.token's
+// business code does, prefix kept on v3 (its documented error table lists
+// isv.code-invalid; the exact wording is not documented).
 var (
 	errAppAuthTokenInvalid = tokenError("aop.invalid-app-auth-token", "无效的应用授权令牌")
-	errAppAuthCodeInvalid  = invalidArg("isv.code-invalid", "授权码code无效")
+	errAppAuthCodeInvalid  = oauthError("isv.code-invalid", "授权码code无效")
 )
 
 // appAuthResult is the answer of alipay.open.auth.token.app, members in the
@@ -342,15 +345,15 @@ func isLoginMethod(method string) bool {
 
 // serveLoginV2 answers the app authorization methods on gateway.do: their
 // parameters travel in biz_content.
-func (e *Emulator) serveLoginV2(app *App, method string, params map[string]string) (string, []byte) {
+func (e *Emulator) serveLoginV2(app *App, method string, params map[string]string, trace string) (string, []byte) {
 	biz, aerr := readBizContent(params["biz_content"])
 	if aerr == nil {
 		var result any
 		if result, aerr = e.appAuth(app, method, biz); aerr == nil {
-			return gateway.NodeName(method), marshalGateway(withCode(result))
+			return gateway.NodeName(method), marshalV2(withCode(result))
 		}
 	}
-	return gateway.ErrorNode, errorContent(aerr)
+	return gateway.ErrorNode, errorContent(aerr, trace)
 }
 
 // withCode adds v2's code and msg to a success result.
@@ -394,19 +397,22 @@ const (
 // serveV3AppAuth answers the app authorization methods over v3: the
 // business parameters are the JSON body.
 func (e *Emulator) serveV3AppAuth(w http.ResponseWriter, r *http.Request, f *Fault) {
+	trace := traceID(e.cfg.Now())
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
 	if err != nil {
-		e.replyV3Error(w, f, invalidArg("isv.invalid-parameter", "请求体读取失败"), true)
+		e.replyV3Error(w, f, trace, invalidArg("isv.invalid-parameter", "请求体读取失败"), true)
 		return
 	}
-	app, aerr := e.checkV3(r, body)
+	var n notes
+	app, aerr := e.checkV3(r, body, &n)
+	n.set(w.Header())
 	if aerr != nil {
-		e.replyV3Error(w, f, aerr, app != nil)
+		e.replyV3Error(w, f, trace, aerr, app != nil)
 		return
 	}
 	biz, aerr := readBizContent(string(body))
 	if aerr != nil {
-		e.replyV3Error(w, f, aerr, true)
+		e.replyV3Error(w, f, trace, aerr, true)
 		return
 	}
 	method := gateway.MethodAppAuthToken
@@ -415,10 +421,10 @@ func (e *Emulator) serveV3AppAuth(w http.ResponseWriter, r *http.Request, f *Fau
 	}
 	result, aerr := e.appAuth(app, method, biz)
 	if aerr != nil {
-		e.replyV3Error(w, f, aerr, true)
+		e.replyV3Error(w, f, trace, aerr, true)
 		return
 	}
-	e.replyV3(w, f, http.StatusOK, marshalGateway(result), true)
+	e.replyV3(w, f, trace, http.StatusOK, marshalV3(result), true)
 }
 
 // demoMerchant is a merchant app offered on the app authorization page.

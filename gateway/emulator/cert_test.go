@@ -123,8 +123,9 @@ func TestCertMode(t *testing.T) {
 	}{
 		{"wrong app_cert_sn", gateway.V2, func(s *certSNs) { s.app = wrong }, "isv.app-cert-not-exist"},
 		{"wrong alipay_root_cert_sn", gateway.V2, func(s *certSNs) { s.root = wrong }, "isv.invalid-alipay-root-cert-sn"},
-		{"wrong app_cert_sn (v3)", gateway.V3, func(s *certSNs) { s.app = wrong }, "isv.app-cert-not-exist"},
-		{"wrong alipay-root-cert-sn (v3)", gateway.V3, func(s *certSNs) { s.root = wrong }, "isv.invalid-alipay-root-cert-sn"},
+		// v3 drops the isv. prefix of gateway-level codes.
+		{"wrong app_cert_sn (v3)", gateway.V3, func(s *certSNs) { s.app = wrong }, "app-cert-not-exist"},
+		{"wrong alipay-root-cert-sn (v3)", gateway.V3, func(s *certSNs) { s.root = wrong }, "invalid-alipay-root-cert-sn"},
 		{"the real bundle's two SNs, one of them ours", gateway.V2, func(s *certSNs) { s.root = wrong + "_" + s.root }, ""},
 	}
 	for _, tc := range cases {

@@ -30,10 +30,9 @@ const DemoAppID = "2021000000000001"
 
 // Defaults as the real gateway behaves.
 const (
-	DefaultCodeTTL         = 5 * time.Minute
-	DefaultAccessTTL       = 1296000 * time.Second // 15 days, the expires_in Alipay sends
-	DefaultRefreshTTL      = 2592000 * time.Second // 30 days, the re_expires_in Alipay sends
-	DefaultTimestampWindow = 15 * time.Minute
+	DefaultCodeTTL    = 5 * time.Minute
+	DefaultAccessTTL  = 1296000 * time.Second // 15 days, the expires_in Alipay sends
+	DefaultRefreshTTL = 2592000 * time.Second // 30 days, the re_expires_in Alipay sends
 )
 
 // Config sets up an emulator. Zero values take the defaults above.
@@ -42,10 +41,20 @@ type Config struct {
 	// keeps them. Empty means nothing is kept.
 	Dir string
 	// Now is the emulator's clock; nil means time.Now.
-	Now             func() time.Time
-	CodeTTL         time.Duration
-	AccessTTL       time.Duration
-	RefreshTTL      time.Duration
+	Now        func() time.Time
+	CodeTTL    time.Duration
+	AccessTTL  time.Duration
+	RefreshTTL time.Duration
+	// TimestampWindow, when positive, is the opt-in strict mode: a request
+	// whose timestamp is further than this from the emulator's clock (v2 read
+	// as China Standard Time), or whose v3 expired_seconds has run out, is
+	// refused with isv.invalid-timestamp. Zero, the default, accepts any
+	// well-formed timestamp and only notes the skew
+	// (gateway.EmulatorNoteHeader): no Alipay document states a window for
+	// v2 (the 15-minute rule belongs to Alibaba Cloud's POP APIs), the
+	// official Node SDK sends the machine's local time (util.ts sign,
+	// YYYYMMDDHHmmss()), and clients that send local times report no
+	// failures.
 	TimestampWindow time.Duration
 	// AlipayKey and DemoAppKey, when set, are used instead of the keys in Dir
 	// or fresh ones (tests share keys to avoid generating them each time).
@@ -54,6 +63,9 @@ type Config struct {
 	// CertMode makes the emulator require and send certificate SNs, with
 	// certificates it issues itself (kept in Dir).
 	CertMode bool
+	// OpenIDOnly makes the demo app one created after the OpenID migration:
+	// its tokens carry open_id and no user_id (see SetOpenIDOnly).
+	OpenIDOnly bool
 }
 
 // App is an app registered with the emulator.
@@ -65,6 +77,8 @@ type App struct {
 	SignType   gateway.SignType
 	// CertSN is the SN of the app certificate, in certificate mode.
 	CertSN string
+	// OpenIDOnly: the app answers with open_id only (see SetOpenIDOnly).
+	OpenIDOnly bool
 }
 
 // Emulator is a local Alipay gateway. It is safe for concurrent use.
@@ -89,7 +103,7 @@ func New(cfg Config) (*Emulator, error) {
 	cfg.CodeTTL = orDefault(cfg.CodeTTL, DefaultCodeTTL)
 	cfg.AccessTTL = orDefault(cfg.AccessTTL, DefaultAccessTTL)
 	cfg.RefreshTTL = orDefault(cfg.RefreshTTL, DefaultRefreshTTL)
-	cfg.TimestampWindow = orDefault(cfg.TimestampWindow, DefaultTimestampWindow)
+	cfg.TimestampWindow = max(cfg.TimestampWindow, 0)
 	e := &Emulator{cfg: cfg, apps: map[string]*App{}}
 	if cfg.Dir != "" {
 		if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
@@ -104,7 +118,7 @@ func New(cfg Config) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.apps[DemoAppID] = &App{ID: DemoAppID, PublicKey: &demoKey.PublicKey, PrivateKey: demoKey, SignType: gateway.RSA2}
+	e.apps[DemoAppID] = &App{ID: DemoAppID, PublicKey: &demoKey.PublicKey, PrivateKey: demoKey, SignType: gateway.RSA2, OpenIDOnly: cfg.OpenIDOnly}
 	if err := e.loadApps(); err != nil {
 		return nil, err
 	}
@@ -156,9 +170,10 @@ func (e *Emulator) privateKey(given *rsa.PrivateKey, name string) (*rsa.PrivateK
 
 // storedApp is an app as apps.json keeps it: no private key, ever.
 type storedApp struct {
-	ID        string `json:"app_id"`
-	PublicKey string `json:"public_key"`
-	SignType  string `json:"sign_type"`
+	ID         string `json:"app_id"`
+	PublicKey  string `json:"public_key"`
+	SignType   string `json:"sign_type"`
+	OpenIDOnly bool   `json:"openid_only,omitempty"`
 }
 
 const appsFile = "apps.json"
@@ -184,7 +199,7 @@ func (e *Emulator) loadApps() error {
 		if err != nil {
 			return fmt.Errorf("emulator apps %s, app %s: %w", path, a.ID, err)
 		}
-		e.apps[a.ID] = &App{ID: a.ID, PublicKey: pub, SignType: gateway.SignType(a.SignType)}
+		e.apps[a.ID] = &App{ID: a.ID, PublicKey: pub, SignType: gateway.SignType(a.SignType), OpenIDOnly: a.OpenIDOnly}
 	}
 	return nil
 }
@@ -198,7 +213,7 @@ func (e *Emulator) saveApps() error {
 		if a.ID == DemoAppID {
 			continue
 		}
-		stored = append(stored, storedApp{ID: a.ID, PublicKey: keys.EncodePublicBase64(a.PublicKey), SignType: string(a.SignType)})
+		stored = append(stored, storedApp{ID: a.ID, PublicKey: keys.EncodePublicBase64(a.PublicKey), SignType: string(a.SignType), OpenIDOnly: a.OpenIDOnly})
 	}
 	data, err := json.MarshalIndent(stored, "", "  ")
 	if err != nil {

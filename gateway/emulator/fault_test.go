@@ -208,7 +208,7 @@ func TestUnsignedAnswers(t *testing.T) {
 			if !errors.As(err, &apiErr) || tr.Outcome != gateway.OutcomeGatewayError || tr.Verification.Status != gateway.Unsigned {
 				t.Fatalf("err %v outcome %s verification %s", err, tr.Outcome, tr.Verification.Status)
 			}
-			if got := apiErr.SubCode + apiErr.Code; !strings.Contains(got, "isv.invalid-app-id") {
+			if got := apiErr.SubCode + apiErr.Code; !strings.Contains(got, "invalid-app-id") {
 				t.Fatalf("error %+v", apiErr)
 			}
 		})

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"aliauth/gateway"
@@ -17,14 +18,30 @@ const (
 // both protocols: v2's code/sub_code pair, v3's code and HTTP status.
 type apiError struct {
 	Code, Msg, SubCode, SubMsg string
-	// V3Code defaults to SubCode; Status defaults to 400.
+	// V3Code defaults to SubCode without its isv. or aop. prefix; Status
+	// defaults to 400.
 	V3Code string
 	Status int
+	// gatewayLevel marks the gateway's own checks (app id, signature,
+	// timestamp...), as against the method's answers: production appends a
+	// diagnosis link to their sub_msg.
+	gatewayLevel bool
 }
 
+// v3Code is the error's v3 code. v3 drops the isv./aop. prefix of
+// gateway-level codes (a probe of openapi.alipay.com answered
+// "invalid-app-id"; the Node SDK's tests against the real gateway see
+// "invalid-auth-token" and "insufficient-isv-permissions") and keeps it on
+// the codes of alipay.system.oauth.token itself (isv.code-invalid,
+// isv.unmatched-app-id...), which set V3Code.
 func (a *apiError) v3Code() string {
 	if a.V3Code != "" {
 		return a.V3Code
+	}
+	for _, prefix := range []string{"isv.", "aop."} {
+		if code, ok := strings.CutPrefix(a.SubCode, prefix); ok {
+			return code
+		}
 	}
 	return a.SubCode
 }
@@ -50,22 +67,41 @@ func missingArg(name string) *apiError {
 	return &apiError{Code: "40001", Msg: "Missing Required Arguments", SubCode: "isv.missing-" + name, SubMsg: "缺少必选参数" + name}
 }
 
+// insufficientConditions is code 40003, "Insufficient Conditions", the class
+// of isv.missing-signature-config in Alipay's common codes
+// (opendocs.alipay.com/common/02km9f; a real 40003 is quoted in the Node
+// SDK's test/alipay.exec.test.ts).
+func insufficientConditions(subCode, subMsg string) *apiError {
+	return &apiError{Code: "40003", Msg: "Insufficient Conditions", SubCode: subCode, SubMsg: subMsg}
+}
+
+// oauthError is an answer of alipay.system.oauth.token itself, whose code
+// v3 spells as v2 does.
+func oauthError(subCode, subMsg string) *apiError {
+	a := invalidArg(subCode, subMsg)
+	a.V3Code = subCode
+	return a
+}
+
+// tokenError is the class of an access token that cannot be used: v3
+// answers it with HTTP 401 (the Node SDK's tests against the real gateway).
 func tokenError(subCode, subMsg string) *apiError {
 	return &apiError{Code: "20001", Msg: "Insufficient Token Permissions", SubCode: subCode, SubMsg: subMsg, Status: 401}
 }
 
 // The answers of the OAuth methods, as the real gateway words them.
 var (
-	errCodeInvalid      = invalidArg("isv.code-invalid", "授权码code无效")
-	errCodeOtherApp     = &apiError{Code: "40002", Msg: "Invalid Arguments", SubCode: "isv.code-invalid", SubMsg: "授权码code无效", V3Code: "isv.unmatched-app-id"}
-	errRefreshInvalid   = invalidArg("isv.refresh-token-invalid", "刷新令牌refresh_token无效")
-	errRefreshOtherApp  = &apiError{Code: "40002", Msg: "Invalid Arguments", SubCode: "isv.refresh-token-invalid", SubMsg: "刷新令牌refresh_token无效", V3Code: "isv.unmatched-app-id"}
-	errRefreshed        = &apiError{Code: "40002", Msg: "Invalid Arguments", SubCode: "isv.refresh-token-invalid", SubMsg: "刷新令牌refresh_token无效", V3Code: "isv.refreshed-token-invalid"}
-	errRefreshTimeout   = invalidArg("isv.refresh-token-time-out", "刷新令牌refresh_token过期")
-	errGrantType        = invalidArg("isv.grant-type-invalid", "不支持的授权类型grant_type")
-	errAccessInvalid    = tokenError("aop.invalid-auth-token", "无效的访问令牌")
-	errAccessTimeout    = tokenError("aop.auth-token-time-out", "访问令牌已过期")
-	errAuthBaseNoAccess = tokenError("isv.invalid-auth-relations", "无效的授权关系：auth_base授权的令牌不能获取会员信息")
+	errCodeInvalid     = oauthError("isv.code-invalid", "授权码code无效")
+	errCodeOtherApp    = &apiError{Code: "40002", Msg: "Invalid Arguments", SubCode: "isv.code-invalid", SubMsg: "授权码code无效", V3Code: "isv.unmatched-app-id"}
+	errRefreshInvalid  = oauthError("isv.refresh-token-invalid", "刷新令牌refresh_token无效")
+	errRefreshOtherApp = &apiError{Code: "40002", Msg: "Invalid Arguments", SubCode: "isv.refresh-token-invalid", SubMsg: "刷新令牌refresh_token无效", V3Code: "isv.unmatched-app-id"}
+	errRefreshed       = &apiError{Code: "40002", Msg: "Invalid Arguments", SubCode: "isv.refresh-token-invalid", SubMsg: "刷新令牌refresh_token无效", V3Code: "isv.refreshed-token-invalid"}
+	errRefreshTimeout  = oauthError("isv.refresh-token-time-out", "刷新令牌refresh_token过期")
+	errGrantType       = oauthError("isv.grant-type-invalid", "不支持的授权类型grant_type")
+	// errAccessInvalid answers a token that cannot read the profile,
+	// including an auth_base one: the gateway names no scope in its answer.
+	errAccessInvalid = tokenError("aop.invalid-auth-token", "无效的访问令牌")
+	errAccessTimeout = tokenError("aop.auth-token-time-out", "访问令牌已过期")
 )
 
 // MintCode issues a single-use auth code for an app, as my.getAuthCode does
@@ -82,7 +118,8 @@ func (e *Emulator) MintCode(appID, scope, userID string) (string, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if _, ok := e.apps[appID]; !ok {
+	app, ok := e.apps[appID]
+	if !ok {
 		return "", fmt.Errorf("app id %q is not registered with the emulator", appID)
 	}
 	if err := e.state.begin(); err != nil {
@@ -91,7 +128,7 @@ func (e *Emulator) MintCode(appID, scope, userID string) (string, error) {
 	defer e.state.end()
 	code := randomHex(16)
 	c := &authCode{
-		grant:   grant{AppID: appID, UserID: userID, OpenID: openID(appID, userID), Scope: scope},
+		grant:   grant{AppID: appID, UserID: userID, OpenID: openID(appID, userID), Scope: scope, OpenIDOnly: app.OpenIDOnly},
 		Expires: e.cfg.Now().Add(e.cfg.CodeTTL),
 	}
 	if err := e.state.record(event{Op: "code", Code: code, Auth: c}); err != nil {
@@ -184,7 +221,8 @@ func (e *Emulator) lookupAccess(appID, access string) (grant, *apiError) {
 	case e.cfg.Now().After(t.AccessExpires):
 		return grant{}, errAccessTimeout
 	case t.Scope != ScopeAuthUser:
-		return grant{}, errAuthBaseNoAccess
+		// auth_base gives the user id only; the answer is the invalid-token one.
+		return grant{}, errAccessInvalid
 	}
 	return t.grant, nil
 }
@@ -198,7 +236,7 @@ type tokenResult struct {
 	OpenID       string `json:"open_id"`
 	ReExpiresIn  int64  `json:"re_expires_in"`
 	RefreshToken string `json:"refresh_token"`
-	UserID       string `json:"user_id"`
+	UserID       string `json:"user_id,omitempty"`
 }
 
 func (e *Emulator) tokenResult(t *token) tokenResult {
@@ -209,7 +247,7 @@ func (e *Emulator) tokenResult(t *token) tokenResult {
 		OpenID:       t.OpenID,
 		ReExpiresIn:  int64(t.RefreshExpires.Sub(t.AuthStart) / time.Second),
 		RefreshToken: t.Refresh,
-		UserID:       t.UserID,
+		UserID:       t.userIDShown(),
 	}
 }
 
@@ -224,7 +262,7 @@ type userProfile struct {
 	NickName string `json:"nick_name"`
 	OpenID   string `json:"open_id"`
 	Province string `json:"province"`
-	UserID   string `json:"user_id"`
+	UserID   string `json:"user_id,omitempty"`
 }
 
 var (
@@ -252,6 +290,6 @@ func profileOf(g grant) userProfile {
 		NickName: nickNames[h%len(nickNames)],
 		OpenID:   g.OpenID,
 		Province: place[0],
-		UserID:   g.UserID,
+		UserID:   g.userIDShown(),
 	}
 }

@@ -1,12 +1,13 @@
 package emulator_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,7 +121,8 @@ func TestCodeOfAnotherAppIsRefused(t *testing.T) {
 			t.Fatalf("another app's refresh token: %s, want %s", got, wantRefresh[p])
 		}
 		tr, err = c.client[p].UserInfo(ctx, otherTr.Tokens.AccessToken)
-		if got := wantAPIError(t, tr, err); got != "aop.invalid-auth-token" {
+		wantToken := map[gateway.Protocol]string{gateway.V2: "aop.invalid-auth-token", gateway.V3: "invalid-auth-token"}
+		if got := wantAPIError(t, tr, err); got != wantToken[p] {
 			t.Fatalf("another app's access token: %s", got)
 		}
 		// The open id is per app, the user id is not.
@@ -151,7 +153,8 @@ func TestAccessTokenExpires(t *testing.T) {
 		}
 		c.clock.Advance(time.Hour + time.Second)
 		tr, err := c.client[p].UserInfo(ctx, tk.AccessToken)
-		if got := wantAPIError(t, tr, err); got != "aop.auth-token-time-out" {
+		want := map[gateway.Protocol]string{gateway.V2: "aop.auth-token-time-out", gateway.V3: "auth-token-time-out"}
+		if got := wantAPIError(t, tr, err); got != want[p] {
 			t.Fatalf("expired access token: %s", got)
 		}
 		if p == gateway.V2 && (tr.Verification.Node != "alipay_user_info_share_response" || tr.Error.Code != "20001") {
@@ -215,7 +218,12 @@ func TestRefreshTokenExpires(t *testing.T) {
 	})
 }
 
+// An auth_base token cannot read the profile. The gateway answers with the
+// invalid-token code (v2 aop.invalid-auth-token in the method's node, v3
+// invalid-auth-token with HTTP 401), not one that names the scope, so the
+// client's explanation puts the scope first.
 func TestAuthBaseTokenIsRefusedByUserInfo(t *testing.T) {
+	want := map[gateway.Protocol]string{gateway.V2: "aop.invalid-auth-token", gateway.V3: "invalid-auth-token"}
 	eachProtocol(t, func(t *testing.T, p gateway.Protocol) {
 		c := newClocked(t, emulator.Config{})
 		tk := exchange(t, c.emu, c.client[p], emulator.ScopeAuthBase)
@@ -223,11 +231,18 @@ func TestAuthBaseTokenIsRefusedByUserInfo(t *testing.T) {
 			t.Fatalf("auth_base tokens %+v", tk)
 		}
 		tr, err := c.client[p].UserInfo(context.Background(), tk.AccessToken)
-		if got := wantAPIError(t, tr, err); got == "" {
-			t.Fatal("no code")
+		if got := wantAPIError(t, tr, err); got != want[p] {
+			t.Fatalf("code %s, want %s", got, want[p])
 		}
-		if p == gateway.V2 && (tr.Error.Code == "10000" || tr.Verification.Node != "alipay_user_info_share_response") {
+		if p == gateway.V2 && (tr.Error.Code != "20001" || tr.Verification.Node != "alipay_user_info_share_response") {
 			t.Fatalf("v2 answer %s in %s", tr.Error.Code, tr.Verification.Node)
+		}
+		if p == gateway.V3 && tr.Response.Status != 401 {
+			t.Fatalf("v3 answer with HTTP %d", tr.Response.Status)
+		}
+		if !strings.Contains(tr.Error.Meaning, "auth_base") || !strings.Contains(tr.Error.Hint, "auth_user") ||
+			strings.Index(tr.Error.Meaning, "auth_base") > strings.Index(tr.Error.Meaning, "mistyped") {
+			t.Fatalf("the explanation does not put the scope first: %q / %q", tr.Error.Meaning, tr.Error.Hint)
 		}
 		// A refreshed auth_base token is still auth_base.
 		ref, err := c.client[p].Refresh(context.Background(), tk.RefreshToken)
@@ -235,12 +250,15 @@ func TestAuthBaseTokenIsRefusedByUserInfo(t *testing.T) {
 			t.Fatal(err)
 		}
 		tr, err = c.client[p].UserInfo(context.Background(), ref.Tokens.AccessToken)
-		wantAPIError(t, tr, err)
+		if got := wantAPIError(t, tr, err); got != want[p] {
+			t.Fatalf("refreshed auth_base token: %s", got)
+		}
 	})
 }
 
-// v3 errors are HTTP 4xx with {code,message,links}, signed in headers over
-// alipay-timestamp\nalipay-nonce\nbody\n, except when the app is unknown.
+// v3 errors are HTTP 4xx with {code,links,message}, signed in headers over
+// alipay-timestamp\nalipay-nonce\nbody\n, except when no app is known.
+// Gateway-level codes carry no isv./aop. prefix; the OAuth codes keep it.
 func TestV3AnswersOnTheWire(t *testing.T) {
 	c := newClocked(t, emulator.Config{})
 	s, e := c.srv, c.emu
@@ -262,6 +280,7 @@ func TestV3AnswersOnTheWire(t *testing.T) {
 		status   int
 		code     string // "" for success
 		unsigned bool
+		noLinks  bool
 	}{
 		{name: "exchange", path: gateway.V3PathOAuthToken, body: token("authorization_code", "code", mint(t, e, emulator.DemoAppID, "")), status: 200},
 		{name: "used code", path: gateway.V3PathOAuthToken, body: token("authorization_code", "code", used), status: 400, code: "isv.code-invalid"},
@@ -269,17 +288,21 @@ func TestV3AnswersOnTheWire(t *testing.T) {
 		{name: "unknown grant type", path: gateway.V3PathOAuthToken, body: token("password", "code", "x"), status: 400, code: "isv.grant-type-invalid"},
 		{name: "unknown refresh token", path: gateway.V3PathOAuthToken, body: token("refresh_token", "refresh_token", "authusrBnope"), status: 400, code: "isv.refresh-token-invalid"},
 		{name: "user info", path: gateway.V3PathUserInfo + "?auth_token=" + url.QueryEscape(tk.AccessToken), status: 200},
-		{name: "user info, unknown token", path: gateway.V3PathUserInfo + "?auth_token=nope", status: 401, code: "aop.invalid-auth-token"},
-		{name: "user info, auth_base token", path: gateway.V3PathUserInfo + "?auth_token=" + base.AccessToken, status: 401},
+		{name: "user info, unknown token", path: gateway.V3PathUserInfo + "?auth_token=nope", status: 401, code: "invalid-auth-token"},
+		{name: "user info, auth_base token", path: gateway.V3PathUserInfo + "?auth_token=" + base.AccessToken, status: 401, code: "invalid-auth-token"},
 		{name: "bad signature", path: gateway.V3PathOAuthToken, body: token("authorization_code", "code", "x"),
-			edit: func(a *gateway.V3Auth, _ http.Header) { a.Sign = "AAAA" }, status: 401, code: "isv.invalid-signature"},
-		{name: "timestamp 20 minutes off", path: gateway.V3PathOAuthToken, body: token("authorization_code", "code", "x"),
-			edit: func(a *gateway.V3Auth, _ http.Header) {
-				a.Timestamp = strconv.FormatInt(time.Now().Add(-20*time.Minute).UnixMilli(), 10)
-			}, status: 401, code: "isv.invalid-timestamp"},
-		{name: "unknown app is unsigned", appID: "2021009999999999", path: gateway.V3PathOAuthToken, body: token("authorization_code", "code", "x"), status: 401, code: "isv.invalid-app-id", unsigned: true},
-		{name: "no authorization is unsigned", path: gateway.V3PathOAuthToken, body: token("authorization_code", "code", "x"),
-			edit: func(_ *gateway.V3Auth, h http.Header) { h["Authorization"] = []string{"-"} }, status: 401, code: "isv.missing-signature", unsigned: true},
+			edit: func(a *gateway.V3Auth, _ http.Header) { a.Sign = "AAAA" }, status: 400, code: "invalid-signature"},
+		{name: "no sign field", path: gateway.V3PathOAuthToken, body: token("authorization_code", "code", "x"),
+			edit: func(a *gateway.V3Auth, h http.Header) {
+				h["Authorization"] = []string{gateway.V3Scheme + " app_id=" + a.AppID + ",nonce=n,timestamp=" + a.Timestamp}
+			}, status: 400, code: "missing-signature"},
+		{name: "timestamp not a number", path: gateway.V3PathOAuthToken, body: token("authorization_code", "code", "x"),
+			edit: func(a *gateway.V3Auth, _ http.Header) { a.Timestamp = "2024-01-01 00:00:00" }, status: 400, code: "invalid-timestamp"},
+		{name: "unknown app is unsigned", appID: "2021009999999999", path: gateway.V3PathOAuthToken, body: token("authorization_code", "code", "x"), status: 400, code: "invalid-app-id", unsigned: true},
+		{name: "no authorization is missing-timestamp, unsigned, without links", path: gateway.V3PathOAuthToken, body: token("authorization_code", "code", "x"),
+			edit: func(_ *gateway.V3Auth, h http.Header) { h["Authorization"] = []string{"-"} }, status: 400, code: "missing-timestamp", unsigned: true, noLinks: true},
+		{name: "no timestamp field is missing-timestamp", path: gateway.V3PathOAuthToken, body: token("authorization_code", "code", "x"),
+			edit: func(a *gateway.V3Auth, _ http.Header) { a.Timestamp = "" }, status: 400, code: "missing-timestamp", unsigned: true, noLinks: true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -291,12 +314,16 @@ func TestV3AnswersOnTheWire(t *testing.T) {
 			if r.Status != tc.status {
 				t.Fatalf("HTTP %d, want %d: %s", r.Status, tc.status, r.Body)
 			}
-			if r.Header.Get("alipay-trace-id") == "" {
+			trace := r.Header.Get("alipay-trace-id")
+			if trace == "" {
 				t.Error("no alipay-trace-id header")
 			}
 			signed := v3Signed(t, r, e.AlipayPublicKey())
 			if signed == tc.unsigned {
 				t.Fatalf("signed %v, want %v", signed, !tc.unsigned)
+			}
+			if bytes.Contains(r.Body, []byte(`\/`)) {
+				t.Errorf("a v3 body escapes /: %s", r.Body)
 			}
 			if tc.status == 200 {
 				var m map[string]any
@@ -308,9 +335,15 @@ func TestV3AnswersOnTheWire(t *testing.T) {
 				}
 				return
 			}
-			code, _ := v3Error(t, r)
-			if tc.code != "" && code != tc.code {
+			code, _, links := v3Error(t, r)
+			if code != tc.code {
 				t.Fatalf("code %s, want %s", code, tc.code)
+			}
+			switch {
+			case tc.noLinks && len(links) > 0:
+				t.Fatalf("links %+v, want none", links)
+			case !tc.noLinks && (len(links) != 1 || links[0].Desc != "解决方案" || !strings.Contains(links[0].Link, "errCheck?traceId="+trace)):
+				t.Fatalf("links %+v, want one 解决方案 link to errCheck for trace %s", links, trace)
 			}
 		})
 	}

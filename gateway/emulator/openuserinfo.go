@@ -45,7 +45,7 @@ func (e *Emulator) OpenUserInfoPayload(userID string, c OpenUserInfoCase) ([]byt
 	switch {
 	case c == OpenUserInfoOK:
 		p := profileOf(grant{UserID: userID})
-		content = string(marshalGateway(struct {
+		content = string(marshalV2(struct {
 			Code     string `json:"code"`
 			Msg      string `json:"msg"`
 			Avatar   string `json:"avatar"`

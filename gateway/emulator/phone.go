@@ -149,7 +149,7 @@ func (e *Emulator) PhonePayload(appID, userID string, c PhoneCase) ([]byte, erro
 	content, ok := phoneErrors[c]
 	switch {
 	case c == PhoneOK || c == PhoneUnsigned || c == PhoneUnquoted:
-		content = string(marshalGateway(struct {
+		content = string(marshalV2(struct {
 			Code   string `json:"code"`
 			Msg    string `json:"msg"`
 			Mobile string `json:"mobile"`
@@ -188,7 +188,7 @@ func (e *Emulator) PhonePayload(appID, userID string, c PhoneCase) ([]byte, erro
 			}
 			p.SignType = string(gateway.RSA2)
 		}
-		payload = marshalGateway(p)
+		payload = marshalV2(p)
 	}
 	return json.Marshal(map[string]string{"response": string(payload)})
 }

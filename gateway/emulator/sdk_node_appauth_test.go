@@ -16,7 +16,7 @@ func TestOfficialNodeSDKAppAuthorization(t *testing.T) {
 	e := newEmulator(t, emulator.Config{})
 	s := serve(t, e)
 	registerOther(t, e, gateway.RSA2) // the merchant; the demo app is the ISV
-	sdk := newNodeSDK(t, s, nil)
+	sdk := newNodeSDK(t, s, nil, "")
 	for _, protocol := range []string{"v2", "v3"} {
 		t.Run(protocol, func(t *testing.T) {
 			code, err := e.MintAppAuthCode(emulator.DemoAppID, otherAppID)

@@ -20,9 +20,14 @@ const maxRequestBody = 1 << 20
 // v2Request is a gateway.do request as received: raw parameter bytes in the
 // request charset (what was signed), and the same decoded to UTF-8.
 type v2Request struct {
-	raw     map[string]string
-	params  map[string]string
+	raw    map[string]string
+	params map[string]string
+	// charset is "utf-8", "gbk", "" when none was sent, or the unknown
+	// spelling as sent, lower-cased.
 	charset string
+	// charsetInQuery says whether charset came in the URL query, where the
+	// gateway reads it.
+	charsetInQuery bool
 }
 
 // readV2 merges the URL query and the form body, as the gateway accepts
@@ -46,7 +51,7 @@ func readV2(r *http.Request) (*v2Request, *apiError) {
 			raw[k] = v[0]
 		}
 	}
-	req := &v2Request{raw: raw, params: raw, charset: strings.ToLower(raw["charset"])}
+	req := &v2Request{raw: raw, params: raw, charset: charsetOf(raw["charset"]), charsetInQuery: query.Has("charset")}
 	if req.charset == "gbk" {
 		req.params = make(map[string]string, len(raw))
 		dec := simplifiedchinese.GBK.NewDecoder()
@@ -61,26 +66,45 @@ func readV2(r *http.Request) (*v2Request, *apiError) {
 	return req, nil
 }
 
+// charsetOf reads the charset parameter in the spellings clients send:
+// utf-8 (Node SDK), UTF-8 (the Java v3 SDK's gateway.do path, ApiClient
+// getSortedMap), UTF8, GBK, and gb2312, which Alipay's API pages list
+// beside them ("如utf-8,gbk,gb2312等") and GBK contains.
+func charsetOf(s string) string {
+	switch s = strings.ToLower(strings.TrimSpace(s)); s {
+	case "utf-8", "utf8":
+		return "utf-8"
+	case "gbk", "gb2312":
+		return "gbk"
+	}
+	return s
+}
+
 func (e *Emulator) serveV2(w http.ResponseWriter, r *http.Request, f *Fault) {
+	trace := traceID(e.cfg.Now())
 	req, aerr := readV2(r)
 	if aerr != nil {
-		e.replyV2(w, replyV2{node: gateway.ErrorNode, content: errorContent(aerr), f: f})
+		aerr.gatewayLevel = true
+		e.replyV2(w, replyV2{node: gateway.ErrorNode, content: errorContent(aerr, trace), traceID: trace, f: f})
 		return
 	}
-	app, signType, aerr := e.checkV2(req)
-	reply := replyV2{node: gateway.ErrorNode, charset: req.charset, signType: signType, f: f}
+	var n notes
+	app, signType, aerr := e.checkV2(req, &n)
+	n.set(w.Header())
+	method := req.params["method"]
+	reply := replyV2{node: errorNode(method), charset: req.charset, signType: signType, traceID: trace, f: f}
 	if aerr != nil {
-		reply.content = errorContent(aerr)
+		aerr.gatewayLevel = true
+		reply.content = errorContent(aerr, trace)
 		// The gateway cannot say which app's key to trust for an unknown app
-		// and leaves that answer unsigned.
+		// and leaves that answer unsigned (probed: no sign member).
 		reply.unsigned = app == nil
 		e.replyV2(w, reply)
 		return
 	}
-	method := req.params["method"]
 	reply.node = gateway.NodeName(method)
 	if app, aerr = e.actingApp(app, method, req.params["app_auth_token"]); aerr != nil {
-		reply.node, reply.content = gateway.ErrorNode, errorContent(aerr)
+		reply.node, reply.content = gateway.ErrorNode, errorContent(aerr, trace)
 		e.replyV2(w, reply)
 		return
 	}
@@ -88,28 +112,41 @@ func (e *Emulator) serveV2(w http.ResponseWriter, r *http.Request, f *Fault) {
 	case gateway.MethodOAuthToken:
 		t, aerr := e.oauthToken(app.ID, req.params["grant_type"], req.params["code"], req.params["refresh_token"])
 		if aerr != nil {
-			reply.node, reply.content = gateway.ErrorNode, errorContent(aerr)
+			reply.node, reply.content = gateway.ErrorNode, errorContent(aerr, trace)
 		} else {
-			reply.content = marshalGateway(e.tokenResult(t))
+			reply.content = marshalV2(e.tokenResult(t))
 		}
 	case gateway.MethodUserInfo:
 		token := req.params["auth_token"]
 		if token == "" {
-			reply.content = errorContent(missingArg("auth-token"))
+			reply.content = errorContent(missingArg("auth-token"), trace)
 			break
 		}
 		g, aerr := e.lookupAccess(app.ID, token)
 		if aerr != nil {
-			reply.content = errorContent(aerr)
+			reply.content = errorContent(aerr, trace)
 			break
 		}
 		p := profileOf(g)
 		p.Code, p.Msg = "10000", "Success"
-		reply.content = marshalGateway(p)
+		reply.content = marshalV2(p)
 	default:
-		reply.node, reply.content = e.serveLoginV2(app, method, req.params)
+		reply.node, reply.content = e.serveLoginV2(app, method, req.params, trace)
 	}
 	e.replyV2(w, reply)
+}
+
+// errorNode is where a method's gateway-level errors go. The oauth token
+// method answers every error in error_response (the Node SDK quotes one,
+// alipay.ts #formatExecHttpResponse); other methods answer them in their
+// own node, as a probe of alipay.trade.query with an unknown app id showed
+// (alipay_trade_query_response, isv.invalid-app-id). A method name that is
+// not one (or none) gets error_response.
+func errorNode(method string) string {
+	if method == "" || method == gateway.MethodOAuthToken || strings.Trim(method, "abcdefghijklmnopqrstuvwxyz0123456789.") != "" {
+		return gateway.ErrorNode
+	}
+	return gateway.NodeName(method)
 }
 
 // oauthToken runs either grant of alipay.system.oauth.token.
@@ -133,8 +170,8 @@ func (e *Emulator) oauthToken(appID, grantType, code, refresh string) (*token, *
 
 // checkV2 runs the gateway's checks in its order, before any business logic.
 // It returns the app once the app id is known, and the sign type to answer
-// with.
-func (e *Emulator) checkV2(req *v2Request) (*App, gateway.SignType, *apiError) {
+// with; what it accepts but flags goes to n.
+func (e *Emulator) checkV2(req *v2Request, n *notes) (*App, gateway.SignType, *apiError) {
 	p := req.params
 	signType := gateway.RSA2
 	if p["sign_type"] == string(gateway.RSA) {
@@ -148,6 +185,8 @@ func (e *Emulator) checkV2(req *v2Request) (*App, gateway.SignType, *apiError) {
 	}
 	app, ok := e.App(p["app_id"])
 	if !ok {
+		// Checked before the signature is even looked for (probed: no sign
+		// and an unknown app id still answer isv.invalid-app-id).
 		return nil, signType, invalidArg("isv.invalid-app-id", "无效的AppID参数")
 	}
 	switch {
@@ -166,23 +205,47 @@ func (e *Emulator) checkV2(req *v2Request) (*App, gateway.SignType, *apiError) {
 	case p["sign_type"] != string(gateway.RSA2) && p["sign_type"] != string(gateway.RSA):
 		return app, signType, invalidArg("isv.invalid-signature-type", "无效的签名类型")
 	case p["sign_type"] != string(app.SignType):
-		return app, signType, invalidArg("isv.missing-signature-config", "应用未配置对应签名算法的公钥或者证书")
+		return app, signType, insufficientConditions("isv.missing-signature-config", "应用未配置对应签名算法的公钥或者证书")
 	case p["timestamp"] == "":
 		return app, signType, missingArg("timestamp")
-	case !e.inWindow(p["timestamp"]):
-		return app, signType, invalidArg("isv.invalid-timestamp", "非法的时间戳参数")
-	case p["sign"] == "":
+	}
+	if aerr := e.checkV2Timestamp(p["timestamp"], n); aerr != nil {
+		return app, signType, aerr
+	}
+	if p["sign"] == "" {
 		return app, signType, missingArg("signature")
 	}
 	if aerr := e.checkCertSNs(app, p["app_cert_sn"], p["alipay_root_cert_sn"]); aerr != nil {
 		return app, signType, aerr
 	}
-	toSign := gateway.StringToSign(req.raw)
-	if gateway.VerifyBytes(app.PublicKey, signType, []byte(toSign), req.raw["sign"]) != nil {
-		return app, signType, invalidArg("isv.invalid-signature",
-			"验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为："+escapeHTML.Replace(gateway.StringToSign(req.params)))
+	toSign := []byte(gateway.StringToSign(req.raw))
+	if gateway.VerifyBytes(app.PublicKey, signType, toSign, req.raw["sign"]) == nil {
+		return app, signType, nil
 	}
-	return app, signType, nil
+	return app, signType, invalidSignature(req, app, signType, toSign)
+}
+
+// invalidSignature words a failed signature as the gateway does. Most
+// answers quote the gateway's own string to sign, HTML-escaped (sub_msg of
+// isv.invalid-signature in public issues, e.g. alipay-sdk-nodejs-all#109);
+// two name a cause instead: a signature made with the other algorithm than
+// sign_type names ("sign值与sign_type参数指定的签名类型不一致"), and, when
+// charset did not come in the URL query, where the gateway reads it, the
+// charset ("验签出错，请确认charset参数放在了URL查询字符串中且各参数值使用
+// charset参数指示的字符集编码", quoted in easy-swoole/pay#24).
+func invalidSignature(req *v2Request, app *App, signType gateway.SignType, toSign []byte) *apiError {
+	other := gateway.RSA
+	if signType == gateway.RSA {
+		other = gateway.RSA2
+	}
+	switch {
+	case gateway.VerifyBytes(app.PublicKey, other, toSign, req.raw["sign"]) == nil:
+		return invalidArg("isv.invalid-signature", "sign值与sign_type参数指定的签名类型不一致")
+	case !req.charsetInQuery:
+		return invalidArg("isv.invalid-signature", "验签出错，请确认charset参数放在了URL查询字符串中且各参数值使用charset参数指示的字符集编码")
+	}
+	return invalidArg("isv.invalid-signature",
+		"验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为："+escapeHTML.Replace(gateway.StringToSign(req.params)))
 }
 
 // escapeHTML escapes the string to sign quoted in isv.invalid-signature the
@@ -190,37 +253,51 @@ func (e *Emulator) checkV2(req *v2Request) (*App, gateway.SignType, *apiError) {
 // (app_id=...&amp;biz_content={&quot;out_trade_no&quot;:...).
 var escapeHTML = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 
-// inWindow reports whether a v2 timestamp is close enough to the emulator's
-// clock.
-func (e *Emulator) inWindow(ts string) bool {
-	t, err := gateway.ParseTimestamp(ts)
-	if err != nil {
-		return false
-	}
-	d := e.cfg.Now().Sub(t)
-	return d.Abs() <= e.cfg.TimestampWindow
+// solution is the diagnosis link production appends to the sub_msg of
+// gateway-level errors ("无效的AppID参数，解决方案：https://open.alipay.com/
+// api/errCheck?traceId=...&source=openapi", a probe of openapi.alipay.com;
+// a Java project logs isv.missing-app-cert-sn with the same tail). The
+// emulator answers as production does, so clients meet it.
+func solution(traceID string) string {
+	return "，解决方案：" + diagnosisLink(traceID)
+}
+
+// diagnosisLink is Alipay's diagnosis page for a trace id, as the gateway
+// links it (source=openapi; the SDKs write source=sdk).
+func diagnosisLink(traceID string) string {
+	return "https://open.alipay.com/api/errCheck?traceId=" + traceID + "&source=openapi"
 }
 
 // errorContent is the error node's content.
-func errorContent(a *apiError) []byte {
-	return marshalGateway(struct {
+func errorContent(a *apiError, traceID string) []byte {
+	subMsg := a.SubMsg
+	if a.gatewayLevel {
+		subMsg += solution(traceID)
+	}
+	return marshalV2(struct {
 		Code    string `json:"code"`
 		Msg     string `json:"msg"`
 		SubCode string `json:"sub_code"`
 		SubMsg  string `json:"sub_msg"`
-	}{a.Code, a.Msg, a.SubCode, a.SubMsg})
+	}{a.Code, a.Msg, a.SubCode, subMsg})
 }
 
-// marshalGateway writes JSON as the gateway does: compact, Chinese as is,
+// marshalV2 writes JSON as the v2 gateway does: compact, Chinese as is,
 // and / escaped as \/ (which the official SDKs must cope with).
-func marshalGateway(v any) []byte {
+func marshalV2(v any) []byte {
+	// '/' can only occur inside strings in JSON, so this escapes exactly those.
+	return bytes.ReplaceAll(marshalV3(v), []byte("/"), []byte(`\/`))
+}
+
+// marshalV3 writes JSON as the v3 gateway does: compact, Chinese as is, /
+// as it is (a real v3 error carries "https://open.alipay.com/api/errCheck"
+// unescaped).
+func marshalV3(v any) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v) // only the emulator's own plain structs are encoded
-	out := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	// '/' can only occur inside strings in JSON, so this escapes exactly those.
-	return bytes.ReplaceAll(out, []byte("/"), []byte(`\/`))
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 // replyV2 is one gateway.do answer before faults are applied.
@@ -230,6 +307,7 @@ type replyV2 struct {
 	charset  string
 	signType gateway.SignType
 	unsigned bool
+	traceID  string
 	f        *Fault
 }
 
@@ -270,7 +348,7 @@ func (e *Emulator) replyV2(w http.ResponseWriter, rep replyV2) {
 	}
 	body.WriteString("}")
 	w.Header().Set("Content-Type", "text/html;charset="+charset)
-	w.Header()["trace_id"] = []string{traceID(e.cfg.Now())} // written as is, lower case, as Alipay does
+	w.Header()["trace_id"] = []string{rep.traceID} // written as is, lower case, as Alipay does
 	writeBody(w, http.StatusOK, body.Bytes(), rep.f)
 }
 

@@ -8,6 +8,7 @@ import (
 	"html"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -232,11 +233,14 @@ func TestV2VerifiesOverRawDecodedValues(t *testing.T) {
 
 // Each check of the common parameters, in the order the gateway runs them,
 // with the real codes; errors are signed except when the app is unknown.
+// What the emulator accepts but a stricter gateway might not is named in
+// the note header.
 func TestV2RequestChecks(t *testing.T) {
 	e := newEmulator(t, emulator.Config{})
 	s := serve(t, e)
 	registerOther(t, e, gateway.RSA2)
 	code := func() string { return mint(t, e, emulator.DemoAppID, "") }
+	cst := time.FixedZone("CST", 8*60*60)
 	cases := []struct {
 		name     string
 		edit     func(p map[string]string) // before signing
@@ -249,28 +253,39 @@ func TestV2RequestChecks(t *testing.T) {
 		method   string                    // "" is alipay.system.oauth.token
 		business func() map[string]string  // nil is an authorization_code grant
 		key      func() *rsa.PrivateKey
+		note     string // a token the note header must carry
 	}{
 		{name: "unknown app id is unsigned", edit: func(p map[string]string) { p["app_id"] = "2021009999999999" }, code: "40002", subCode: "isv.invalid-app-id", unsigned: true},
+		{name: "unknown app id on user info answers in the method's node", method: gateway.MethodUserInfo, business: func() map[string]string { return map[string]string{"auth_token": "x"} },
+			edit: func(p map[string]string) { p["app_id"] = "2021009999999999" }, node: "alipay_user_info_share_response", code: "40002", subCode: "isv.invalid-app-id", unsigned: true},
 		{name: "missing app_id", edit: func(p map[string]string) { delete(p, "app_id") }, code: "40001", subCode: "isv.missing-app-id", unsigned: true},
 		{name: "missing method", edit: func(p map[string]string) { delete(p, "method") }, code: "40001", subCode: "isv.missing-method", unsigned: true},
-		{name: "unknown method", edit: func(p map[string]string) { p["method"] = "alipay.trade.pay" }, code: "40002", subCode: "isv.invalid-method"},
+		{name: "unknown method answers in its own node", edit: func(p map[string]string) { p["method"] = "alipay.no.such.method" }, node: "alipay_no_such_method_response", code: "40002", subCode: "isv.invalid-method"},
 		{name: "format=xml", edit: func(p map[string]string) { p["format"] = "xml" }, code: "40002", subCode: "isv.invalid-format"},
 		{name: "format=json in lower case", edit: func(p map[string]string) { p["format"] = "json" }},
 		{name: "no format, as the Node SDK sends", edit: func(p map[string]string) { delete(p, "format") }},
 		{name: "an extra parameter the Java SDK adds (alipay_sdk), signed", edit: func(p map[string]string) { p["alipay_sdk"] = "alipay-sdk-java-dynamicVersionNo" }},
 		{name: "charset=latin1", edit: func(p map[string]string) { p["charset"] = "latin1" }, code: "40002", subCode: "isv.invalid-charset"},
-		{name: "charset=UTF-8 in upper case", edit: func(p map[string]string) { p["charset"] = "UTF-8" }},
+		{name: "charset=UTF-8, as the Java v3 SDK sends", edit: func(p map[string]string) { p["charset"] = "UTF-8" }},
+		{name: "charset=UTF8", edit: func(p map[string]string) { p["charset"] = "UTF8" }},
+		{name: "charset=utf8", edit: func(p map[string]string) { p["charset"] = "utf8" }},
+		{name: "charset=GBK", edit: func(p map[string]string) { p["charset"] = "GBK" }},
+		{name: "charset=gbk", edit: func(p map[string]string) { p["charset"] = "gbk" }},
+		{name: "charset=gb2312", edit: func(p map[string]string) { p["charset"] = "gb2312" }},
 		{name: "missing version", edit: func(p map[string]string) { delete(p, "version") }, code: "40001", subCode: "isv.missing-version"},
 		{name: "version 2.0", edit: func(p map[string]string) { p["version"] = "2.0" }, code: "40002", subCode: "isv.invalid-version"},
 		{name: "missing sign_type", edit: func(p map[string]string) { delete(p, "sign_type") }, code: "40001", subCode: "isv.missing-signature-type"},
 		{name: "sign_type SM3", edit: func(p map[string]string) { p["sign_type"] = "SM3" }, code: "40002", subCode: "isv.invalid-signature-type"},
-		{name: "sign_type RSA for an RSA2 app", edit: func(p map[string]string) { p["sign_type"] = "RSA" }, code: "40002", subCode: "isv.missing-signature-config", signType: gateway.RSA},
+		{name: "sign_type RSA for an RSA2 app is 40003", edit: func(p map[string]string) { p["sign_type"] = "RSA" }, code: "40003", subCode: "isv.missing-signature-config", signType: gateway.RSA},
 		{name: "missing timestamp", edit: func(p map[string]string) { delete(p, "timestamp") }, code: "40001", subCode: "isv.missing-timestamp"},
-		{name: "timestamp 20 minutes early", edit: func(p map[string]string) { p["timestamp"] = gateway.Timestamp(time.Now().Add(-20 * time.Minute)) }, code: "40002", subCode: "isv.invalid-timestamp"},
-		{name: "timestamp 20 minutes late", edit: func(p map[string]string) { p["timestamp"] = gateway.Timestamp(time.Now().Add(20 * time.Minute)) }, code: "40002", subCode: "isv.invalid-timestamp"},
-		{name: "timestamp in UTC, not China Standard Time", edit: func(p map[string]string) { p["timestamp"] = time.Now().UTC().Format(gateway.TimestampLayout) }, code: "40002", subCode: "isv.invalid-timestamp"},
-		{name: "timestamp malformed", edit: func(p map[string]string) { p["timestamp"] = time.Now().Format(time.RFC3339) }, code: "40002", subCode: "isv.invalid-timestamp"},
-		{name: "timestamp 10 minutes off is inside the window", edit: func(p map[string]string) { p["timestamp"] = gateway.Timestamp(time.Now().Add(-10 * time.Minute)) }},
+		{name: "timestamp 20 minutes early is accepted and noted", edit: func(p map[string]string) { p["timestamp"] = gateway.Timestamp(time.Now().Add(-20 * time.Minute)) }, note: "timestamp-skew=-1"},
+		{name: "timestamp 20 minutes late is accepted and noted", edit: func(p map[string]string) { p["timestamp"] = gateway.Timestamp(time.Now().Add(20 * time.Minute)) }, note: "timestamp-skew=1"},
+		{name: "timestamp in UTC is accepted, eight hours noted", edit: func(p map[string]string) { p["timestamp"] = time.Now().UTC().Format(gateway.TimestampLayout) }, note: "timestamp-skew=-28"},
+		{name: "timestamp with one-digit fields is accepted and noted", edit: func(p map[string]string) { p["timestamp"] = time.Now().In(cst).Format("2006-1-2 3:4:5") }, note: "timestamp-unpadded"},
+		{name: "timestamp in RFC 3339", edit: func(p map[string]string) { p["timestamp"] = time.Now().Format(time.RFC3339) }, code: "40002", subCode: "isv.invalid-timestamp"},
+		{name: "timestamp with a three-digit month", edit: func(p map[string]string) { p["timestamp"] = time.Now().In(cst).Format("2006-0") + "10-01 12:00:00" }, code: "40002", subCode: "isv.invalid-timestamp"},
+		{name: "timestamp on February 30", edit: func(p map[string]string) { p["timestamp"] = "2024-02-30 12:00:00" }, code: "40002", subCode: "isv.invalid-timestamp"},
+		{name: "timestamp in milliseconds", edit: func(p map[string]string) { p["timestamp"] = strconv.FormatInt(time.Now().UnixMilli(), 10) }, code: "40002", subCode: "isv.invalid-timestamp"},
 		{name: "missing sign", after: func(p map[string]string) { delete(p, "sign") }, code: "40001", subCode: "isv.missing-signature"},
 		{name: "sign not base64", after: func(p map[string]string) { p["sign"] = "not base64!" }, code: "40002", subCode: "isv.invalid-signature"},
 		{name: "a parameter changed after signing", after: func(p map[string]string) { p["timestamp"] = gateway.Timestamp(time.Now().Add(time.Second)) }, code: "40002", subCode: "isv.invalid-signature"},
@@ -284,6 +299,12 @@ func TestV2RequestChecks(t *testing.T) {
 		}, code: "40002", subCode: "isv.refresh-token-invalid"},
 		{name: "user info without auth_token", method: gateway.MethodUserInfo, business: func() map[string]string { return nil }, node: "alipay_user_info_share_response", code: "40001", subCode: "isv.missing-auth-token"},
 	}
+	// The gateway's own checks end their sub_msg with production's diagnosis
+	// link; the method's answers do not.
+	gatewayLevel := map[string]bool{"isv.invalid-app-id": true, "isv.missing-app-id": true, "isv.missing-method": true, "isv.invalid-method": true,
+		"isv.invalid-format": true, "isv.invalid-charset": true, "isv.missing-version": true, "isv.invalid-version": true, "isv.missing-signature-type": true,
+		"isv.invalid-signature-type": true, "isv.missing-signature-config": true, "isv.missing-timestamp": true, "isv.invalid-timestamp": true,
+		"isv.missing-signature": true, "isv.invalid-signature": true}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			method := c.method
@@ -316,7 +337,13 @@ func TestV2RequestChecks(t *testing.T) {
 				t.Fatalf("HTTP %d: %s", r.Status, r.Body)
 			}
 			w := parseWire(t, r.Body)
-			n := decodeNode(t, w.Content)
+			content := w.Content
+			if strings.EqualFold(charset, "gbk") || strings.EqualFold(charset, "gb2312") {
+				if content, _ = simplifiedchinese.GBK.NewDecoder().Bytes(w.Content); !utf8.Valid(content) {
+					t.Fatalf("a GBK answer that does not decode: %q", w.Content)
+				}
+			}
+			n := decodeNode(t, content)
 			wantNode := c.node
 			switch {
 			case wantNode != "":
@@ -329,10 +356,17 @@ func TestV2RequestChecks(t *testing.T) {
 				t.Fatalf("got %s code %q sub_code %q, want %s %q %q:\n%s", w.Node, n.str("code"), n.str("sub_code"), wantNode, c.code, c.subCode, r.Body)
 			}
 			if c.code != "" {
-				msgs := map[string]string{"40001": "Missing Required Arguments", "40002": "Invalid Arguments"}
+				msgs := map[string]string{"40001": "Missing Required Arguments", "40002": "Invalid Arguments", "40003": "Insufficient Conditions"}
 				if n.str("msg") != msgs[c.code] || n.str("sub_msg") == "" {
 					t.Errorf("msg %q sub_msg %q", n.str("msg"), n.str("sub_msg"))
 				}
+				suffix := "，解决方案：https://open.alipay.com/api/errCheck?traceId=" + r.Header.Get("trace_id") + "&source=openapi"
+				if got := strings.HasSuffix(n.str("sub_msg"), suffix); got != gatewayLevel[c.subCode] {
+					t.Errorf("sub_msg %q: ends with the diagnosis link %v, want %v", n.str("sub_msg"), got, gatewayLevel[c.subCode])
+				}
+			}
+			if note := r.Header.Get(gateway.EmulatorNoteHeader); !strings.Contains(note, c.note) || (c.note == "" && note != "") {
+				t.Errorf("note header %q, want %q", note, c.note)
 			}
 			if c.unsigned {
 				if w.HasSign {
