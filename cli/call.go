@@ -123,55 +123,83 @@ type callHooks struct {
 // history, makes the call, records it, prints it, and exits with the
 // outcome's status.
 func (a *app) call(ctx context.Context, o *options, do func(context.Context, *gateway.Client) (*gateway.Trace, error), hooks callHooks) error {
+	c, err := a.openCall(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	if hooks.before != nil && c.store != nil {
+		for _, w := range hooks.before(ctx, c.store) {
+			say(a.stderr, "aliauth: warning: "+w)
+		}
+	}
+	callCtx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	t, err := do(callCtx, c.session.Client)
+	return a.finishCall(ctx, o, c, t, err, hooks)
+}
+
+// openedCall is what a call needs open: the profile and the history.
+type openedCall struct {
+	loader  *config.Loader
+	session *config.Session
+	store   *history.Store
+	// note says why the call will not be recorded, when it will not.
+	note string
+}
+
+func (c *openedCall) close() {
+	if c.store != nil {
+		c.store.Close()
+	}
+	c.loader.Close()
+}
+
+// openCall opens the profile and the history for a call.
+func (a *app) openCall(ctx context.Context, o *options) (*openedCall, error) {
 	if o.timeout <= 0 {
-		return usageError("--timeout %s: give how long to wait for the gateway, a positive duration like 30s or 2m", o.timeout)
+		return nil, usageError("--timeout %s: give how long to wait for the gateway, a positive duration like 30s or 2m", o.timeout)
 	}
 	if o.timestamp != "" {
 		if _, err := gateway.ParseTimestamp(o.timestamp); err != nil {
-			return usageError("--timestamp: %v, in China Standard Time (UTC+8), e.g. \"2026-11-24 16:19:10\"", err)
+			return nil, usageError("--timestamp: %v, in China Standard Time (UTC+8), e.g. \"2026-11-24 16:19:10\"", err)
 		}
 	}
 	l, s, err := a.openProfile(o)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer l.Close()
+	c := &openedCall{loader: l, session: s}
 	if o.timestamp != "" && s.Client.Profile().Protocol == gateway.V3 {
-		return usageError("--timestamp pins the v2 timestamp; v3 signs milliseconds since the epoch, which cannot be pinned")
+		c.close()
+		return nil, usageError("--timestamp pins the v2 timestamp; v3 signs milliseconds since the epoch, which cannot be pinned")
 	}
 	s.Client.DryRun, s.Client.Timestamp = o.dryRun, o.timestamp
-
-	var store *history.Store
-	var note string
 	if !o.dryRun {
 		// A broken history must not stop a debugging session.
-		if store, err = openHistory(ctx, o.history); err != nil {
-			note = "NOT recorded in history: " + err.Error()
-		} else {
-			defer store.Close()
+		if c.store, err = openHistory(ctx, o.history); err != nil {
+			c.note = "NOT recorded in history: " + err.Error()
 		}
 	}
+	return c, nil
+}
 
-	if hooks.before != nil && store != nil {
-		for _, w := range hooks.before(ctx, store) {
-			say(a.stderr, "aliauth: warning: "+w)
-		}
-	}
-
-	callCtx, cancel := context.WithTimeout(ctx, o.timeout)
-	defer cancel()
-	t, err := do(callCtx, s.Client)
+// finishCall records a call's trace, prints it (with what hooks.explain
+// adds), and exits with the outcome's status; with no trace, err says why
+// there was no call. Recording outlives the call's cancellation.
+func (a *app) finishCall(ctx context.Context, o *options, c *openedCall, t *gateway.Trace, err error, hooks callHooks) error {
 	if t == nil {
 		return usageError("%v", err)
 	}
-	if store != nil {
-		if _, err = store.RecordDetached(ctx, t, s.Config.KeepsSecrets()); err != nil {
+	note := c.note
+	if c.store != nil {
+		if _, err = c.store.RecordDetached(ctx, t, c.session.Config.KeepsSecrets()); err != nil {
 			note = "NOT recorded in history: " + err.Error()
 		}
 	}
 	reveal := o.reveal
 	if note != "" {
-		more, shown := keepUnrecorded(t, s.Config.KeepsSecrets(), !o.jsonOut)
+		more, shown := keepUnrecorded(t, c.session.Config.KeepsSecrets(), !o.jsonOut)
 		note, reveal = note+more, reveal || shown
 	}
 	if o.jsonOut {
@@ -184,7 +212,7 @@ func (a *app) call(ctx context.Context, o *options, do func(context.Context, *ga
 	} else {
 		printTrace(a.stdout, t, printOptions{reveal: reveal, verbose: o.verbose, historyID: t.ID, historyNote: note, now: now()})
 		if hooks.explain != nil {
-			printTriage(a.stdout, hooks.explain(ctx, store, t))
+			printTriage(a.stdout, hooks.explain(ctx, c.store, t))
 		}
 	}
 	if status := outcomeStatus(t.Outcome); status != ExitOK {

@@ -16,6 +16,7 @@ func (a *app) runConsole(ctx context.Context, args []string) error {
 	var o options
 	fs := a.newFlagSet("", "[flags]", "Open the console. With no configuration it runs against the built-in emulator.")
 	o.profileFlags(fs)
+	fs.StringVar(&o.Listen, "listen", "", "where the redirect catcher of an authorization (a) listens: what a tunnel to redirect_uri forwards to (env ALIAUTH_LISTEN, listen in the profile)")
 	args, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -62,5 +63,15 @@ func (a *app) runConsole(ctx context.Context, args []string) error {
 
 // forConsole is a session as the console takes it.
 func forConsole(s *config.Session) ui.Session {
-	return ui.Session{Client: s.Client, MintCode: s.MintCode(), StoreSecrets: s.Config.KeepsSecrets(), AutoRefresh: s.Config.AutoRefresh}
+	login := ui.LoginOptions{
+		RedirectURI:         s.Config.RedirectURI,
+		Listen:              s.Config.Listen,
+		PhonePayload:        s.PhonePayload(),
+		OpenUserInfoPayload: s.OpenUserInfoPayload(),
+		MintAppAuthCode:     s.MintAppAuthCode(),
+	}
+	if s.Config.AESKey != "" || s.Server != nil {
+		login.AESKey = s.AESKey
+	}
+	return ui.Session{Client: s.Client, MintCode: s.MintCode(), StoreSecrets: s.Config.KeepsSecrets(), AutoRefresh: s.Config.AutoRefresh, Login: login}
 }

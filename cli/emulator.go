@@ -102,13 +102,14 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 // emulatorCode mints a code in the demo emulator's state, standing in for
 // my.getAuthCode: aliauth exchange "$(aliauth emulator code)".
 func (a *app) emulatorCode(args []string) error {
-	fs := a.newFlagSet("emulator code", "[--scope auth_user|auth_base] [--user-id ID] [--openid-only]",
+	fs := a.newFlagSet("emulator code", "[--scope auth_user|auth_base] [--user-id ID] [--openid-only] [--app-auth]",
 		"Mint an auth code for the built-in demo emulator and print it, standing in for my.getAuthCode:\n  aliauth exchange \"$(aliauth emulator code)\"")
 	scope := fs.String("scope", emulator.ScopeAuthUser, "auth_user (profile access) or auth_base (user id only)")
 	userID := fs.String("user-id", "", "the user to authorize as (default: a new user)")
 	dir := fs.String("dir", "", "state directory (default: the demo emulator's)")
 	appID := fs.String("app-id", emulator.DemoAppID, "the app the code is for")
 	openIDOnly := fs.Bool("openid-only", false, "mint for the demo app as one created after the OpenID migration (open_id, no user_id)")
+	appAuth := fs.Bool("app-auth", false, "mint an app_auth_code instead, as a merchant agreeing on appToAppAuth.htm: aliauth appauth exchange \"$(aliauth emulator code --app-auth)\"")
 	args, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -126,12 +127,18 @@ func (a *app) emulatorCode(args []string) error {
 		return usage(err)
 	}
 	defer emu.Close()
-	code, err := emu.MintCode(*appID, *scope, *userID)
+	mint := func() (string, error) { return emu.MintCode(*appID, *scope, *userID) }
+	if *appAuth {
+		mint = func() (string, error) { return emu.MintDemoAppAuthCode(*appID) }
+	}
+	code, err := mint()
 	if err != nil {
 		return usage(err)
 	}
 	fmt.Fprintln(a.stdout, code)
-	if a.interactive {
+	if a.interactive && *appAuth {
+		fmt.Fprintf(a.stderr, "aliauth: an app_auth_code for app %s from the emulator (not Alipay), valid %s, single use\n", *appID, emulator.AppAuthCodeTTL.Round(time.Second))
+	} else if a.interactive {
 		fmt.Fprintf(a.stderr, "aliauth: a %s code for app %s from the emulator (not Alipay), valid %s, single use\n", *scope, *appID, emulator.DefaultCodeTTL.Round(time.Second))
 	}
 	return nil

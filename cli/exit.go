@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	"aliauth/doctor"
@@ -31,6 +32,24 @@ func outcomeStatus(o gateway.Outcome) int {
 	return ExitOK
 }
 
+// payloadStatus is the exit status of reading a mini program payload: 0 a
+// verified answer, 1 its content is an error code, 2 bad input or an AES
+// key that does not open it, 4 a signature that failed, is missing, or
+// covers the unquoted ciphertext.
+func payloadStatus(err error) int {
+	var untrusted *gateway.VerificationError
+	var answered *gateway.APIError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &untrusted):
+		return ExitUntrusted
+	case errors.As(err, &answered):
+		return ExitGateway
+	}
+	return ExitUsage
+}
+
 // exitError carries the status a failure exits with.
 type exitError struct {
 	code int
@@ -43,6 +62,11 @@ func (e *exitError) Unwrap() error { return e.err }
 // usageError is a bad command line or configuration: exit 2.
 func usageError(format string, args ...any) error {
 	return &exitError{code: ExitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// noAnswer is a wait that ended with nothing to show: exit 3.
+func noAnswer(format string, args ...any) error {
+	return &exitError{code: ExitTransport, err: fmt.Errorf(format, args...)}
 }
 
 // usage wraps err as a usage or configuration error: exit 2.

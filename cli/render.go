@@ -29,7 +29,7 @@ type printOptions struct {
 func printTrace(w io.Writer, t *gateway.Trace, o printOptions) {
 	// Say tokens were masked only where a masked one is shown: the tokens
 	// of a result, or anything with every step.
-	o.masked = !o.reveal && len(t.Secrets()) > 0 && (t.Tokens != nil || o.verbose)
+	o.masked = !o.reveal && len(t.Secrets()) > 0 && (t.Tokens != nil || (t.AppAuth != nil && t.AppAuth.AppAuthToken != "") || o.verbose)
 	if !o.reveal {
 		t = t.Redact(gateway.Mask)
 	}
@@ -135,6 +135,10 @@ func printResult(w io.Writer, t *gateway.Trace, now time.Time) {
 		if tk.AuthStart != "" {
 			field(w, "auth_start", safetext.Line(tk.AuthStart)+" China Standard Time")
 		}
+		return
+	}
+	if t.AppAuth != nil {
+		printAppAuth(w, t.AppAuth, now)
 		return
 	}
 	for _, f := range gateway.ResultFields(t.Result) {

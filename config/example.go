@@ -21,6 +21,15 @@ private_key = "~/alipay/sandbox/app_private_key.txt"       # 应用私钥, as th
 alipay_public_key = "~/alipay/sandbox/alipay_public_key.txt" # 支付宝公钥, from the console
 sign_type = "RSA2"
 charset = "utf-8"
+# aliauth authorize: the app's 授权回调地址 as the console shows it. Alipay
+# sends the code only to its domain; a tunnel to this machine (cloudflared,
+# ngrok) serves it, forwarding to listen, where aliauth catches the code.
+# redirect_uri = "https://your-tunnel.example.com/callback"
+# listen = "127.0.0.1:8080"
+# aliauth phone: the 接口内容加密方式 AES key that decrypts my.getPhoneNumber.
+# aes_key = "env:ALIPAY_AES_KEY"
+# A third-party app acting for a merchant: every call carries this token.
+# app_auth_token = "env:ALIPAY_APP_AUTH_TOKEN"
 
 # Production in certificate mode (公钥证书模式) over the v3 REST protocol.
 [profiles.production]

@@ -58,6 +58,9 @@ func Open(pc *Profile) (*Session, error) {
 	if err == nil {
 		s.Client, err = gateway.NewClient(p)
 	}
+	if err == nil {
+		s.Client.AppAuthToken, err = loadAppAuthToken(pc.AppAuthToken)
+	}
 	if err != nil {
 		s.Close()
 		return nil, explain(err)

@@ -25,6 +25,9 @@ func (m *Model) submit() tea.Cmd {
 		}
 		return m.startRefresh(callRequest{kind: callRefresh, arg: token, from: from})
 	}
+	if code, ok := appAuthCodeIn(value); ok {
+		return m.startCall(callRequest{kind: callAppAuthExchange, arg: code, from: "input"})
+	}
 	code, err := gateway.ParseAuthCode(value)
 	if err != nil {
 		m.setFocus(focusInput)

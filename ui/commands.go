@@ -23,6 +23,9 @@ const (
 	callExchange callKind = iota
 	callRefresh
 	callUserInfo
+	callAppAuthExchange
+	callAppAuthRefresh
+	callAppAuthQuery
 )
 
 func (k callKind) String() string {
@@ -31,6 +34,12 @@ func (k callKind) String() string {
 		return "refresh"
 	case callUserInfo:
 		return "user info"
+	case callAppAuthExchange:
+		return "app auth exchange"
+	case callAppAuthRefresh:
+		return "app auth refresh"
+	case callAppAuthQuery:
+		return "app auth query"
 	}
 	return "exchange"
 }
@@ -42,6 +51,12 @@ func (k callKind) progressive() string {
 		return "refreshing the token"
 	case callUserInfo:
 		return "fetching user info"
+	case callAppAuthExchange:
+		return "exchanging the app_auth_code"
+	case callAppAuthRefresh:
+		return "renewing the app_auth_token"
+	case callAppAuthQuery:
+		return "querying the app_auth_token"
 	}
 	return "exchanging the auth code"
 }
@@ -88,6 +103,8 @@ func runCall(ctx context.Context, seq int, s Session, store *history.Store, req 
 		tr, err = s.Client.Refresh(ctx, req.arg)
 	case callUserInfo:
 		tr, err = s.Client.UserInfo(ctx, req.arg)
+	case callAppAuthExchange, callAppAuthRefresh, callAppAuthQuery:
+		tr, err = appAuthCall(ctx, s.Client, req)
 	default:
 		tr, err = s.Client.Exchange(ctx, req.arg)
 	}
@@ -125,6 +142,9 @@ func historyCallCmd(ctx context.Context, seq int, s Session, store *history.Stor
 // the trace's own; otherwise kind says which call, with the token the trace
 // received (or sent).
 func requestFrom(t *gateway.Trace, kind callKind, replay bool) (callRequest, error) {
+	if isAppAuthMethod(t.Method) {
+		return appAuthRequest(t, kind, replay)
+	}
 	from := fmt.Sprintf("history #%d", t.ID)
 	params := t.Request.Params
 	if replay {
@@ -160,7 +180,8 @@ func requestFrom(t *gateway.Trace, kind callKind, replay bool) (callRequest, err
 // usable refuses a call whose argument is missing or was stored only as a
 // fingerprint.
 func usable(req callRequest, what string) error {
-	name := map[callKind]string{callExchange: "auth code", callRefresh: "refresh token", callUserInfo: "access token"}[req.kind]
+	name := map[callKind]string{callExchange: "auth code", callRefresh: "refresh token", callUserInfo: "access token",
+		callAppAuthExchange: "app_auth_code", callAppAuthRefresh: "app_refresh_token", callAppAuthQuery: "app_auth_token"}[req.kind]
 	switch {
 	case req.arg == "":
 		return fmt.Errorf("%s has no %s to use", what, name)

@@ -513,7 +513,7 @@ func TestQuitKeys(t *testing.T) {
 func TestTooSmallSaysSo(t *testing.T) {
 	p := newPeer(t)
 	h := newHarness(t, Options{Session: p.session(t, "default")}, 40, 10)
-	h.mustSee("The terminal is 40×10", "at least 60×16")
+	h.mustSee("The terminal is 40×10", "at least 60×15")
 	h.mustNotSee("REQUEST")
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	h.mustSee("EMULATOR")

@@ -105,6 +105,11 @@ func (m *Model) paste(content string) tea.Cmd {
 		m.status = statusLine{"pasted a refresh token: enter refreshes with it", statusInfo}
 		return nil
 	}
+	if _, ok := appAuthCodeIn(content); ok {
+		m.input.SetValue(strings.TrimSpace(content))
+		m.status = statusLine{"took the app_auth_code from the pasted address: enter exchanges it (alipay.open.auth.token.app)", statusOK}
+		return nil
+	}
 	code, err := gateway.ParseAuthCode(content)
 	if err != nil {
 		flat := strings.Join(strings.Fields(content), " ")

@@ -63,6 +63,20 @@ type KeyMap struct {
 	Identity    key.Binding
 	Lineage     key.Binding
 	AutoRefresh key.Binding
+
+	// The login panels (login.go).
+	Authorize       key.Binding
+	AuthorizeScope  key.Binding
+	AppAuth         key.Binding
+	AppAuthStart    key.Binding
+	AppAuthMint     key.Binding
+	AppAuthRenew    key.Binding
+	AppAuthQuery    key.Binding
+	AppAuthActAs    key.Binding
+	Payloads        key.Binding
+	PayloadKey      key.Binding
+	PayloadPhone    key.Binding
+	PayloadUserInfo key.Binding
 }
 
 // DefaultKeyMap is the console's key map.
@@ -128,6 +142,19 @@ func DefaultKeyMap() KeyMap {
 		Identity:    b(k("I"), "I", "who the user is"),
 		Lineage:     b(k("L"), "L", "token lineage"),
 		AutoRefresh: b(k("A"), "A", "auto-refresh on/off"),
+
+		Authorize:       b(k("a"), "a", "authorize: QR code, code caught"),
+		AuthorizeScope:  b(k("s"), "s", "switch scope"),
+		AppAuth:         b(k("T"), "T", "third-party app authorization"),
+		AppAuthStart:    b(k("a"), "a", "authorize"),
+		AppAuthMint:     b(k("m"), "m", "mint app_auth_code"),
+		AppAuthRenew:    b(k("r"), "r", "renew token"),
+		AppAuthQuery:    b(k("s"), "s", "query token"),
+		AppAuthActAs:    b(k("t"), "t", "act for merchant"),
+		Payloads:        b(k("P"), "P", "mini program payloads"),
+		PayloadKey:      b(k("a"), "a", "AES key"),
+		PayloadPhone:    b(k("ctrl+n"), "ctrl+n", "phone payload"),
+		PayloadUserInfo: b(k("ctrl+o"), "ctrl+o", "user info"),
 	}
 }
 
@@ -180,6 +207,7 @@ func (k KeyMap) fullHelp() []helpGroup {
 	}
 	return []helpGroup{
 		{"Exchange", []key.Binding{k.Exchange, k.Mint, k.MintBase, k.Grant, k.EditInput, typing(k.InputMint), typing(k.InputGrant), k.LeaveInput}},
+		{"Log in", []key.Binding{k.Authorize, k.AppAuth, k.Payloads}},
 		{"Results", []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.NextPane, k.PrevPane, k.Scroll, k.Ends}},
 		{"History", []key.Binding{k.History, k.Filter, k.Open, k.Replay, k.Delete, k.Back}},
 		{"Copy (after c)", []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopySubject, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON}},

@@ -36,6 +36,8 @@ type Session struct {
 	StoreSecrets bool
 	// AutoRefresh starts the console refreshing tokens before they expire.
 	AutoRefresh bool
+	// Login is what the profile says about authorizations and payloads.
+	Login LoginOptions
 }
 
 // Options configure the console.
@@ -166,6 +168,8 @@ type Model struct {
 	confirmedRefresh  string
 	autoRefresh       bool
 	autoRefreshFailed string
+	// login is the authorization, app authorization and payload panels.
+	login loginState
 }
 
 const (
@@ -173,7 +177,7 @@ const (
 	clockInterval = time.Second
 	// minWidth and minHeight are the smallest terminal the console draws in.
 	minWidth  = 60
-	minHeight = 16
+	minHeight = 15
 )
 
 // New returns the console's model for Bubble Tea.
@@ -241,6 +245,9 @@ func (m *Model) Init() tea.Cmd {
 
 // Update handles one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.loginUpdate(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -403,6 +410,8 @@ func (m *Model) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openLineage()
 	case key.Matches(msg, k.AutoRefresh):
 		return m.toggleAutoRefresh()
+	case key.Matches(msg, k.Authorize, k.AppAuth, k.Payloads):
+		return m.openLogin(msg)
 	default:
 		if m.current != nil {
 			m.scroll(msg, m.current, m.focus)
@@ -651,7 +660,7 @@ func (m *Model) render() string {
 	if m.overlay != overlayNone {
 		base = m.withOverlay(base)
 	}
-	return base
+	return m.withLoginPanel(base)
 }
 
 // panesView draws a trace's panes, or what to do when there is none yet.
