@@ -167,6 +167,12 @@ func TestNoGatewayTextReachesTheTerminalRaw(t *testing.T) {
 		{"userinfo", v2(gateway.NodeName(gateway.MethodUserInfo), map[string]any{"code": "10000", "msg": "Success", "user_id": hostile,
 			"nick_name": hostile, "avatar": "https://x/" + hostile, "province": hostile, "city": hostile}, alipay), []string{"userinfo", "authusrB" + hostile, "-v"}},
 		{"exchange v3 error", v3Error, []string{"exchange", "code", "--protocol", "v3", "-v"}},
+		{"appauth exchange", v2(gateway.NodeName(gateway.MethodAppAuthToken), map[string]any{"code": "10000", "msg": "Success",
+			"app_auth_token": "202612BB" + hostile, "app_refresh_token": "202612BB" + hostile, "auth_app_id": hostile, "user_id": hostile}, alipay),
+			[]string{"appauth", "exchange", "code", "-v"}},
+		{"appauth query", v2(gateway.NodeName(gateway.MethodAppAuthQuery), map[string]any{"code": "10000", "msg": "Success",
+			"auth_app_id": hostile, "user_id": hostile, "status": hostile, "auth_methods": []string{hostile}}, alipay),
+			[]string{"appauth", "query", "202612BBtoken", "-v"}},
 	}
 	for _, c := range cases {
 		reply = c.reply
