@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"golang.org/x/term"
+
+	"aliauth/internal/safetext"
 )
 
 // Streams are the program's standard streams.
@@ -54,11 +56,16 @@ func commands() []command {
 		{"exchange", "CODE", "trade an auth code for tokens (authorization_code grant)", (*app).runExchange},
 		{"refresh", "REFRESH_TOKEN", "trade a refresh token for new tokens (refresh_token grant)", (*app).runRefresh},
 		{"userinfo", "ACCESS_TOKEN", "fetch the user's profile (alipay.user.info.share)", (*app).runUserInfo},
+		{"authorize", "[--app]", "get a real code: the authorization page as a QR code, the redirect caught and exchanged", (*app).runAuthorize},
+		{"appauth", "exchange|refresh|query", "third-party app authorization: app_auth_code to app_auth_token, refresh it, query it", (*app).runAppAuth},
+		{"phone", "[FILE|-]", "verify and decrypt my.getPhoneNumber's response (needs the AES key)", (*app).runPhone},
+		{"openuserinfo", "[FILE|-]", "read my.getOpenUserInfo's response and explain its codes", (*app).runOpenUserInfo},
 		{"verify", "[FILE|-]", "verify a raw gateway response offline", (*app).runVerify},
 		{"emulator", "[code]", "run the emulator standalone, or mint a code for the demo emulator", (*app).runEmulator},
 		{"keys", "gen|check|inspect", "key pairs and certificates", (*app).runKeys},
-		{"history", "SUBCOMMAND", "the record of every call: list, show, export, import, delete, prune", (*app).runHistory},
+		{"history", "SUBCOMMAND", "the record of every call: list, show, export, import, bundle, delete, prune", (*app).runHistory},
 		{"profiles", "[init]", "list named profiles and check them, or write an example config", (*app).runProfiles},
+		{"doctor", "[--probe] [--from FILE]", "audit the whole setup: keys, certificates, environment, clock", (*app).runDoctor},
 	}
 }
 
@@ -76,13 +83,13 @@ func Main(ctx context.Context, args []string, s Streams) int {
 	case errors.Is(err, flag.ErrHelp):
 		return ExitOK
 	case errors.As(err, &exit):
-		fmt.Fprintln(a.stderr, "aliauth:", exit.err)
+		fmt.Fprintln(a.stderr, "aliauth:", safetext.Text(exit.err.Error()))
 		return exit.code
 	case ctx.Err() != nil:
 		fmt.Fprintln(a.stderr, "aliauth: interrupted")
 		return ExitInterrupted
 	default:
-		fmt.Fprintln(a.stderr, "aliauth:", err)
+		fmt.Fprintln(a.stderr, "aliauth:", safetext.Text(err.Error()))
 		return ExitUsage
 	}
 }

@@ -24,16 +24,23 @@ func run(t testing.TB, stdin string, args ...string) (stdout, stderr string, sta
 func isolate(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
+	// The temporary directory too: a call history cannot record is saved there.
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	for k, v := range map[string]string{
 		"XDG_DATA_HOME":   filepath.Join(dir, "data"),
 		"XDG_CONFIG_HOME": filepath.Join(dir, "config"),
 		"HOME":            dir,
+		"TMPDIR":          tmp,
 	} {
 		t.Setenv(k, v)
 	}
 	for _, k := range []string{"ALIAUTH_PROFILE", "ALIAUTH_GATEWAY", "ALIAUTH_ENDPOINT", "ALIAUTH_PROTOCOL", "ALIAUTH_APP_ID",
 		"ALIAUTH_PRIVATE_KEY", "ALIAUTH_ALIPAY_PUBLIC_KEY", "ALIAUTH_APP_CERT", "ALIAUTH_ALIPAY_CERT", "ALIAUTH_ALIPAY_ROOT_CERT",
-		"ALIAUTH_SIGN_TYPE", "ALIAUTH_CHARSET", "ALIAUTH_HISTORY", "ALIAUTH_CONFIG", "ALIAUTH_NO_STORE_SECRETS"} {
+		"ALIAUTH_SIGN_TYPE", "ALIAUTH_CHARSET", "ALIAUTH_HISTORY", "ALIAUTH_CONFIG", "ALIAUTH_NO_STORE_SECRETS",
+		"ALIAUTH_REDIRECT_URI", "ALIAUTH_LISTEN", "ALIAUTH_AES_KEY", "ALIAUTH_APP_AUTH_TOKEN"} {
 		t.Setenv(k, "")
 		os.Unsetenv(k)
 	}
@@ -129,6 +136,8 @@ func TestCommandLineWording(t *testing.T) {
 	if strings.Contains(errOut, "aliauth  ") {
 		t.Errorf("console usage: %q", errOut)
 	}
+	code, _, _ := run(t, "", "emulator", "code")
+	run(t, "", "exchange", strings.TrimSpace(code)) // a history to look in
 	_, errOut, status := run(t, "", "history", "show", "9999")
 	if status != ExitUsage || strings.Count(errOut, "history list") != 1 {
 		t.Errorf("history show of an unknown id: exit %d, %q", status, errOut)

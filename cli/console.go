@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"aliauth/config"
+	"aliauth/doctor"
 	"aliauth/gateway/emulator"
 	"aliauth/history"
 	"aliauth/ui"
@@ -19,6 +20,7 @@ func (a *app) runConsole(ctx context.Context, args []string) error {
 	var o options
 	fs := a.newFlagSet("", "[flags]", "Open the console. With no configuration it runs against the built-in emulator.")
 	o.profileFlags(fs)
+	fs.StringVar(&o.Listen, "listen", "", "where the redirect catcher of an authorization (a) listens: what a tunnel to redirect_uri forwards to (env ALIAUTH_LISTEN, listen in the profile)")
 	args, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -63,6 +65,13 @@ func (a *app) consoleOptions(ctx context.Context, o *options) (opts ui.Options, 
 				return ui.Session{}, err
 			}
 			return forConsole(s), nil
+		}
+		opts.Doctor = func(ctx context.Context, profile string, probe bool) (*doctor.Report, error) {
+			setup, err := l.Setup(profile)
+			if err != nil {
+				return nil, err
+			}
+			return doctor.Run(ctx, setup, doctor.Options{Probe: probe}), nil
 		}
 		opts.Check = func(name string) ui.ProfileCheck { return checkProfile(l.File, name) }
 		s, err = l.OpenActive()
@@ -130,7 +139,17 @@ func checkProfile(f *config.File, name string) ui.ProfileCheck {
 
 // forConsole is a session as the console takes it.
 func forConsole(s *config.Session) ui.Session {
-	us := ui.Session{Client: s.Client, MintCode: s.MintCode(), StoreSecrets: s.Config.KeepsSecrets()}
+	login := ui.LoginOptions{
+		RedirectURI:         s.Config.RedirectURI,
+		Listen:              s.Config.Listen,
+		PhonePayload:        s.PhonePayload(),
+		OpenUserInfoPayload: s.OpenUserInfoPayload(),
+		MintAppAuthCode:     s.MintAppAuthCode(),
+	}
+	if s.Config.AESKey != "" || s.Server != nil {
+		login.AESKey = s.AESKey
+	}
+	us := ui.Session{Client: s.Client, MintCode: s.MintCode(), StoreSecrets: s.Config.KeepsSecrets(), AutoRefresh: s.Config.AutoRefresh, Login: login}
 	if s.Server != nil {
 		us.Faults = emulatorFaults{s.Server.Emulator}
 	}

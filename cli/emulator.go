@@ -27,6 +27,7 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 	appID := fs.String("app-id", "2021000000000002", "the app id to register --app-public-key under")
 	signType := fs.String("sign-type", "RSA2", "the sign type the registered app uses: RSA2 or RSA")
 	certMode := fs.Bool("cert-mode", false, "certificate mode: issue certificates into the state directory and require SNs")
+	openIDOnly := fs.Bool("openid-only", false, "the app is one created after the OpenID migration: tokens carry open_id, no user_id")
 	codeTTL := fs.Duration("code-ttl", emulator.DefaultCodeTTL, "how long an auth code lives")
 	accessTTL := fs.Duration("access-ttl", emulator.DefaultAccessTTL, "how long an access token lives (expires_in)")
 	refreshTTL := fs.Duration("refresh-ttl", emulator.DefaultRefreshTTL, "how long a refresh token lives (re_expires_in)")
@@ -59,6 +60,9 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 			return usage(err)
 		}
 		pub, _, err := keys.LoadPublicKey(*appKey)
+		if _, _, perr := keys.LoadPrivateKey(*appKey); err != nil && perr == nil {
+			return usageError("--app-public-key %s is an app private key; pass the app public key that belongs to it (app_public_key.txt beside the app_private_key.txt aliauth keys gen writes, or the 应用公钥 uploaded to the Alipay console); the emulator never needs a private key of yours", config.SourceName(*appKey))
+		}
 		if err != nil {
 			return usage(fmt.Errorf("--app-public-key: %w", err))
 		}
@@ -67,6 +71,12 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 		}
 		readyApp = *appID
 	}
+	if *openIDOnly {
+		if err := emu.SetOpenIDOnly(readyApp, true); err != nil {
+			_ = emu.Close()
+			return usage(err)
+		}
+	}
 	srv, err := emulator.Listen(emu, *addr)
 	if err != nil {
 		_ = emu.Close()
@@ -74,7 +84,7 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 	}
 	defer srv.Close()
 	if host, _, _ := net.SplitHostPort(*addr); host != "127.0.0.1" && host != "localhost" && host != "::1" {
-		fmt.Fprintf(a.stderr, "aliauth: the emulator listens on %s, beyond loopback: anyone who reaches it can mint codes and tokens\n", *addr)
+		say(a.stderr, fmt.Sprintf("aliauth: the emulator listens on %s, beyond loopback: anyone who reaches it can mint codes and tokens", *addr))
 	}
 	ready, err := srv.Ready(readyApp)
 	if err != nil {
@@ -92,12 +102,14 @@ func (a *app) runEmulator(ctx context.Context, args []string) error {
 // emulatorCode mints a code in the demo emulator's state, standing in for
 // my.getAuthCode: aliauth exchange "$(aliauth emulator code)".
 func (a *app) emulatorCode(args []string) error {
-	fs := a.newFlagSet("emulator code", "[--scope auth_user|auth_base] [--user-id ID]",
+	fs := a.newFlagSet("emulator code", "[--scope auth_user|auth_base] [--user-id ID] [--openid-only] [--app-auth]",
 		"Mint an auth code for the built-in demo emulator and print it, standing in for my.getAuthCode:\n  aliauth exchange \"$(aliauth emulator code)\"")
 	scope := fs.String("scope", emulator.ScopeAuthUser, "auth_user (profile access) or auth_base (user id only)")
 	userID := fs.String("user-id", "", "the user to authorize as (default: a new user)")
 	dir := fs.String("dir", "", "state directory (default: the demo emulator's)")
 	appID := fs.String("app-id", emulator.DemoAppID, "the app the code is for")
+	openIDOnly := fs.Bool("openid-only", false, "mint for the demo app as one created after the OpenID migration (open_id, no user_id)")
+	appAuth := fs.Bool("app-auth", false, "mint an app_auth_code instead, as a merchant agreeing on appToAppAuth.htm: aliauth appauth exchange \"$(aliauth emulator code --app-auth)\"")
 	args, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -110,17 +122,23 @@ func (a *app) emulatorCode(args []string) error {
 			return usage(err)
 		}
 	}
-	emu, err := emulator.New(emulator.Config{Dir: *dir})
+	emu, err := emulator.New(emulator.Config{Dir: *dir, OpenIDOnly: *openIDOnly})
 	if err != nil {
 		return usage(err)
 	}
 	defer emu.Close()
-	code, err := emu.MintCode(*appID, *scope, *userID)
+	mint := func() (string, error) { return emu.MintCode(*appID, *scope, *userID) }
+	if *appAuth {
+		mint = func() (string, error) { return emu.MintDemoAppAuthCode(*appID) }
+	}
+	code, err := mint()
 	if err != nil {
 		return usage(err)
 	}
 	fmt.Fprintln(a.stdout, code)
-	if a.interactive {
+	if a.interactive && *appAuth {
+		fmt.Fprintf(a.stderr, "aliauth: an app_auth_code for app %s from the emulator (not Alipay), valid %s, single use\n", *appID, emulator.AppAuthCodeTTL.Round(time.Second))
+	} else if a.interactive {
 		fmt.Fprintf(a.stderr, "aliauth: a %s code for app %s from the emulator (not Alipay), valid %s, single use\n", *scope, *appID, emulator.DefaultCodeTTL.Round(time.Second))
 	}
 	return nil

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
+	"aliauth/doctor"
 	"aliauth/gateway"
 )
 
@@ -30,6 +32,24 @@ func outcomeStatus(o gateway.Outcome) int {
 	return ExitOK
 }
 
+// payloadStatus is the exit status of reading a mini program payload: 0 a
+// verified answer, 1 its content is an error code, 2 bad input or an AES
+// key that does not open it, 4 a signature that failed, is missing, or
+// covers the unquoted ciphertext.
+func payloadStatus(err error) int {
+	var untrusted *gateway.VerificationError
+	var answered *gateway.APIError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &untrusted):
+		return ExitUntrusted
+	case errors.As(err, &answered):
+		return ExitGateway
+	}
+	return ExitUsage
+}
+
 // exitError carries the status a failure exits with.
 type exitError struct {
 	code int
@@ -44,6 +64,11 @@ func usageError(format string, args ...any) error {
 	return &exitError{code: ExitUsage, err: fmt.Errorf(format, args...)}
 }
 
+// noAnswer is a wait that ended with nothing to show: exit 3.
+func noAnswer(format string, args ...any) error {
+	return &exitError{code: ExitTransport, err: fmt.Errorf(format, args...)}
+}
+
 // usage wraps err as a usage or configuration error: exit 2.
 func usage(err error) error {
 	return &exitError{code: ExitUsage, err: err}
@@ -53,3 +78,21 @@ func usage(err error) error {
 type silentExit int
 
 func (s silentExit) Error() string { return fmt.Sprintf("exit status %d", int(s)) }
+
+// Exit statuses of aliauth doctor: the worst of its checks. Errors share
+// the status of configuration errors, since that is what they are.
+const (
+	ExitDoctorWarnings = 1 // some check warned, none failed
+	ExitDoctorErrors   = 2 // some check failed
+)
+
+// doctorStatus is the exit status of a doctor's report.
+func doctorStatus(r *doctor.Report) int {
+	switch r.Worst() {
+	case doctor.Failed:
+		return ExitDoctorErrors
+	case doctor.Warning:
+		return ExitDoctorWarnings
+	}
+	return ExitOK
+}

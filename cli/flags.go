@@ -49,6 +49,7 @@ func (o *options) profileFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.AlipayRootCert, "alipay-root-cert", "", "certificate mode: alipayRootCert.crt (env ALIAUTH_ALIPAY_ROOT_CERT)")
 	fs.StringVar(&o.SignType, "sign-type", "", "RSA2 (SHA256withRSA) or RSA (SHA1withRSA, legacy) (env ALIAUTH_SIGN_TYPE; default RSA2)")
 	fs.StringVar(&o.Charset, "charset", "", "utf-8 or GBK (env ALIAUTH_CHARSET; default utf-8)")
+	fs.StringVar(&o.AppAuthToken, "app-auth-token", "", "act for a merchant app: the app_auth_token it granted this third-party app, or env:VAR (env ALIAUTH_APP_AUTH_TOKEN)")
 	fs.BoolVar(&o.NoStoreSecrets, "no-store-secrets", false, "keep token fingerprints in history instead of tokens (env ALIAUTH_NO_STORE_SECRETS)")
 	fs.StringVar(&o.config, "config", "", "config file of named profiles (env ALIAUTH_CONFIG)")
 	fs.StringVar(&o.history, "history", "", "history database (env ALIAUTH_HISTORY)")

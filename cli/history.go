@@ -19,19 +19,20 @@ import (
 	"aliauth/gateway"
 	"aliauth/history"
 	"aliauth/internal/atomicfile"
+	"aliauth/internal/safetext"
 )
 
 func (a *app) runHistory(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return usageError("history needs a subcommand: list, show, export, import, delete or prune")
+		return usageError("history needs a subcommand: list, show, export, import, bundle, delete or prune")
 	}
 	sub, args := args[0], args[1:]
 	run := map[string]func(context.Context, []string) error{
 		"list": a.historyList, "show": a.historyShow, "export": a.historyExport,
-		"import": a.historyImport, "delete": a.historyDelete, "prune": a.historyPrune,
+		"import": a.historyImport, "delete": a.historyDelete, "prune": a.historyPrune, "bundle": a.historyBundle,
 	}[sub]
 	if run == nil {
-		return usageError("history %s: unknown subcommand; use list, show, export, import, delete or prune", sub)
+		return usageError("history %s: unknown subcommand; use list, show, export, import, bundle, delete or prune", sub)
 	}
 	return run(ctx, args)
 }
@@ -98,10 +99,33 @@ func (h *historyFlags) filter() (history.Filter, error) {
 	return f, nil
 }
 
-func (a *app) openStore(ctx context.Context, path string) (*history.Store, error) {
-	s, err := openHistory(ctx, path)
+func (a *app) openStore(ctx context.Context, path string, opts ...history.Option) (*history.Store, error) {
+	s, err := openHistory(ctx, path, opts...)
 	if err != nil {
 		return nil, usage(err)
+	}
+	return s, nil
+}
+
+// openToRead opens the history for a command that only reads it, which
+// must not create one where there is none (a mistyped --history, say): then
+// the error matches os.ErrNotExist.
+func (a *app) openToRead(ctx context.Context, path string) (*history.Store, error) {
+	return a.openStore(ctx, path, history.Existing())
+}
+
+// openForChange opens the history for a command that deletes or adds
+// calls. It refuses a database SQLite reports as damaged: a change there
+// can spread the damage to pages still readable.
+func (a *app) openForChange(ctx context.Context, path, command string) (*history.Store, error) {
+	s, err := a.openStore(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Check(ctx); err != nil {
+		s.Close()
+		return nil, usageError("%s refused, nothing was changed: %v; aliauth history export --history %s -o FILE rescues the calls that can still be read",
+			command, historyError(err), s.Path())
 	}
 	return s, nil
 }
@@ -127,7 +151,14 @@ func (a *app) historyList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := a.openStore(ctx, h.path)
+	store, err := a.openToRead(ctx, h.path)
+	if errors.Is(err, os.ErrNotExist) {
+		if h.jsonOut {
+			return writeJSON(a.stdout, []*gateway.Trace{})
+		}
+		say(a.stdout, "no calls recorded: "+err.Error())
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -151,14 +182,20 @@ func (a *app) historyList(ctx context.Context, args []string) error {
 		return writeJSON(a.stdout, traces)
 	}
 	if len(sums) == 0 {
-		fmt.Fprintln(a.stdout, "no calls recorded match; the database is "+store.Path())
+		say(a.stdout, "no calls recorded match; the database is "+store.Path())
 		return nil
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tTIME\tPROFILE\tCALL\tOUTCOME\tVERIFY\tDETAIL")
 	for _, s := range sums {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Time.Local().Format("2006-01-02 15:04:05"), s.Profile,
-			gateway.CallName(s.Method, s.GrantType), s.Outcome, s.VerifyStatus, summaryDetail(s))
+		// A stored trace holds what its gateway sent (or what an import
+		// brought): each cell is shown, never obeyed, and stays one cell.
+		cells := []string{strconv.FormatInt(s.ID, 10), s.Time.Local().Format("2006-01-02 15:04:05"), s.Profile,
+			gateway.CallName(s.Method, s.GrantType), string(s.Outcome), string(s.VerifyStatus), summaryDetail(s)}
+		for i, c := range cells {
+			cells[i] = safetext.Line(c)
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -194,10 +231,11 @@ func summaryDetail(s history.Summary) string {
 
 func (a *app) historyShow(ctx context.Context, args []string) error {
 	var h historyFlags
-	fs := a.newFlagSet("history show", "ID [--json] [--reveal]", "Show one recorded call with every step.")
+	fs := a.newFlagSet("history show", "ID [--chain] [--json] [--reveal]", "Show one recorded call with every step, or with --chain its token lineage.")
 	h.register(fs, false, 0)
 	fs.BoolVar(&h.jsonOut, "json", false, "print the trace as JSON")
 	fs.BoolVar(&h.reveal, "reveal", false, "show tokens in full")
+	chain := fs.Bool("chain", false, "show the lineage instead: the auth code, the exchange, each refresh that rotated its refresh token, and which holds the live one")
 	args, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -209,11 +247,14 @@ func (a *app) historyShow(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := a.openStore(ctx, h.path)
+	store, err := a.openToRead(ctx, h.path)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	if *chain {
+		return a.historyChain(ctx, store, id, h.jsonOut)
+	}
 	t, err := store.Get(ctx, id)
 	if err != nil {
 		if errors.Is(err, history.ErrNotFound) {
@@ -226,6 +267,23 @@ func (a *app) historyShow(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "#%d at %s\n", t.ID, t.Time.Local().Format("2006-01-02 15:04:05 MST"))
 	printTrace(a.stdout, t, printOptions{reveal: h.reveal, verbose: true, now: now()})
+	printTriage(a.stdout, codeTriage("")(ctx, store, t))
+	return nil
+}
+
+// historyChain prints the lineage an exchange belongs to.
+func (a *app) historyChain(ctx context.Context, store *history.Store, id int64, jsonOut bool) error {
+	c, err := store.Chain(ctx, id)
+	if err != nil {
+		if errors.Is(err, history.ErrNotFound) {
+			return usageError("%v; list the ids with: aliauth history list", err)
+		}
+		return err
+	}
+	if jsonOut {
+		return writeJSON(a.stdout, chainJSON(c))
+	}
+	printChain(a.stdout, c, id)
 	return nil
 }
 
@@ -247,16 +305,44 @@ func (a *app) historyExport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := a.openStore(ctx, h.path)
+	store, err := a.openToRead(ctx, h.path)
+	if errors.Is(err, os.ErrNotExist) {
+		say(a.stderr, "aliauth: nothing exported: "+err.Error())
+		return nil
+	}
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	if *out == "-" {
-		_, err = store.Export(ctx, a.stdout, f, h.reveal)
-		return err
+		n, err := store.Export(ctx, a.stdout, f, h.reveal)
+		return exported(a.stderr, n, "", err)
 	}
 	return writeExport(ctx, store, *out, f, h.reveal, a.stderr)
+}
+
+// exported reports an export: how many calls went where and, from a
+// damaged database, how many could not be read. Those are skipped rather
+// than fail the export, so the readable ones can be rescued.
+func exported(log io.Writer, n int, path string, err error) error {
+	var skipped *history.SkippedError
+	switch {
+	case errors.As(err, &skipped):
+		say(log, fmt.Sprintf("aliauth: exported %d calls%s, and skipped %d: %v", n, to(path), skipped.Skipped, err))
+		return nil
+	case err != nil:
+		return err
+	case path != "":
+		say(log, fmt.Sprintf("aliauth: exported %d calls%s", n, to(path)))
+	}
+	return nil
+}
+
+func to(path string) string {
+	if path == "" {
+		return ""
+	}
+	return " to " + path
 }
 
 // writeExport writes through a temporary file so a failed export leaves no
@@ -268,16 +354,20 @@ func writeExport(ctx context.Context, store *history.Store, path string, f histo
 		mode = 0o600
 	}
 	var n int
+	var skipped error
 	err := atomicfile.Write(path, mode, func(w io.Writer) error {
 		var err error
 		n, err = store.Export(ctx, w, f, reveal)
+		var partial *history.SkippedError
+		if errors.As(err, &partial) {
+			skipped, err = err, nil // what could be read is kept
+		}
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	fmt.Fprintf(log, "aliauth: exported %d calls to %s\n", n, path)
-	return nil
+	return exported(log, n, path, skipped)
 }
 
 func (a *app) historyImport(ctx context.Context, args []string) error {
@@ -301,58 +391,104 @@ func (a *app) historyImport(ctx context.Context, args []string) error {
 		defer f.Close()
 		in = f
 	}
-	store, err := a.openStore(ctx, h.path)
+	store, err := a.openForChange(ctx, h.path, "history import")
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	total, err := importLines(ctx, store, in, inputName(args[0]), !*noSecrets)
+	done, err := importLines(ctx, store, in, inputName(args[0]), !*noSecrets)
+	if done.bom {
+		say(a.stderr, "aliauth: "+inputName(args[0])+" starts with a byte order mark, which an editor adds and aliauth never writes; it was ignored")
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "imported %d calls into %s\n", total, store.Path())
+	msg := fmt.Sprintf("imported %d calls into %s", done.stored, store.Path())
+	if done.skipped > 0 {
+		msg += fmt.Sprintf("; skipped %d already there", done.skipped)
+	}
+	say(a.stdout, msg)
 	return nil
 }
+
+// imported is what an import did: calls stored, calls skipped because the
+// history already held them, and whether the input began with a byte
+// order mark.
+type imported struct {
+	stored, skipped int
+	bom             bool
+}
+
+// before says what was imported before a line that stopped the import.
+func (d imported) before() string {
+	s := fmt.Sprintf("the %d calls before it were imported", d.stored)
+	if d.skipped > 0 {
+		s += fmt.Sprintf(", %d more were already there", d.skipped)
+	}
+	return s
+}
+
+// byteOrderMark is what some editors put at the start of a UTF-8 file.
+const byteOrderMark = "\ufeff"
 
 // importLines streams an export into the store a batch at a time, so an
 // export of any size imports in bounded memory. A bad line stops the import
 // before its batch: what came before it is kept, and the message says where.
-func importLines(ctx context.Context, store *history.Store, in io.Reader, name string, storeSecrets bool) (int, error) {
+func importLines(ctx context.Context, store *history.Store, in io.Reader, name string, storeSecrets bool) (imported, error) {
 	const batch = 1000
+	const maxLine = 4 * gateway.MaxBodySize
 	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 0, 1<<20), 4*gateway.MaxBodySize)
+	sc.Buffer(make([]byte, 0, 1<<20), maxLine)
 	var pending []*gateway.Trace
-	total, line := 0, 0
+	var done imported
+	line := 0
 	flush := func() error {
 		n, err := store.Import(ctx, pending, storeSecrets)
-		total += n
+		if err == nil {
+			done.stored += n
+			done.skipped += len(pending) - n
+		}
 		pending = pending[:0]
 		return err
 	}
 	for sc.Scan() {
 		line++
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+		text := sc.Bytes()
+		if line == 1 && bytes.HasPrefix(text, []byte(byteOrderMark)) {
+			text, done.bom = text[len(byteOrderMark):], true
+		}
+		if len(bytes.TrimSpace(text)) == 0 {
 			continue
 		}
 		var t gateway.Trace
-		if err := json.Unmarshal(sc.Bytes(), &t); err != nil {
+		err := json.Unmarshal(text, &t)
+		if err == nil && t.Time.IsZero() {
+			err = errors.New("it has no time, and every call aliauth records has one")
+		}
+		if err != nil {
 			if ferr := flush(); ferr != nil {
-				return total, ferr
+				return done, ferr
 			}
-			return total, usageError("%s line %d is not a trace: %v; import takes what aliauth history export writes (the %d calls before it were imported)", name, line, err, total)
+			return done, usageError("%s line %d is not a trace: %v; import takes what aliauth history export writes (%s)", name, line, err, done.before())
 		}
 		t.ID = 0
 		pending = append(pending, &t)
 		if len(pending) == batch {
 			if err := flush(); err != nil {
-				return total, err
+				return done, err
 			}
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return total, usageError("read %s: %v", name, err)
+		if ferr := flush(); ferr != nil {
+			return done, ferr
+		}
+		if errors.Is(err, bufio.ErrTooLong) {
+			return done, usageError("%s line %d is longer than %d MB, so it is not a trace aliauth history export wrote (%s)", name, line+1, maxLine>>20, done.before())
+		}
+		return done, usageError("read %s after line %d: %v (%s)", name, line, err, done.before())
 	}
-	return total, flush()
+	return done, flush()
 }
 
 func (a *app) historyDelete(ctx context.Context, args []string) error {
@@ -372,7 +508,7 @@ func (a *app) historyDelete(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	store, err := a.openStore(ctx, h.path)
+	store, err := a.openForChange(ctx, h.path, "history delete")
 	if err != nil {
 		return err
 	}
@@ -411,7 +547,7 @@ func (a *app) historyPrune(ctx context.Context, args []string) error {
 			return usageError("--older-than: %v", err)
 		}
 	}
-	store, err := a.openStore(ctx, h.path)
+	store, err := a.openForChange(ctx, h.path, "history prune")
 	if err != nil {
 		return err
 	}
@@ -420,6 +556,6 @@ func (a *app) historyPrune(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "pruned %d calls from %s\n", n, store.Path())
+	say(a.stdout, fmt.Sprintf("pruned %d calls from %s", n, store.Path()))
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"aliauth/gateway"
 )
@@ -132,8 +133,19 @@ func TestImportStreamsAndStopsAtABadLineSayingWhere(t *testing.T) {
 	src := filepath.Join(dir, "src.db")
 	run(t, "", append([]string{"exchange", mint(t, srv, "auth_user"), "--history", src}, flags...)...)
 	line, _, _ := run(t, "", "history", "export", "--reveal", "--history", src)
+	var tr gateway.Trace
+	if err := json.Unmarshal([]byte(line), &tr); err != nil {
+		t.Fatal(err)
+	}
+	// 1500 calls, each its own (an import skips a call already there).
+	var calls strings.Builder
+	for range 1500 {
+		tr.Time = tr.Time.Add(time.Second)
+		js, _ := json.Marshal(&tr)
+		calls.Write(append(js, '\n'))
+	}
 	file := filepath.Join(dir, "mixed.jsonl")
-	content := strings.Repeat(line, 1500) + "{not json\n" + line
+	content := calls.String() + "{not json\n" + line
 	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}

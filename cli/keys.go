@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"aliauth/internal/safetext"
 	"aliauth/keys"
 )
 
@@ -75,12 +76,12 @@ func (a *app) keysCheck(args []string) error {
 		return usage(err)
 	}
 	if keys.Match(priv, pub) {
-		fmt.Fprintf(a.stdout, "✓ match: %s (%s) is the public half of %s (%s), fingerprint %s\n", args[1], pubFormat, args[0], privFormat, keys.Fingerprint(pub))
+		say(a.stdout, fmt.Sprintf("✓ match: %s (%s) is the public half of %s (%s), fingerprint %s", args[1], pubFormat, args[0], privFormat, keys.Fingerprint(pub)))
 		fmt.Fprintln(a.stdout, "  this is the app public key: upload it to the console; it is never the Alipay public key")
 		return nil
 	}
-	fmt.Fprintf(a.stdout, "✗ no match: %s (%s, %s) does not belong to %s (%s, %s)\n",
-		args[1], pubFormat, keys.Fingerprint(pub), args[0], privFormat, keys.Fingerprint(&priv.PublicKey))
+	say(a.stdout, fmt.Sprintf("✗ no match: %s (%s, %s) does not belong to %s (%s, %s)",
+		args[1], pubFormat, keys.Fingerprint(pub), args[0], privFormat, keys.Fingerprint(&priv.PublicKey)))
 	fmt.Fprintln(a.stdout, "  if the gateway answers isv.invalid-signature with identical strings to sign, the app public key in the console is not this one;")
 	fmt.Fprintln(a.stdout, "  if this is the Alipay public key (支付宝公钥), no match is expected: it pairs with Alipay's private key, not yours")
 	return silentExit(ExitGateway)
@@ -113,7 +114,7 @@ func (a *app) keysInspect(args []string) error {
 }
 
 func printKeyInfo(w io.Writer, describe string, info keys.Info) {
-	fmt.Fprintf(w, "%s: %s, %s\n", describe, info.Kind, info.Format)
+	say(w, fmt.Sprintf("%s: %s, %s", describe, info.Kind, info.Format))
 	if info.Algorithm != "" {
 		field(w, "algorithm", strings.TrimSpace(fmt.Sprintf("%s %s", info.Algorithm, bits(info.Bits))))
 	}
@@ -122,8 +123,8 @@ func printKeyInfo(w io.Writer, describe string, info keys.Info) {
 	}
 	for i, c := range info.Certificates {
 		fmt.Fprintf(w, "\n  certificate %d of %d\n", i+1, len(info.Certificates)+len(info.Skipped))
-		field(w, "subject", c.Subject)
-		field(w, "issuer", c.Issuer)
+		field(w, "subject", safetext.Line(c.Subject))
+		field(w, "issuer", safetext.Line(c.Issuer))
 		field(w, "valid", c.NotBefore.Format("2006-01-02")+" to "+c.NotAfter.Format("2006-01-02")+expired(c))
 		field(w, "serial", c.Serial)
 		field(w, snLabel(c.Role), c.SN)
@@ -134,14 +135,15 @@ func printKeyInfo(w io.Writer, describe string, info keys.Info) {
 		}
 	}
 	for _, s := range info.Skipped {
-		fmt.Fprintf(w, "\n  certificate #%d skipped: %s\n", s.Index, s.Reason)
+		fmt.Fprintln(w)
+		say(w, fmt.Sprintf("  certificate #%d skipped: %s", s.Index, s.Reason))
 	}
 	if info.RootSN != "" {
 		fmt.Fprintln(w)
 		field(w, "alipay_root_cert_sn", info.RootSN)
 	}
 	for _, warn := range info.Warnings {
-		fmt.Fprintln(w, "  ! "+warn)
+		say(w, "  ! "+warn)
 	}
 }
 

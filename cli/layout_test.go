@@ -43,6 +43,7 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		"gateway":          {"aliauth/cli", "aliauth/config", "aliauth/history", "aliauth/ui", "aliauth/gateway/emulator"},
 		"gateway/emulator": {"aliauth/cli", "aliauth/config", "aliauth/history", "aliauth/ui"},
 		"history":          {"aliauth/cli", "aliauth/config", "aliauth/ui", "aliauth/gateway/emulator"},
+		"doctor":           {"aliauth/cli", "aliauth/config", "aliauth/ui", "aliauth/history", "aliauth/gateway/emulator"},
 		"ui":               {"aliauth/cli", "aliauth/config", "aliauth/gateway/emulator"},
 		"config":           {"aliauth/cli", "aliauth/ui"},
 	}
@@ -65,7 +66,7 @@ func TestDependenciesPointOneWay(t *testing.T) {
 // flag, variable or setting fixes it.
 func TestLibrariesNameNoFlagInAnError(t *testing.T) {
 	flagName := regexp.MustCompile(`(^|[\s(])--[a-z]|ALIAUTH_[A-Z]`)
-	for _, dir := range []string{"keys", "gateway", "gateway/emulator", "history", "ui"} {
+	for _, dir := range []string{"keys", "gateway", "gateway/emulator", "history", "doctor", "ui"} {
 		for _, f := range parseDir(t, filepath.Join("..", dir)) {
 			ast.Inspect(f, func(n ast.Node) bool {
 				call, ok := n.(*ast.CallExpr)

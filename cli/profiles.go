@@ -37,12 +37,12 @@ func (a *app) runProfiles(ctx context.Context, args []string) error {
 	active, _ := l.Active()
 	if cfg.Path == "" {
 		path, _ := config.DefaultPath()
-		fmt.Fprintf(a.stdout, "no config file (looked for %s); only the built-in demo profile exists.\n", path)
+		say(a.stdout, fmt.Sprintf("no config file (looked for %s); only the built-in demo profile exists.", path))
 		fmt.Fprintln(a.stdout, "write an example with: aliauth profiles init")
 	} else {
-		fmt.Fprintf(a.stdout, "config file %s\n", cfg.Path)
+		say(a.stdout, "config file "+cfg.Path)
 		for _, w := range cfg.Warnings() {
-			fmt.Fprintln(a.stdout, "  ! "+w)
+			say(a.stdout, "  ! "+w)
 		}
 	}
 	bad := 0
@@ -51,12 +51,13 @@ func (a *app) runProfiles(ctx context.Context, args []string) error {
 		if active != nil && active.Name == name {
 			mark = "*"
 		}
-		fmt.Fprintf(a.stdout, "\n%s %s\n", mark, name)
+		fmt.Fprintln(a.stdout)
+		say(a.stdout, mark+" "+name)
 		describe, problems := config.Check(cfg.Profile(name))
-		fmt.Fprintln(a.stdout, "    "+describe)
+		say(a.stdout, "    "+describe)
 		broken := false
 		for _, p := range problems {
-			fmt.Fprintln(a.stdout, "    "+p)
+			say(a.stdout, "    "+p)
 			broken = broken || strings.HasPrefix(p, "✗")
 		}
 		if broken {
@@ -104,6 +105,6 @@ func (a *app) profilesInit(args []string) error {
 	if err := atomicfile.WriteFile(*path, []byte(config.Example), 0o600); err != nil {
 		return usage(err)
 	}
-	fmt.Fprintf(a.stdout, "wrote %s; edit it, then check it with: aliauth profiles\n", *path)
+	say(a.stdout, fmt.Sprintf("wrote %s; edit it, then check it with: aliauth profiles", *path))
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"aliauth/gateway"
+	"aliauth/internal/safetext"
 )
 
 // printOptions say how much of a trace to show.
@@ -28,14 +29,14 @@ type printOptions struct {
 func printTrace(w io.Writer, t *gateway.Trace, o printOptions) {
 	// Say tokens were masked only where a masked one is shown: the tokens
 	// of a result, or anything with every step.
-	o.masked = !o.reveal && len(t.Secrets()) > 0 && (t.Tokens != nil || o.verbose)
+	o.masked = !o.reveal && len(t.Secrets()) > 0 && (t.Tokens != nil || (t.AppAuth != nil && t.AppAuth.AppAuthToken != "") || o.verbose)
 	if !o.reveal {
 		t = t.Redact(gateway.Mask)
 	}
-	fmt.Fprintln(w, headline(t))
-	fmt.Fprintln(w, "  "+contextLine(t))
+	say(w, headline(t))
+	say(w, "  "+contextLine(t))
 	for _, warn := range t.Warnings {
-		fmt.Fprintln(w, "  ! "+warn)
+		say(w, "  ! "+warn)
 	}
 	if o.verbose {
 		printSteps(w, t)
@@ -58,7 +59,7 @@ func printTrace(w io.Writer, t *gateway.Trace, o printOptions) {
 	}
 	fmt.Fprintln(w)
 	if t.Response != nil && t.Response.TraceID != "" {
-		field(w, "trace id", t.Response.TraceID+"  (Alipay's diagnosis: "+t.Response.DiagnosisURL+")")
+		field(w, "trace id", safetext.Line(t.Response.TraceID)+"  (Alipay's diagnosis: "+safetext.Line(t.Response.DiagnosisURL)+")")
 	}
 	footer(w, o)
 }
@@ -93,9 +94,20 @@ func contextLine(t *gateway.Trace) string {
 	return strings.Join(parts, " · ")
 }
 
+// say prints one line of output. Whatever in it came from elsewhere (the
+// gateway, a stored trace, a file) is shown, never obeyed by the terminal,
+// and cannot start a line of its own.
+func say(w io.Writer, s string) {
+	fmt.Fprintln(w, safetext.Line(s))
+}
+
 // field prints one labelled value, continuation lines indented under it.
+// Like say, it shows control characters as visible stand-ins; a value that
+// must stay on one line (an id, a token, a header) is passed through
+// safetext.Line first.
 func field(w io.Writer, label, value string) {
-	lines := strings.Split(value, "\n")
+	label = safetext.Line(label)
+	lines := strings.Split(safetext.Text(value), "\n")
 	fmt.Fprintf(w, "  %-14s %s\n", label, lines[0])
 	for _, l := range lines[1:] {
 		fmt.Fprintf(w, "  %-14s %s\n", "", l)
@@ -106,27 +118,33 @@ func printResult(w io.Writer, t *gateway.Trace, now time.Time) {
 	fmt.Fprintln(w)
 	if tk := t.Tokens; tk != nil {
 		if tk.UserID != "" {
-			field(w, "user_id", tk.UserID)
+			field(w, "user_id", safetext.Line(tk.UserID))
+		} else if tk.OpenID != "" {
+			field(w, "user_id", gateway.Identity(t)[0].Meaning)
 		}
 		if tk.OpenID != "" {
-			field(w, "open_id", tk.OpenID)
+			field(w, "open_id", safetext.Line(tk.OpenID))
 		}
 		if tk.UnionID != "" {
-			field(w, "union_id", tk.UnionID)
+			field(w, "union_id", safetext.Line(tk.UnionID))
 		}
-		field(w, "access_token", tk.AccessToken+"   "+tk.AccessExpiry().Phrase(now))
+		field(w, "access_token", safetext.Line(tk.AccessToken)+"   "+tk.AccessExpiry().Phrase(now))
 		if tk.RefreshToken != "" {
-			field(w, "refresh_token", tk.RefreshToken+"   "+tk.RefreshExpiry().Phrase(now))
+			field(w, "refresh_token", safetext.Line(tk.RefreshToken)+"   "+tk.RefreshExpiry().Phrase(now))
 		}
 		if tk.AuthStart != "" {
-			field(w, "auth_start", tk.AuthStart+" China Standard Time")
+			field(w, "auth_start", safetext.Line(tk.AuthStart)+" China Standard Time")
 		}
+		return
+	}
+	if t.AppAuth != nil {
+		printAppAuth(w, t.AppAuth, now)
 		return
 	}
 	for _, f := range gateway.ResultFields(t.Result) {
 		// The headline already gives code and msg.
 		if f.Name != "code" && f.Name != "msg" {
-			field(w, f.Name, f.Value)
+			field(w, f.Name, safetext.Line(f.Value))
 		}
 	}
 }
@@ -157,12 +175,12 @@ func printAPIError(w io.Writer, t *gateway.Trace) {
 		field(w, "see", "解决方案 "+solution)
 	}
 	for _, l := range e.Links {
-		field(w, "see", l.Description+" "+l.Link)
+		field(w, "see", safetext.Line(l.Description)+" "+safetext.Line(l.Link))
 	}
 	if d := e.SignatureDiff; d != nil {
 		fmt.Fprintln(w)
-		field(w, "gateway signed", d.Gateway)
-		field(w, "aliauth signed", d.Local)
+		field(w, "gateway signed", safetext.Line(d.Gateway))
+		field(w, "aliauth signed", safetext.Line(d.Local))
 		field(w, "difference", d.Summary)
 	}
 }
@@ -172,7 +190,7 @@ func printDryRun(w io.Writer, t *gateway.Trace) {
 	field(w, "string to sign", t.Request.StringToSign)
 	field(w, "sign", t.Request.Sign)
 	field(w, "clock", t.Request.Clock)
-	field(w, "request", t.Request.HTTPMethod+" "+t.Request.URL)
+	field(w, "request", t.Request.HTTPMethod+" "+safetext.Line(t.Request.URL))
 	if t.Request.Body != "" {
 		field(w, "body", t.Request.Body)
 	}
@@ -210,7 +228,7 @@ func footer(w io.Writer, o printOptions) {
 		notes = append(notes, "tokens masked: --reveal shows them")
 	}
 	if len(notes) > 0 {
-		fmt.Fprintln(w, "  "+strings.Join(notes, " · "))
+		say(w, "  "+strings.Join(notes, " · "))
 	}
 }
 
@@ -219,15 +237,15 @@ func footer(w io.Writer, o printOptions) {
 func printSteps(w io.Writer, t *gateway.Trace) {
 	if r := t.Request; r.URL != "" {
 		section(w, "request")
-		field(w, "method", r.HTTPMethod+" "+r.URL)
+		field(w, "method", r.HTTPMethod+" "+safetext.Line(r.URL))
 		field(w, "clock", r.Clock)
 		var params []string
 		for _, k := range sortedKeys(r.Params) {
-			params = append(params, k+"="+r.Params[k])
+			params = append(params, safetext.Line(k+"="+r.Params[k]))
 		}
 		field(w, "parameters", strings.Join(params, "\n"))
 		for _, h := range sortedKeys(r.Headers) {
-			field(w, "header", h+": "+r.Headers[h])
+			field(w, "header", safetext.Line(h+": "+r.Headers[h]))
 		}
 		field(w, "string to sign", strings.TrimSuffix(r.StringToSign, "\n"))
 		field(w, "sign", r.Sign)
@@ -241,7 +259,7 @@ func printSteps(w io.Writer, t *gateway.Trace) {
 			field(w, "status", fmt.Sprintf("HTTP %d in %s", resp.Status, resp.Duration))
 		}
 		for _, h := range sortedKeys(resp.Headers) {
-			field(w, "header", h+": "+resp.Headers[h])
+			field(w, "header", safetext.Line(h+": "+resp.Headers[h]))
 		}
 		field(w, "raw body", resp.BodyText())
 	}
@@ -262,11 +280,11 @@ func printVerificationFields(w io.Writer, v *gateway.Verification) {
 		field(w, "key", v.Key)
 	}
 	if v.CertSN != "" {
-		field(w, "cert SN", v.CertSN)
+		field(w, "cert SN", safetext.Line(v.CertSN))
 	}
 	field(w, "signed content", strings.TrimSuffix(v.SignedContent, "\n"))
 	if v.Sign != "" {
-		field(w, "their sign", v.Sign)
+		field(w, "their sign", safetext.Line(v.Sign))
 	}
 }
 
@@ -274,7 +292,7 @@ func printVerificationFields(w io.Writer, v *gateway.Verification) {
 // verification first, then what the response says.
 func printVerification(w io.Writer, t *gateway.Trace) {
 	v := t.Verification
-	fmt.Fprintf(w, "%s %s · %s\n", v.Status.Mark(), v.Status, v.Node)
+	say(w, fmt.Sprintf("%s %s · %s", v.Status.Mark(), v.Status, v.Node))
 	field(w, "verdict", t.Verdict())
 	printVerificationFields(w, v)
 	if t.Error != nil {

@@ -37,7 +37,7 @@ func fixtureTrace(t testing.TB, name string) *gateway.Trace {
 // The human account of each fixture, terse and with every step, as golden
 // files (go test ./cli -run TestGoldenTraces -update rewrites them).
 func TestGoldenTraces(t *testing.T) {
-	for _, name := range []string{"exchange_v2", "exchange_v3", "code_invalid_v2", "code_invalid_v3"} {
+	for _, name := range []string{"exchange_v2", "exchange_v3", "code_invalid_v2", "code_invalid_v3", "app_auth_v2", "app_auth_query_v2"} {
 		for _, verbose := range []bool{false, true} {
 			sub := name
 			if verbose {

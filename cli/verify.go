@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 
 	"aliauth/config"
 	"aliauth/gateway"
@@ -39,13 +40,29 @@ func (a *app) runVerify(ctx context.Context, args []string) error {
 	if err != nil {
 		return usage(err)
 	}
+	var bom string
+	if rest, ok := bytes.CutPrefix(body, []byte(byteOrderMark)); ok {
+		// Editors add it; the gateway never sends one, and no signature covers it.
+		body = rest
+		bom = inputName(name) + " starts with a byte order mark, which an editor adds and the gateway never sends; it was ignored"
+		say(a.stderr, "aliauth: "+bom)
+	}
+	if b, ok, err := gateway.ParseBundle(body); ok {
+		if err != nil {
+			return usageError("%s: %v", inputName(name), err)
+		}
+		return a.verifyBundle(&o, b)
+	}
 	body = traceBody(body)
+	if masked := maskedToken.Find(body); masked != nil {
+		return usageError("%s holds an answer whose tokens were masked or replaced by fingerprints (%s) when it was printed, exported or recorded, so it is no longer the body the gateway signed; verify a copy with the tokens in full: aliauth history export --reveal, or the command's --json --reveal", inputName(name), masked)
+	}
 	if *method == "" {
 		*method = gateway.DetectMethod(body)
 	}
 	signType, err := gateway.ParseSignType(o.SignType)
 	if err != nil {
-		return usage(err)
+		return usage(fmt.Errorf("--sign-type %q: %w", o.SignType, err))
 	}
 	key, source, err := a.verifyKey(&o)
 	if err != nil {
@@ -55,12 +72,40 @@ func (a *app) runVerify(ctx context.Context, args []string) error {
 	if err != nil {
 		return usageError("%s is not a gateway response: %v; pass the raw body exactly as received", inputName(name), err)
 	}
+	if bom != "" {
+		t.Warnings = append(t.Warnings, bom)
+	}
 	if o.jsonOut {
 		if err := printTraceJSON(a.stdout, t, o.reveal); err != nil {
 			return err
 		}
 	} else {
 		printVerification(a.stdout, t)
+	}
+	if !t.Verification.Status.Passed() {
+		return silentExit(ExitUntrusted)
+	}
+	return nil
+}
+
+// verifyBundle replays a bundle's verification with the Alipay key given
+// or configured, and shows it as verify shows any response.
+func (a *app) verifyBundle(o *options, b *gateway.Bundle) error {
+	key, source, err := a.verifyKey(o)
+	if err != nil {
+		return err
+	}
+	t, err := b.Replay(key, source)
+	if err != nil {
+		return usage(err)
+	}
+	if o.jsonOut {
+		if err := printTraceJSON(a.stdout, t, o.reveal); err != nil {
+			return err
+		}
+	} else {
+		printVerification(a.stdout, t)
+		field(a.stdout, "bundle", "tokens and the code are fingerprints; the signature was checked over the digest the bundle kept of the signed bytes")
 	}
 	if !t.Verification.Status.Passed() {
 		return silentExit(ExitUntrusted)
@@ -91,6 +136,10 @@ func (a *app) readInput(name string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// maskedToken finds a token member whose value was masked for display
+// (authusrB…1a2b) or replaced by a fingerprint for storage.
+var maskedToken = regexp.MustCompile(`"(?:access_token|refresh_token|auth_token)"\s*:\s*"(?:[^"\\]*…[^"\\]*|sha256:[0-9a-f]{16})"`)
 
 func inputName(name string) string {
 	if name == "-" {

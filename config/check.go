@@ -21,7 +21,7 @@ func Check(pc *Profile) (describe string, problems []string) {
 		if pc.CertMode {
 			mode = ", certificate mode"
 		}
-		return fmt.Sprintf("%s · the built-in emulator (not Alipay)%s", protocol, mode), nil
+		return fmt.Sprintf("%s · the built-in emulator (not Alipay)%s", protocol, mode), loginProblems(pc)
 	}
 	s := &Session{Config: pc}
 	p, err := s.profile()
@@ -36,7 +36,7 @@ func Check(pc *Profile) (describe string, problems []string) {
 	for _, w := range p.Warnings() {
 		problems = append(problems, "! "+w)
 	}
-	return describe, problems
+	return describe, append(problems, loginProblems(pc)...)
 }
 
 func orNone(s string) string {
@@ -56,13 +56,23 @@ func (c *File) Warnings() []string {
 	var inline []string
 	for _, name := range c.Names() {
 		p := c.Profiles[name]
-		if p != nil && SourceName(p.PrivateKey) == "inline key" {
+		if p != nil && (SourceName(p.PrivateKey) == "inline key" || inlineSecret(p.AESKey) || (p.AppAuthToken != "" && !strings.HasPrefix(p.AppAuthToken, "env:"))) {
 			inline = append(inline, name)
 		}
 	}
 	if len(inline) == 0 {
 		return nil
 	}
-	return []string{fmt.Sprintf("the file is readable by others (mode %o) and holds a private key inline (profile %s): chmod 600 %s, or move the key to a file or an env: reference",
+	return []string{fmt.Sprintf("the file is readable by others (mode %o) and holds a private key, aes_key or app_auth_token inline (profile %s): chmod 600 %s, or move the secret to a file or an env: reference",
 		info.Mode().Perm(), strings.Join(inline, ", "), c.Path)}
+}
+
+// inlineSecret reports whether aes_key holds the key itself rather than
+// naming a file or a variable.
+func inlineSecret(source string) bool {
+	if source == "" || strings.HasPrefix(source, "env:") {
+		return false
+	}
+	_, err := os.Stat(ExpandHome(source))
+	return err != nil
 }

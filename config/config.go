@@ -44,6 +44,24 @@ type Profile struct {
 	SignType        string `toml:"sign_type"`
 	Charset         string `toml:"charset"`
 	StoreSecrets    *bool  `toml:"store_secrets"`
+	// AutoRefresh makes the console refresh the tokens before they expire.
+	AutoRefresh bool `toml:"auto_refresh"`
+	// OpenIDOnly makes the built-in emulator's demo app one created after
+	// the OpenID migration: tokens carry open_id and no user_id.
+	OpenIDOnly bool `toml:"openid_only"`
+	// RedirectURI is the app's 授权回调地址 as the Alipay console shows it:
+	// the redirect an authorization uses by default, and the domain any
+	// other redirect must be on.
+	RedirectURI string `toml:"redirect_uri"`
+	// Listen is where the redirect catcher listens: the address a tunnel
+	// to the redirect URI forwards to.
+	Listen string `toml:"listen"`
+	// AESKey is the 接口内容加密方式 key that decrypts my.getPhoneNumber: a
+	// path, "env:VAR", or the key text.
+	AESKey string `toml:"aes_key"`
+	// AppAuthToken makes calls act for the merchant app that granted it to
+	// this third-party app: the token, or "env:VAR".
+	AppAuthToken string `toml:"app_auth_token"`
 }
 
 // KeepsSecrets is whether history keeps the tokens (the default) or only
@@ -161,6 +179,10 @@ type Settings struct {
 	SignType        string
 	Charset         string
 	NoStoreSecrets  bool
+	RedirectURI     string
+	Listen          string
+	AESKey          string
+	AppAuthToken    string
 }
 
 // FromEnv reads the ALIAUTH_* variables.
@@ -178,6 +200,10 @@ func FromEnv() (Settings, error) {
 		AlipayRootCert:  os.Getenv("ALIAUTH_ALIPAY_ROOT_CERT"),
 		SignType:        os.Getenv("ALIAUTH_SIGN_TYPE"),
 		Charset:         os.Getenv("ALIAUTH_CHARSET"),
+		RedirectURI:     os.Getenv("ALIAUTH_REDIRECT_URI"),
+		Listen:          os.Getenv("ALIAUTH_LISTEN"),
+		AESKey:          os.Getenv("ALIAUTH_AES_KEY"),
+		AppAuthToken:    os.Getenv("ALIAUTH_APP_AUTH_TOKEN"),
 	}
 	if v := os.Getenv("ALIAUTH_NO_STORE_SECRETS"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -186,7 +212,7 @@ func FromEnv() (Settings, error) {
 		}
 		s.NoStoreSecrets = b
 	}
-	return s, nil
+	return s, s.check(asVariable)
 }
 
 // connects reports whether the settings name a connection of their own
@@ -214,6 +240,10 @@ func (s Settings) apply(p *Profile) {
 	set(&p.AlipayRootCert, s.AlipayRootCert)
 	set(&p.SignType, s.SignType)
 	set(&p.Charset, s.Charset)
+	set(&p.RedirectURI, s.RedirectURI)
+	set(&p.Listen, s.Listen)
+	set(&p.AESKey, s.AESKey)
+	set(&p.AppAuthToken, s.AppAuthToken)
 	if s.NoStoreSecrets {
 		no := false
 		p.StoreSecrets = &no

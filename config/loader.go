@@ -23,6 +23,9 @@ type Loader struct {
 // default) and the ALIAUTH_* variables; flags are the values given on the
 // command line.
 func NewLoader(configPath string, flags Settings) (*Loader, error) {
+	if err := flags.check(asFlag); err != nil {
+		return nil, err
+	}
 	f, err := Load(configPath)
 	if err != nil {
 		return nil, err

@@ -58,6 +58,9 @@ func Open(pc *Profile) (*Session, error) {
 	if err == nil {
 		s.Client, err = gateway.NewClient(p)
 	}
+	if err == nil {
+		s.Client.AppAuthToken, err = loadAppAuthToken(pc.AppAuthToken)
+	}
 	if err != nil {
 		s.Close()
 		return nil, explain(err)
@@ -79,7 +82,8 @@ func (s *Session) profile() (gateway.Profile, error) {
 	if pc.Emulator {
 		return p, s.startEmulator(&p)
 	}
-	p.Gateway, p.Endpoint, p.AppID = pc.Gateway, pc.Endpoint, pc.AppID
+	// Pasted URLs and ids often carry spaces or a line break around them.
+	p.Gateway, p.Endpoint, p.AppID = strings.TrimSpace(pc.Gateway), strings.TrimSpace(pc.Endpoint), strings.TrimSpace(pc.AppID)
 	if p.Gateway == "" && p.Protocol == gateway.V2 {
 		p.Gateway = gateway.ProductionGateway
 	}
@@ -145,7 +149,7 @@ func (s *Session) startEmulator(p *gateway.Profile) error {
 	if err != nil {
 		return err
 	}
-	emu, err := emulator.New(emulator.Config{Dir: dir, CertMode: s.Config.CertMode})
+	emu, err := emulator.New(emulator.Config{Dir: dir, CertMode: s.Config.CertMode, OpenIDOnly: s.Config.OpenIDOnly})
 	if err != nil {
 		return err
 	}

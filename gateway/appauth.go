@@ -85,8 +85,20 @@ func (f appAuthFields) decode(start time.Time) AppAuth {
 	return a
 }
 
-// decodeAppAuth fills Trace.AppAuth from a successful answer.
+// appAuthCodeInvalid explains isv.code-invalid from
+// alipay.open.auth.token.app, whose code is a merchant's app_auth_code,
+// not a user's auth code.
+var appAuthCodeInvalid = Explanation{
+	Meaning: "the app_auth_code is not valid: it was already used, it expired (a day after the merchant agreed), or it was issued to another third-party app",
+	Hint:    "have the merchant authorize again on appToAppAuth.htm and exchange the new app_auth_code once, with the app id the authorization named",
+}
+
+// decodeAppAuth fills Trace.AppAuth from a successful answer, and words an
+// invalid code as the merchant's.
 func decodeAppAuth(t *Trace) {
+	if e := t.Error; e != nil && (e.SubCode == "isv.code-invalid" || e.Code == "isv.code-invalid") && t.GrantType == GrantAuthorizationCode {
+		e.Meaning, e.Hint = appAuthCodeInvalid.Meaning, appAuthCodeInvalid.Hint
+	}
 	if t.Error != nil || len(t.Result) == 0 {
 		return
 	}

@@ -80,6 +80,41 @@ func landingOf(q url.Values) Landing {
 	return l
 }
 
+// CatcherAddr is where a catcher for redirectURI listens: listen when
+// given; with no redirect URI, a free loopback port (the catcher's own
+// address becomes the redirect); for a loopback redirect URI, its own
+// address. Empty means the redirect goes to another machine and nothing
+// forwards it here, so the landed URL has to be pasted (ParseLanding).
+func CatcherAddr(redirectURI, listen string) string {
+	switch {
+	case listen != "":
+		return listen
+	case redirectURI == "":
+		return "127.0.0.1:0"
+	case !IsLoopbackURL(redirectURI):
+		return ""
+	}
+	u, _ := url.Parse(redirectURI)
+	if u.Port() != "" {
+		return u.Host
+	}
+	return net.JoinHostPort(u.Hostname(), map[string]string{"http": "80", "https": "443"}[u.Scheme])
+}
+
+// IsLoopbackURL reports whether a URL names this machine's loopback, which
+// a phone cannot reach.
+func IsLoopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(u.Hostname(), "localhost") {
+		return true
+	}
+	ip := net.ParseIP(u.Hostname())
+	return ip != nil && ip.IsLoopback()
+}
+
 // CatcherConfig sets up a redirect catcher.
 type CatcherConfig struct {
 	// Addr is where to listen; empty means 127.0.0.1:0 (a free loopback port).

@@ -158,3 +158,24 @@ func TestParseLanding(t *testing.T) {
 		t.Fatal("a catcher without state started")
 	}
 }
+
+// Where the catcher listens follows from the redirect: its own free port
+// when there is none, a loopback redirect's address, --listen for one
+// through a tunnel, and nowhere (paste) for one on another machine.
+func TestCatcherAddr(t *testing.T) {
+	cases := []struct{ redirect, listen, want string }{
+		{"", "", "127.0.0.1:0"},
+		{"", "127.0.0.1:8080", "127.0.0.1:8080"},
+		{"http://127.0.0.1:9000/cb", "", "127.0.0.1:9000"},
+		{"http://localhost/cb", "", "localhost:80"},
+		{"https://[::1]/cb", "", "[::1]:443"},
+		{"https://tunnel.example.com/cb", "127.0.0.1:8080", "127.0.0.1:8080"},
+		{"https://tunnel.example.com/cb", "", ""},
+		{"http://192.168.1.10:9000/cb", "", ""},
+	}
+	for _, c := range cases {
+		if got := gateway.CatcherAddr(c.redirect, c.listen); got != c.want {
+			t.Errorf("CatcherAddr(%q, %q) = %q, want %q", c.redirect, c.listen, got, c.want)
+		}
+	}
+}

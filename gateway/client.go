@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -30,7 +31,7 @@ const MaxBodySize = 16 << 20
 
 // DiagnosisURL is Alipay's own diagnosis page for a trace id.
 func DiagnosisURL(traceID string) string {
-	return "https://open.alipay.com/api/errCheck?traceId=" + traceID + "&source=sdk"
+	return "https://open.alipay.com/api/errCheck?traceId=" + url.QueryEscape(traceID) + "&source=sdk"
 }
 
 // Client calls the gateway for one profile. Its zero fields have useful
@@ -277,21 +278,26 @@ func (t *Trace) err() error {
 // profile's warnings.
 func (t *Trace) settle() {
 	status := t.Verification.Status
-	switch {
-	case status == VerifyFailed:
-		t.Outcome = OutcomeUntrusted
-	case t.Error != nil:
-		t.Outcome = OutcomeGatewayError
-	case status == Unsigned:
-		t.Outcome = OutcomeUntrusted
-	default:
-		t.Outcome = OutcomeSuccess
-	}
+	t.Outcome = outcomeOf(status, t.Error != nil)
 	if status == VerifiedNormalized {
 		// The detail opens with what was normalized: whitespace, or the
 		// charset the content was re-encoded in.
 		t.Warnings = append(t.Warnings, summaryOf(t.Verification.Detail))
 	}
+}
+
+// outcomeOf is the outcome of an answer from its verification and whether
+// it is an error.
+func outcomeOf(status VerifyStatus, isError bool) Outcome {
+	switch {
+	case status == VerifyFailed:
+		return OutcomeUntrusted
+	case isError:
+		return OutcomeGatewayError
+	case status == Unsigned:
+		return OutcomeUntrusted
+	}
+	return OutcomeSuccess
 }
 
 func flattenHeaders(h http.Header) map[string]string {

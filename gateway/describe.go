@@ -12,7 +12,8 @@ import (
 // and history — so a call reads the same wherever it is shown.
 
 // CallName names a call: "exchange" (an auth code traded for tokens),
-// "refresh", "user info"; any other method by its own name.
+// "refresh", "user info", and for a third-party app "app auth exchange",
+// "app auth refresh", "app auth query"; any other method by its own name.
 func CallName(method, grantType string) string {
 	switch {
 	case method == MethodUserInfo:
@@ -21,6 +22,12 @@ func CallName(method, grantType string) string {
 		return "refresh"
 	case method == MethodOAuthToken:
 		return "exchange"
+	case method == MethodAppAuthToken && grantType == GrantRefreshToken:
+		return "app auth refresh"
+	case method == MethodAppAuthToken:
+		return "app auth exchange"
+	case method == MethodAppAuthQuery:
+		return "app auth query"
 	}
 	return method
 }
@@ -83,6 +90,8 @@ func (s VerifyStatus) Verdict() string {
 		return "UNSIGNED response"
 	case Skipped:
 		return "NOT VERIFIED: no Alipay public key configured"
+	case VerifiedUnquoted:
+		return "signed over the UNQUOTED ciphertext, not as Alipay signs"
 	}
 	return string(s)
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha1"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -146,6 +147,13 @@ func TestV3ErrorOfAnyShapeStaysAnError(t *testing.T) {
 				t.Fatal(err)
 			}
 			tr, err := c.Exchange(context.Background(), "x")
+			if !json.Valid([]byte(body)) {
+				// Not JSON at all: no usable answer, and never a success.
+				if tr.Outcome != gateway.OutcomeTransportError || tr.Transport == nil || tr.Transport.Kind != gateway.TransportNotJSON {
+					t.Fatalf("outcome %s, transport %+v", tr.Outcome, tr.Transport)
+				}
+				return
+			}
 			e := apiError(t, tr, err)
 			if tr.Verification.Status != gateway.Verified || e.Code == "" || tr.Outcome != gateway.OutcomeGatewayError {
 				t.Fatalf("verification %s, error %+v", tr.Verification.Status, e)

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzParseEnvelope: any input either fails cleanly or yields a node whose
@@ -127,5 +129,44 @@ func FuzzParseV3Authorization(f *testing.F) {
 		if err != nil || again.String() != auth || again.Sign != a.Sign {
 			t.Fatalf("%q: written back as %q, parsed as %q sign %q (%v)", header, a.Header(), again.String(), again.Sign, err)
 		}
+	})
+}
+
+// FuzzRedactAnswer: whatever a gateway answers, finding and masking its
+// tokens never fails, the masked trace still serialises with its result
+// JSON, and no token found is left in the masked body.
+func FuzzRedactAnswer(f *testing.F) {
+	for _, seed := range []string{
+		`{"alipay_system_oauth_token_response":{"access_token":"authusrB1a2b3c4d5e6f","refresh_token":"authusrBrefresh0001"},"sign":"x"}`,
+		`{"x":{"access_token" : "authusrB+a\/b\u0026c<d>"}}`,
+		`{"x":{"access_token":"authusrB\u0061bcdefgh","user_id":2088 1}}`,
+		`{"x":{"access_token":"authusrBcut`,
+		`{"x":{"auth_token":"a\"b\\c","access_token":"1296"},"expires_in":1296}`,
+		"{\"x\":{\"refresh_token\":\"tok\x01en\"}}",
+		`<html>access_token=abc</html>`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		tr := &Trace{Time: time.Unix(0, 0), Protocol: V2, Method: MethodOAuthToken, Response: &Response{Status: 200, Body: body}}
+		if json.Valid(body) {
+			tr.Result = json.RawMessage(body)
+		}
+		red := tr.Redact(Mask)
+		if _, err := json.Marshal(red); err != nil {
+			t.Fatalf("the masked trace does not serialise: %v", err)
+		}
+		if red.Result != nil && !json.Valid(red.Result) {
+			t.Fatalf("the masked result is not JSON: %q", red.Result)
+		}
+		// Every token member of the masked body holds a mask. (A token's
+		// text can still appear elsewhere by chance: a mask's ends next to
+		// the same characters can spell a repetitive token again.)
+		secrets := tr.Secrets()
+		rawTokens(red.Response.Body, func(raw, decoded string) {
+			if len(decoded) > 12 && slices.Contains(secrets, decoded) {
+				t.Fatalf("token %q is still a token member's value in the masked body %q", decoded, red.Response.Body)
+			}
+		})
 	})
 }

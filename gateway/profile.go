@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
+
+	"aliauth/keys"
 )
 
 // Well-known addresses of the gateway.
@@ -138,6 +141,19 @@ func (p *Profile) Warnings() []string {
 	if p.AlipayPublicKey == nil {
 		w = append(w, "no Alipay public key is configured: responses are NOT verified; configure the Alipay public key (支付宝公钥) or, in certificate mode, the Alipay certificate")
 	}
+	if p.SignType == RSA2 {
+		// Older apps made 1024-bit keys for RSA; the gateway wants 2048 bits for RSA2.
+		if p.PrivateKey != nil {
+			if err := keys.CheckStrength(&p.PrivateKey.PublicKey); err != nil {
+				w = append(w, "the app private key is too short: "+err.Error())
+			}
+		}
+		if p.AlipayPublicKey != nil {
+			if err := keys.CheckStrength(p.AlipayPublicKey); err != nil {
+				w = append(w, "the Alipay public key is too short: "+err.Error())
+			}
+		}
+	}
 	return w
 }
 
@@ -223,11 +239,19 @@ func checkURL(protocol Protocol, raw string) error {
 	if err != nil {
 		return fmt.Errorf("%s %q is not a URL: %v; write it like %s", what, raw, err, example)
 	}
-	if u.Scheme == "" || u.Host == "" {
+	if u.Scheme == "" {
 		return fmt.Errorf("%s %q has no scheme or host; write it in full, like https://%s", what, raw, strings.TrimPrefix(strings.TrimPrefix(raw, "//"), "/"))
 	}
 	if u.Scheme != "https" && u.Scheme != "http" {
 		return fmt.Errorf("%s %q uses %s; use https, like %s", what, raw, u.Scheme, example)
+	}
+	if u.Hostname() == "" {
+		return fmt.Errorf("%s %q has no host; write it in full, like %s", what, raw, example)
+	}
+	if port := u.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("%s %q has port %s; a port is a number from 1 to 65535 (https uses 443 when none is given), like %s", what, raw, port, example)
+		}
 	}
 	return nil
 }

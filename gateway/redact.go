@@ -1,11 +1,16 @@
 package gateway
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"html"
 	"maps"
+	"net/url"
+	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Mask hides a secret on screen while keeping enough to recognise it: the
@@ -25,12 +30,33 @@ func Fingerprint(secret string) string {
 }
 
 // Secrets lists the tokens the trace carries: those sent (refresh token,
-// auth token) and those received (access and refresh tokens).
+// auth token) and those received (access and refresh tokens), longest
+// first. Tokens are found in the raw text as well as in the decoded fields,
+// so an answer that is truncated or malformed, and decodes to nothing, still
+// has its tokens masked.
 func (t *Trace) Secrets() []string {
+	secrets, _ := t.secrets()
+	return secrets
+}
+
+// spelling is a token as JSON text writes it, escapes and all, and the
+// token it decodes to.
+type spelling struct{ raw, decoded string }
+
+// secrets is Secrets, with the spellings of the tokens found in JSON text
+// that differ from the tokens themselves.
+func (t *Trace) secrets() ([]string, []spelling) {
 	var out []string
+	var spellings []spelling
 	add := func(s string) {
-		if len(s) >= 4 && !strings.Contains(s, "…") && !IsFingerprint(s) {
+		if len(s) >= 4 && !strings.Contains(s, "…") && !IsFingerprint(s) && !slices.Contains(out, s) {
 			out = append(out, s)
+		}
+	}
+	found := func(raw, decoded string) {
+		add(decoded)
+		if raw != decoded && slices.Contains(out, decoded) {
+			spellings = append(spellings, spelling{raw, decoded})
 		}
 	}
 	add(t.Request.Params["refresh_token"])
@@ -45,80 +71,230 @@ func (t *Trace) Secrets() []string {
 		add(s)
 	}
 	// The app authorization methods send their tokens in biz_content.
-	var biz struct {
-		RefreshToken string `json:"refresh_token"`
-		AppAuthToken string `json:"app_auth_token"`
+	rawTokens([]byte(t.Request.Params["biz_content"]), found)
+	rawTokens([]byte(t.Request.Body), found)
+	if t.Response != nil {
+		rawTokens(t.Response.Body, found)
 	}
-	if b := t.Request.Params["biz_content"]; b != "" && json.Unmarshal([]byte(b), &biz) == nil {
-		add(biz.RefreshToken)
-		add(biz.AppAuthToken)
-	}
-	// One pass over the result, which may be large, for tokens the decoded
-	// Tokens may lack (a result read back from an older export, say).
-	var received struct {
-		AccessToken     string `json:"access_token"`
-		RefreshToken    string `json:"refresh_token"`
-		AuthToken       string `json:"auth_token"`
-		AppAuthToken    string `json:"app_auth_token"`
-		AppRefreshToken string `json:"app_refresh_token"`
-	}
-	if len(t.Result) > 0 && json.Unmarshal(t.Result, &received) == nil {
-		add(received.AccessToken)
-		add(received.RefreshToken)
-		add(received.AuthToken)
-		add(received.AppAuthToken)
-		add(received.AppRefreshToken)
-	}
-	if t.Protocol == V3 && t.Request.Body != "" {
-		var sent struct {
-			RefreshToken string `json:"refresh_token"`
+	rawTokens(t.Result, found)
+	// Replacing the longest first keeps a token that holds another whole.
+	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return out, spellings
+}
+
+// tokenMembers are the JSON members whose values are tokens.
+var tokenMembers = [][]byte{
+	[]byte(`"access_token"`), []byte(`"refresh_token"`), []byte(`"auth_token"`),
+	[]byte(`"app_auth_token"`), []byte(`"app_refresh_token"`),
+}
+
+// rawTokens finds the string values of token members in JSON text without
+// decoding it, so text that is truncated or malformed gives up its tokens
+// too, and calls found with each value as written and as decoded (the same
+// when it holds no escape, or when its escapes do not decode). A value cut
+// short by the end of the text counts as far as it goes.
+func rawTokens(text []byte, found func(raw, decoded string)) {
+	for _, member := range tokenMembers {
+		for rest := text; ; {
+			i := bytes.Index(rest, member)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(member):]
+			v := bytes.TrimLeft(rest, " \t\r\n")
+			if len(v) == 0 || v[0] != ':' {
+				continue
+			}
+			v = bytes.TrimLeft(v[1:], " \t\r\n")
+			if len(v) == 0 || v[0] != '"' {
+				continue
+			}
+			end, closed := skipString(v, 1)
+			if !closed {
+				found(string(v[1:]), string(v[1:]))
+				continue
+			}
+			raw := string(v[1 : end-1])
+			decoded := raw
+			if strings.IndexByte(raw, '\\') >= 0 && json.Unmarshal(v[:end], &decoded) != nil {
+				decoded = raw
+			}
+			found(raw, decoded)
 		}
-		if json.Unmarshal([]byte(t.Request.Body), &sent) == nil {
-			add(sent.RefreshToken)
-		}
 	}
-	return out
 }
 
 // Redact returns a deep copy of the trace in which every secret it carries is
-// replaced by replace(secret) wherever it appears: parameters, URL, string to
-// sign, bodies, signed content, result and tokens. Use Mask for display and
-// Fingerprint for storage without secrets. The original is left untouched.
+// replaced by replace(secret) wherever it appears, in every form it takes
+// there (see secretForms): parameters, URL, string to sign, headers, bodies,
+// signed content, result, tokens, and the gateway's own words, which may
+// quote the string it verified. Use Mask for display and Fingerprint for
+// storage without secrets. The original is left untouched.
 func (t *Trace) Redact(replace func(secret string) string) *Trace {
-	secrets := t.Secrets()
+	return t.redact(nil, replace)
+}
+
+// redact is Redact, replacing extra secrets too (a bundle's auth code).
+func (t *Trace) redact(extra []string, replace func(secret string) string) *Trace {
+	secrets, spellings := t.secrets()
+	secrets = append(secrets, extra...)
+	slices.SortStableFunc(secrets, func(a, b string) int { return len(b) - len(a) })
 	c := t.clone()
 	if len(secrets) == 0 {
 		return c
 	}
-	pairs := make([]string, 0, 2*len(secrets))
-	for _, s := range secrets {
-		pairs = append(pairs, s, replace(s))
-	}
-	r := strings.NewReplacer(pairs...)
-	c.Request.URL = r.Replace(c.Request.URL)
-	c.Request.StringToSign = r.Replace(c.Request.StringToSign)
-	c.Request.Body = r.Replace(c.Request.Body)
-	for k, v := range c.Request.Params {
-		c.Request.Params[k] = r.Replace(v)
-	}
-	for k, v := range c.Request.Headers {
-		c.Request.Headers[k] = r.Replace(v)
-	}
+	r := newRedactor(secrets, spellings, replace)
+	c.Request.URL = r.text.Replace(c.Request.URL)
+	c.Request.StringToSign = r.text.Replace(c.Request.StringToSign)
+	c.Request.Body = r.text.Replace(c.Request.Body)
+	replaceValues(c.Request.Params, r.text)
+	replaceValues(c.Request.Headers, r.text)
 	if c.Response != nil {
-		c.Response.Body = []byte(r.Replace(string(c.Response.Body)))
+		c.Response.Body = []byte(r.text.Replace(string(c.Response.Body)))
+		replaceValues(c.Response.Headers, r.text)
 	}
 	if c.Verification != nil {
-		c.Verification.SignedContent = r.Replace(c.Verification.SignedContent)
+		c.Verification.SignedContent = r.text.Replace(c.Verification.SignedContent)
 	}
 	if c.Result != nil {
-		c.Result = json.RawMessage(r.Replace(string(c.Result)))
+		c.Result = json.RawMessage(r.json.Replace(string(c.Result)))
+		if !json.Valid(c.Result) {
+			// Only a token crafted to look like the JSON around it gets here;
+			// the raw body, redacted too, still shows the answer.
+			c.Result = nil
+		}
 	}
 	if c.Tokens != nil {
-		c.Tokens.AccessToken = r.Replace(c.Tokens.AccessToken)
-		c.Tokens.RefreshToken = r.Replace(c.Tokens.RefreshToken)
+		c.Tokens.AccessToken = r.text.Replace(c.Tokens.AccessToken)
+		c.Tokens.RefreshToken = r.text.Replace(c.Tokens.RefreshToken)
 	}
-	c.AppAuth.replace(r.Replace)
+	c.AppAuth.replace(r.text.Replace)
+	if e := c.Error; e != nil {
+		e.Msg, e.SubMsg = r.text.Replace(e.Msg), r.text.Replace(e.SubMsg)
+		if d := e.SignatureDiff; d != nil {
+			if g, l := r.text.Replace(d.Gateway), r.text.Replace(d.Local); g != d.Gateway || l != d.Local {
+				e.SignatureDiff = DiffStringToSign(g, l)
+			}
+		}
+	}
+	for i, w := range c.Warnings {
+		c.Warnings[i] = r.text.Replace(w)
+	}
+	c.TransportError = r.text.Replace(c.TransportError)
 	return c
+}
+
+// redactor replaces secrets: text in every form a secret takes in a trace,
+// json only in the forms that keep JSON text valid.
+type redactor struct {
+	text, json *strings.Replacer
+}
+
+// secretForm is one way a secret is written: as itself, percent-encoded in
+// a query or a path, escaped in JSON (with or without HTML-safe escapes,
+// with / written \/ as the gateway does), or HTML-escaped as an
+// isv.invalid-signature sub_msg quotes the string to sign.
+type secretForm struct {
+	encode func(string) string
+	json   bool // the form is valid inside a JSON string
+}
+
+var secretForms = []secretForm{
+	{func(s string) string { return s }, false},
+	{jsonEscape, true},
+	{func(s string) string { return strings.ReplaceAll(jsonEscape(s), "/", `\/`) }, true},
+	{jsonEscapeHTML, true},
+	{func(s string) string { return strings.ReplaceAll(jsonEscapeHTML(s), "/", `\/`) }, true},
+	{url.QueryEscape, false},
+	{url.PathEscape, false},
+	{html.EscapeString, false},
+}
+
+func newRedactor(secrets []string, spellings []spelling, replace func(string) string) redactor {
+	type pair struct{ old, new string }
+	var text, js []pair
+	seenText, seenJSON := map[string]bool{}, map[string]bool{}
+	addPair := func(p pair, json bool) {
+		if !seenText[p.old] {
+			seenText[p.old] = true
+			text = append(text, p)
+		}
+		if json && !seenJSON[p.old] {
+			seenJSON[p.old] = true
+			js = append(js, p)
+		}
+	}
+	replaced := make(map[string]string, len(secrets))
+	for _, s := range secrets {
+		rep := replace(s)
+		replaced[s] = rep
+		if plain(s) { // every form is the secret itself, as real tokens are
+			addPair(pair{s, jsonEscape(rep)}, true)
+			continue
+		}
+		for _, f := range secretForms {
+			old := f.encode(s)
+			addPair(pair{old, f.encode(rep)}, f.json || old == jsonEscape(s))
+		}
+	}
+	// A token written with escapes of its own choosing, as JSON allows
+	// (\u0061 for a), is replaced as written.
+	for _, sp := range spellings {
+		addPair(pair{sp.raw, jsonEscape(replaced[sp.decoded])}, true)
+	}
+	build := func(pairs []pair) *strings.Replacer {
+		// The longest first, so a form that holds another is replaced whole.
+		slices.SortStableFunc(pairs, func(a, b pair) int { return len(b.old) - len(a.old) })
+		args := make([]string, 0, 2*len(pairs))
+		for _, p := range pairs {
+			args = append(args, p.old, p.new)
+		}
+		return strings.NewReplacer(args...)
+	}
+	return redactor{text: build(text), json: build(js)}
+}
+
+// plain reports whether s is written the same in every secret form: only
+// letters, digits and the characters no escaping touches.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~') {
+			return false
+		}
+	}
+	return true
+}
+
+func replaceValues(m map[string]string, r *strings.Replacer) {
+	for k, v := range m {
+		m[k] = r.Replace(v)
+	}
+}
+
+// jsonEscape is s as the inside of a JSON string, escaped as encoding/json
+// escapes it without HTML-safe escapes; jsonEscapeHTML with them.
+func jsonEscape(s string) string {
+	if !strings.ContainsFunc(s, needsJSONEscape) {
+		return s
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSuffix(b.String(), "\n"), `"`), `"`)
+}
+
+// needsJSONEscape reports the characters encoding/json escapes in a
+// string, or may (the HTML-safe ones); a string without them is its own
+// JSON text.
+func needsJSONEscape(r rune) bool {
+	return r < 0x20 || r == '"' || r == '\\' || r == '<' || r == '>' || r == '&' || r == utf8.RuneError || r == '\u2028' || r == '\u2029'
+}
+
+func jsonEscapeHTML(s string) string {
+	b, _ := json.Marshal(s) // a string always encodes
+	return string(b[1 : len(b)-1])
 }
 
 // clone copies everything Redact may rewrite so the copy shares no mutable
@@ -144,6 +320,10 @@ func (t *Trace) clone() *Trace {
 	}
 	if t.Error != nil {
 		e := *t.Error
+		if t.Error.SignatureDiff != nil {
+			d := *t.Error.SignatureDiff
+			e.SignatureDiff = &d
+		}
 		c.Error = &e
 	}
 	c.AppAuth = t.AppAuth.clone()

@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"encoding/json"
+	"html"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -89,5 +91,47 @@ func TestTraceJSONShapeAndRoundTrip(t *testing.T) {
 	}
 	if !reflect.DeepEqual(back.Response.Body, tr.Response.Body) || back.Response.Duration != tr.Response.Duration {
 		t.Errorf("round trip lost the raw body or duration: %q %v", back.Response.Body, back.Response.Duration)
+	}
+}
+
+// A token sits in a trace in many spellings: percent-encoded in the query
+// and form body, JSON-escaped (with \/ as the gateway writes it, or with
+// escapes of the gateway's own choosing) in bodies and the result, HTML-
+// escaped in a sub_msg quoting the string to sign, echoed in a header.
+// Redact replaces each, and the result stays JSON.
+func TestRedactFindsEveryFormOfASecret(t *testing.T) {
+	const sent, got = "authusrB+sent/tok&en<é>", "authusrBgot/tok&en"
+	tr := &Trace{
+		Time: time.Now(), Protocol: V2, Method: MethodOAuthToken,
+		Request: Request{
+			URL:          "https://gw/gateway.do?refresh_token=" + url.QueryEscape(sent),
+			Params:       map[string]string{"refresh_token": sent},
+			StringToSign: "grant_type=refresh_token&refresh_token=" + sent,
+			Body:         "refresh_token=" + url.QueryEscape(sent) + "&path=" + url.PathEscape(sent),
+		},
+		Response: &Response{Status: 200, Headers: map[string]string{"x-echo": sent + " " + got},
+			Body: []byte(`{"x":{"access_token":"authusrB\u0067ot\/tok\u0026en","sub_msg":"refresh_token=` + html.EscapeString(sent) + `"}}`)},
+		Result: json.RawMessage(`{"access_token":"authusrB\u0067ot\/tok\u0026en","echo":"` + jsonEscapeHTML(sent) + `"}`),
+		Error:  &APIError{SubMsg: "网关生成的验签字符串为：refresh_token=" + html.EscapeString(sent), SignatureDiff: DiffStringToSign("refresh_token="+sent+"&x=1", "refresh_token="+sent+"&x=2")},
+	}
+	for name, replace := range map[string]func(string) string{"mask": Mask, "fingerprint": Fingerprint} {
+		red := tr.Redact(replace)
+		out, err := json.Marshal(red)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !json.Valid(red.Result) || len(red.Result) == 0 {
+			t.Errorf("%s: result %q is no longer JSON", name, red.Result)
+		}
+		for _, secret := range []string{sent, got} {
+			for _, form := range []string{secret, url.QueryEscape(secret), url.PathEscape(secret), html.EscapeString(secret), jsonEscape(secret), jsonEscapeHTML(secret), `authusrB\u0067ot`} {
+				if strings.Contains(string(out), form) || strings.Contains(string(red.Response.Body), form) {
+					t.Errorf("%s: %q is still there", name, form)
+				}
+			}
+		}
+		if d := red.Error.SignatureDiff; d.Offset != strings.Index(d.Local, "&x=")+3 {
+			t.Errorf("%s: the difference is not pointed at in the redacted strings: %+v", name, d)
+		}
 	}
 }

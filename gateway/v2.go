@@ -134,6 +134,9 @@ func (c *Client) readV2(t *Trace) error {
 	if err != nil {
 		return notJSON(t.Response, err)
 	}
+	if err := malformedAnswer(env.Start, env.Content); err != nil {
+		return err
+	}
 	v.Key = c.keyDescription()
 	t.Verification = v
 	decodeNode(t, env.Content, env.Node == ErrorNode)

@@ -84,6 +84,9 @@ func (c *Client) readV3(t *Trace) error {
 	if _, err := scanObject(resp.Body); err != nil {
 		return notJSON(resp, err)
 	}
+	if err := malformedAnswer(0, resp.Body); err != nil {
+		return err
+	}
 	ts, nonce, sig := resp.Headers["alipay-timestamp"], resp.Headers["alipay-nonce"], resp.Headers["alipay-signature"]
 	content := V3ResponseContent(ts, nonce, resp.Body)
 	v := &Verification{

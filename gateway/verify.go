@@ -52,6 +52,9 @@ func VerifyOffline(body []byte, method string, key *rsa.PublicKey, keySource str
 	if err != nil {
 		return nil, err
 	}
+	if err := malformedAt(env.Start, env.Content); err != nil {
+		return nil, err
+	}
 	v.Key = describeKey(key, keySource)
 	t := &Trace{
 		Time:         time.Now(),

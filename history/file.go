@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"encoding/binary"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"modernc.org/sqlite"
@@ -81,6 +83,9 @@ func prepareFile(path string) error {
 			cerr = f.Close()
 		}
 		if cerr != nil && !errors.Is(cerr, os.ErrExist) { // ErrExist: another process was first
+			if ro := readOnly(path, "create it", cerr); ro != nil {
+				return ro
+			}
 			return fmt.Errorf("create history database %q: %w", path, cerr)
 		}
 		info, err = os.Stat(path)
@@ -100,6 +105,9 @@ func prepareFile(path string) error {
 		}
 	}
 	if err := tighten(path, 0o600); err != nil {
+		if ro := readOnly(path, "restrict it to its owner", err); ro != nil {
+			return ro
+		}
 		return fmt.Errorf("open history database %q: %w", path, err)
 	}
 	return nil
@@ -112,6 +120,9 @@ func ensureDir(dir string) error {
 	info, err := os.Stat(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
+			if deniesWriting(err) {
+				return &storeError{msg: fmt.Sprintf("create the history directory %q: %v; the location is read-only: pick a file in a writable directory", dir, err), errs: []error{ErrUnusable, err}}
+			}
 			return fmt.Errorf("create the history directory %q: %w", dir, err)
 		}
 		return tighten(dir, 0o700)
@@ -146,19 +157,21 @@ func tighten(path string, perm os.FileMode) error {
 	return os.Chmod(path, info.Mode().Perm()&perm)
 }
 
-// checkFile decides, without changing a byte, whether a non-empty file is a
-// database this aliauth can open: its header, then its schema as SQLite reads
-// it. Another process may be writing the file at the same moment, so what
-// looks damaged is looked at again before it is called damaged.
+// checkFile decides, without changing a byte of it, whether a non-empty
+// file is a database this aliauth can open: its header, then its schema as
+// SQLite reads it, and, when the file is shorter than its header says, the
+// whole database as SQLite reads it. Another process may be writing the file
+// at the same moment, so what looks damaged is looked at again before it is
+// called damaged.
 func checkFile(path string) error {
 	var err error
 	for attempt := range 3 {
 		if attempt > 0 {
 			time.Sleep(50 * time.Millisecond)
 		}
-		err = checkHeader(path)
-		if err == nil {
-			err = probe(path)
+		var short string
+		if short, err = checkHeader(path); err == nil {
+			err = probe(path, short)
 		}
 		if err == nil || !errors.Is(err, ErrDamaged) {
 			return err
@@ -175,60 +188,68 @@ const headerSize = 100
 
 // checkHeader reads the 100-byte database header and checks what must hold
 // for any SQLite database: the magic string, a page size that is a power of
-// two, the payload fractions every SQLite writes, and a file at least as long
-// as the header says. It also refuses a schema version newer than this
-// aliauth knows.
-func checkHeader(path string) error {
+// two, the payload fractions every SQLite writes. It also refuses a schema
+// version newer than this aliauth knows. A file shorter than its header
+// says is not damaged by that alone: a crash in the middle of a checkpoint
+// leaves the file so, with every page still in the write-ahead log beside
+// it. short then says how much shorter, for probe to have SQLite decide.
+func checkHeader(path string) (short string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("open history database %q: %w", path, err)
+		return "", fmt.Errorf("open history database %q: %w", path, err)
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("open history database %q: %w", path, err)
+		return "", fmt.Errorf("open history database %q: %w", path, err)
 	}
 	var h [headerSize]byte
 	n, err := io.ReadFull(f, h[:])
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("read history database %q: %w", path, err)
+		return "", fmt.Errorf("read history database %q: %w", path, err)
 	}
 	if n < len(sqliteMagic) || !bytes.Equal(h[:len(sqliteMagic)], []byte(sqliteMagic)) {
-		return damaged(path, fmt.Sprintf("it is not an SQLite database (it starts with %q)", printable(h[:min(n, len(sqliteMagic))])), nil)
+		return "", damaged(path, fmt.Sprintf("it is not an SQLite database (it starts with %q)", printable(h[:min(n, len(sqliteMagic))])), nil)
 	}
 	if n < headerSize {
-		return damaged(path, fmt.Sprintf("it ends after %d bytes, inside the database header", n), nil)
+		return "", damaged(path, fmt.Sprintf("it ends after %d bytes, inside the database header", n), nil)
 	}
 	pageSize := int64(binary.BigEndian.Uint16(h[16:18]))
 	if pageSize == 1 {
 		pageSize = 65536
 	}
 	if pageSize < 512 || pageSize&(pageSize-1) != 0 {
-		return damaged(path, fmt.Sprintf("its header gives an impossible page size (%d)", pageSize), nil)
+		return "", damaged(path, fmt.Sprintf("its header gives an impossible page size (%d)", pageSize), nil)
 	}
 	if h[18] < 1 || h[18] > 2 || h[19] < 1 || h[19] > 2 || h[21] != 64 || h[22] != 32 || h[23] != 32 {
-		return damaged(path, "its header is garbled", nil)
+		return "", damaged(path, "its header is garbled", nil)
 	}
 	// The page count at 28 is valid when the version-valid-for number at 92
 	// matches the change counter at 24.
 	if pages := int64(binary.BigEndian.Uint32(h[28:32])); pages > 0 && bytes.Equal(h[92:96], h[24:28]) {
 		if want := pages * pageSize; info.Size() < want {
-			return damaged(path, fmt.Sprintf("it is %d bytes long but its header says %d: it was cut short", info.Size(), want), nil)
+			short = fmt.Sprintf("it is %d bytes long but its header says %d", info.Size(), want)
 		}
 	}
 	if v := int(int32(binary.BigEndian.Uint32(h[60:64]))); v > len(migrations) {
-		return newerVersion(path, v, len(migrations))
+		return "", newerVersion(path, v, len(migrations))
 	}
-	return nil
+	return short, nil
 }
 
-// probe has SQLite read the schema of the file without locking it, writing to
-// it, or creating a write-ahead log beside it (immutable=1), and refuses a
-// database that another program made.
-func probe(path string) error {
+// probe has SQLite read the database without writing to it, and refuses a
+// database that another program made. SQLite reads it as it would for use,
+// write-ahead log included, recovering it when a crash left it behind;
+// only when there is no log is the file read as immutable, which is the
+// same reading and creates nothing beside a file that may be damaged.
+// short is set when the file is shorter than its header says: then SQLite
+// checks every page (quick_check), and only what it cannot read is damage.
+func probe(path, short string) error {
 	q := url.Values{}
 	q.Set("mode", "ro")
-	q.Set("immutable", "1")
+	if info, err := os.Stat(path + "-wal"); err != nil || info.Size() == 0 {
+		q.Set("immutable", "1")
+	}
 	db, err := sql.Open("sqlite", fileURI(path, q))
 	if err != nil {
 		return fmt.Errorf("open history database %q: %w", path, err)
@@ -236,14 +257,19 @@ func probe(path string) error {
 	defer db.Close()
 	var objects, version int
 	err = db.QueryRow("SELECT count(*), (SELECT user_version FROM pragma_user_version) FROM sqlite_schema").Scan(&objects, &version)
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() & 0xff {
-		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
-			return damaged(path, "SQLite cannot read its schema ("+se.Error()+")", err)
-		}
+	if err == nil && short != "" {
+		err = quickCheck(context.Background(), db)
 	}
-	if err != nil {
+	var se *sqlite.Error
+	var check *checkFailed
+	switch {
+	case errors.As(err, &check) || errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_CORRUPT || se.Code()&0xff == sqlite3.SQLITE_NOTADB):
+		reason := "SQLite cannot read its schema (" + err.Error() + ")"
+		if short != "" {
+			reason = short + ", and SQLite cannot read it whole (" + err.Error() + "): it was cut short"
+		}
+		return damaged(path, reason, err)
+	case err != nil:
 		return fmt.Errorf("open history database %q: %w", path, err)
 	}
 	if version == 0 && objects > 0 { // aliauth sets the version with its first tables
@@ -266,4 +292,40 @@ func printable(b []byte) string {
 		out[i] = c
 	}
 	return string(out)
+}
+
+// checkFailed is what PRAGMA quick_check found wrong.
+type checkFailed struct{ problems string }
+
+func (e *checkFailed) Error() string { return "quick_check: " + e.problems }
+
+// quickCheck has SQLite read every page of the database and check what it
+// can without the indexes' contents: the test of damage that SQLite itself
+// gives.
+func quickCheck(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, "PRAGMA quick_check")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return err
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(problems) > 3 {
+		problems = append(problems[:3], fmt.Sprintf("and %d more", len(problems)-3))
+	}
+	if len(problems) > 0 {
+		return &checkFailed{problems: strings.Join(problems, "; ")}
+	}
+	return nil
 }

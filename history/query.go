@@ -286,8 +286,10 @@ func newSummaryScanner(shareStrings bool) *summaryScanner {
 	return sc
 }
 
-func (sc *summaryScanner) scan(rows *sql.Rows, out *Summary) error {
-	if err := rows.Scan(sc.dest...); err != nil {
+// scan reads one row of summaryColumns into out, and the columns after them
+// into extra.
+func (sc *summaryScanner) scan(rows *sql.Rows, out *Summary, extra ...any) error {
+	if err := rows.Scan(append(sc.dest[:len(sc.dest):len(sc.dest)], extra...)...); err != nil {
 		return err
 	}
 	s, r := sc.sum, &sc.row
@@ -342,6 +344,10 @@ func (s *Store) decode(id int64, js []byte) (*gateway.Trace, error) {
 // per line in the shape --json prints, oldest first (with a Limit, the newest
 // ones), and returns how many it wrote. Unless reveal is set, each trace is
 // t.Redact(gateway.Mask): tokens show their kind and last characters only.
+//
+// From a damaged database Export rescues what SQLite can still read: an
+// exchange it cannot read is skipped, the rest are written, and the error is
+// a *SkippedError (errors.Is ErrDamaged) that says how many were skipped.
 func (s *Store) Export(ctx context.Context, w io.Writer, f Filter, reveal bool) (int, error) {
 	where, args := f.where()
 	inner := "SELECT e.id, e.time FROM exchanges e" + where + " ORDER BY e.time DESC, e.id DESC"
@@ -358,69 +364,23 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f Filter, reveal bool) 
 		return 0, s.fail("export exchanges", err)
 	}
 	defer rows.Close()
-	// Lines are written a buffer at a time. A trace that must be masked is
-	// decoded, redacted and encoded again; the rest are the stored JSON with
-	// little changed (exportLine), or, where that cannot be sure, decoded and
-	// encoded again.
+	ex := newExporter(s, w, reveal)
 	var (
-		buf     = make([]byte, 0, 256<<10)
-		js      sql.RawBytes
-		id      int64
-		n       int
-		written int // the lines already handed to w
-		enc     = json.NewEncoder(bytesAppender{&buf})
+		id int64
+		js sql.RawBytes
 	)
-	enc.SetEscapeHTML(false)
-	flush := func() error {
-		if _, err := w.Write(buf); err != nil {
-			return fmt.Errorf("export history: write exchange %d: %w", id, err)
-		}
-		buf, written = buf[:0], n
-		return nil
-	}
 	for rows.Next() {
 		if err := rows.Scan(&id, &js); err != nil {
-			return written, s.fail("export exchanges", err)
+			return ex.rescue(ctx, inner, args, s.fail("export exchanges", err))
 		}
-		var t *gateway.Trace
-		if !reveal {
-			if t, err = s.decode(id, js); err != nil {
-				return written, err
-			}
-			if len(t.Secrets()) > 0 {
-				t = t.Redact(gateway.Mask)
-				if err := enc.Encode(t); err != nil {
-					return written, fmt.Errorf("export history: write exchange %d: %w", id, err)
-				}
-				n++
-				continue
-			}
-		}
-		var ok bool
-		if buf, ok = exportLine(buf, id, js); !ok {
-			if t == nil {
-				if t, err = s.decode(id, js); err != nil {
-					return written, err
-				}
-			}
-			if err := enc.Encode(t); err != nil {
-				return written, fmt.Errorf("export history: write exchange %d: %w", id, err)
-			}
-		}
-		n++
-		if len(buf) >= 192<<10 {
-			if err := flush(); err != nil {
-				return written, err
-			}
+		if err := ex.write(id, js); err != nil {
+			return ex.written, err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return written, s.fail("export exchanges", err)
+		return ex.rescue(ctx, inner, args, s.fail("export exchanges", err))
 	}
-	if err := flush(); err != nil {
-		return written, err
-	}
-	return n, nil
+	return ex.done()
 }
 
 // bytesAppender is an io.Writer that appends to a slice.

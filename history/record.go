@@ -55,6 +55,11 @@ func (s *Store) Record(ctx context.Context, t *gateway.Trace, storeSecrets bool)
 // Import stores many traces in one transaction: all of them or, on error,
 // none. It backs importing an export and sets each trace's ID to its new id;
 // the ids the traces had before are not kept. storeSecrets is as in Record.
+//
+// A trace the history already holds (the same call at the same instant: the
+// same time, method, grant type, app id and outcome) is not stored again,
+// so importing a file twice adds nothing the second time; its ID is set to
+// the id it is already stored under. Import returns how many it stored.
 func (s *Store) Import(ctx context.Context, traces []*gateway.Trace, storeSecrets bool) (int, error) {
 	rows, err := newRows(traces, storeSecrets)
 	if err != nil {
@@ -70,11 +75,26 @@ func (s *Store) Import(ctx context.Context, traces []*gateway.Trace, storeSecret
 		return 0, s.fail("import exchanges", err)
 	}
 	defer stmts.close()
+	present, err := tx.PrepareContext(ctx, presentSQL)
+	if err != nil {
+		return 0, s.fail("import exchanges", err)
+	}
+	defer present.Close()
 	ids := make([]int64, len(rows))
+	stored := 0
 	for i, r := range rows {
+		sum := &r.sum
+		err := present.QueryRowContext(ctx, sum.Time.UnixNano(), sum.Method, sum.GrantType, sum.AppID, string(sum.Outcome)).Scan(&ids[i])
+		switch {
+		case err == nil:
+			continue
+		case !errors.Is(err, sql.ErrNoRows):
+			return 0, s.fail(fmt.Sprintf("import exchange %d of %d", i+1, len(rows)), err)
+		}
 		if ids[i], err = r.insert(ctx, stmts); err != nil {
 			return 0, s.fail(fmt.Sprintf("import exchange %d of %d", i+1, len(rows)), err)
 		}
+		stored++
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, s.fail("import exchanges", err)
@@ -82,8 +102,12 @@ func (s *Store) Import(ctx context.Context, traces []*gateway.Trace, storeSecret
 	for i, t := range traces {
 		t.ID = ids[i]
 	}
-	return len(rows), nil
+	return stored, nil
 }
+
+// presentSQL finds an exchange already stored for the same call: the time
+// index narrows it to the few at that instant.
+const presentSQL = `SELECT id FROM exchanges WHERE time = ? AND method = ? AND grant_type = ? AND app_id = ? AND outcome = ? LIMIT 1`
 
 // Delete removes one exchange.
 func (s *Store) Delete(ctx context.Context, id int64) error {
@@ -151,7 +175,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 // insertStatements are the inserts of one exchange, prepared once per
 // transaction.
 type insertStatements struct {
-	exchange, trace *sql.Stmt
+	exchange, trace, lineage *sql.Stmt
 }
 
 func prepareInsert(ctx context.Context, tx *sql.Tx) (insertStatements, error) {
@@ -164,12 +188,18 @@ func prepareInsert(ctx context.Context, tx *sql.Tx) (insertStatements, error) {
 		st.exchange.Close()
 		return st, err
 	}
+	if st.lineage, err = tx.PrepareContext(ctx, insertLineageSQL); err != nil {
+		st.exchange.Close()
+		st.trace.Close()
+		return st, err
+	}
 	return st, nil
 }
 
 func (st insertStatements) close() {
 	st.exchange.Close()
 	st.trace.Close()
+	st.lineage.Close()
 }
 
 // row is one exchange ready to insert: its summary columns, its search text
@@ -178,6 +208,7 @@ type row struct {
 	sum    Summary
 	search string
 	json   []byte
+	links  links
 }
 
 // newRows prepares the rows of many traces, on every CPU: encoding the
@@ -223,7 +254,7 @@ func newRow(t *gateway.Trace, storeSecrets bool) (*row, error) {
 		return nil, fmt.Errorf("encode the trace: %w", err)
 	}
 	sum := SummaryOf(stored)
-	return &row{sum: sum, search: searchText(&sum), json: removePrivateKeys(js)}, nil
+	return &row{sum: sum, search: searchText(&sum), json: removePrivateKeys(js), links: linksOf(stored)}, nil
 }
 
 func (r *row) insert(ctx context.Context, st insertStatements) (int64, error) {
@@ -241,8 +272,10 @@ func (r *row) insert(ctx context.Context, st insertStatements) (int64, error) {
 		return 0, err
 	}
 	// As text, not a blob, so that SQLite's JSON functions read it.
-	_, err = st.trace.ExecContext(ctx, id, string(r.json))
-	return id, err
+	if _, err = st.trace.ExecContext(ctx, id, string(r.json)); err != nil {
+		return id, err
+	}
+	return id, r.links.insert(ctx, st.lineage, id)
 }
 
 // privateKeyPattern matches an RSA private key as PEM (its line breaks

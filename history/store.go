@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -58,6 +59,7 @@ type Option func(*options)
 
 type options struct {
 	busyTimeout time.Duration
+	existing    bool
 }
 
 // WithBusyTimeout sets how long to wait for a database another process holds
@@ -68,6 +70,13 @@ func WithBusyTimeout(d time.Duration) Option {
 			o.busyTimeout = d
 		}
 	}
+}
+
+// Existing makes Open refuse to create a database: a command that only
+// reads must not leave an empty history (and its directories) behind a
+// mistyped path. The error then matches fs.ErrNotExist.
+func Existing() Option {
+	return func(o *options) { o.existing = true }
 }
 
 // Open opens the history database at path, creating it (mode 0600, in a
@@ -88,6 +97,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open history %q: %w", path, err)
 	}
 	path = abs
+	if o.existing {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, &storeError{msg: fmt.Sprintf("history database %q does not exist: nothing has been recorded there", path), errs: []error{err}}
+		}
+	}
 	if err := prepareFile(path); err != nil {
 		return nil, err
 	}
@@ -252,6 +266,10 @@ func (s *Store) fail(op string, err error) error {
 		}
 	case se.Code()&0xff == sqlite3.SQLITE_CORRUPT || se.Code()&0xff == sqlite3.SQLITE_NOTADB:
 		return damaged(s.path, op+": "+se.Error(), err)
+	case se.Code()&0xff == sqlite3.SQLITE_READONLY || se.Code()&0xff == sqlite3.SQLITE_CANTOPEN:
+		if ro := readOnly(s.path, op, err); ro != nil {
+			return ro
+		}
 	}
 	return fmt.Errorf("history %q: %s: %w", s.path, op, err)
 }

@@ -90,6 +90,9 @@ type item struct {
 	cert      *x509.Certificate // a certificate Go could parse
 	csr       *x509.CertificateRequest
 	sigOID    string // certificates: the signature algorithm OID read from the raw DER
+	// labelMismatch says that the PEM type names another structure than the
+	// block holds, which Go reads but OpenSSL, Node and Java refuse.
+	labelMismatch string
 	// problem stops any use of the item: damaged, encrypted, or a container
 	// this package does not open. Its message does not name the source.
 	problem error
@@ -109,6 +112,14 @@ func (it *item) isRSA() bool { return it.algorithm == "RSA" }
 // classify says what one block holds.
 func classify(b block) *item {
 	it := &item{block: b, kind: KindUnknown}
+	if b.aes {
+		it.kind, it.algorithm, it.bits = KindAESKey, "AES", 8*len(b.der)
+		it.structure = fmt.Sprintf("AES-%d", it.bits)
+		it.problem = newError(ErrWrongKind,
+			"this is an AES-%d key, the content encryption key (接口内容加密方式, AES密钥) of the Alipay console, not an RSA key or certificate; "+
+				"it belongs in the SDK's encryptKey setting, never in a key slot", it.bits)
+		return it
+	}
 	if b.encrypted {
 		it.kind = KindPrivateKey
 		it.structure = "encrypted " + structureForLabel(b.label)
@@ -133,7 +144,57 @@ func classify(b block) *item {
 	if it.kind == KindUnknown && (b.label == "CERTIFICATE" || b.label == "X509 CERTIFICATE" || b.label == "TRUSTED CERTIFICATE") {
 		it.kind, it.structure = KindCertificate, "X.509 certificate"
 	}
+	it.labelMismatch = labelMismatch(b.label, it.structure)
 	return it
+}
+
+// pemLabels are the PEM types each structure is written under.
+var pemLabels = map[string][]string{
+	"PKCS#8":                      {"PRIVATE KEY"},
+	"PKCS#1":                      {"RSA PRIVATE KEY"},
+	"PKIX":                        {"PUBLIC KEY"},
+	"PKCS#1 public":               {"RSA PUBLIC KEY"},
+	"X.509 certificate":           {"CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"},
+	"PKCS#10 certificate request": {"CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"},
+}
+
+// structurePhrases name what each structure is, for sentences.
+var structurePhrases = map[string]string{
+	"PKCS#8":                      "a PKCS#8 private key",
+	"PKCS#1":                      "a PKCS#1 private key",
+	"PKIX":                        "a PKIX public key",
+	"PKCS#1 public":               "a PKCS#1 public key",
+	"X.509 certificate":           "an X.509 certificate",
+	"PKCS#10 certificate request": "a certificate request",
+}
+
+// labelMismatch says what is wrong when a PEM block's type names another
+// structure than the one it holds: typically a PKCS#1 key pasted between
+// "BEGIN PRIVATE KEY" lines, which is PKCS#8's header.
+func labelMismatch(label, structure string) string {
+	want, known := pemLabels[structure]
+	if label == "" || !known {
+		return ""
+	}
+	for _, l := range want {
+		if l == label {
+			return ""
+		}
+	}
+	for other, labels := range pemLabels {
+		for _, l := range labels {
+			if l != label {
+				continue
+			}
+			fix := "change the BEGIN and END lines to " + want[0]
+			if structure == "PKCS#1" {
+				fix = "convert it to the PKCS#8 that header promises: openssl pkcs8 -topk8 -nocrypt -in KEY -out app_private_key.pem"
+			}
+			return "the PEM header says " + label + " (" + other + ") but the block holds " + structurePhrases[structure] +
+				": aliauth reads it, but OpenSSL, Node's crypto and the Java SDK go by the header and refuse it; " + fix
+		}
+	}
+	return "the PEM header says " + label + ", which is not how " + structurePhrases[structure] + " is written; change the BEGIN and END lines to " + want[0]
 }
 
 // structureForLabel guesses a structure name from a PEM type, for blocks whose

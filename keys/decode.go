@@ -24,6 +24,8 @@ type block struct {
 	wrap      string // wrapPEM, wrapBase64 or wrapDER
 	label     string // the PEM type ("PRIVATE KEY"), empty for base64 and DER
 	encrypted bool   // a PEM block with "Proc-Type: 4,ENCRYPTED"
+	// aes marks base64 of 16, 24 or 32 bytes: an AES key, not DER.
+	aes bool
 }
 
 const pemBegin = "-----BEGIN"
@@ -45,6 +47,9 @@ func decode(data []byte) ([]block, error) {
 		return decodePEM(data)
 	}
 	if isBase64Text(text) {
+		if b, ok := aesKey(text); ok {
+			return []block{b}, nil
+		}
 		return decodeBase64(text)
 	}
 	if data[0] == 0x30 && !utf8.Valid(data) {
@@ -194,12 +199,47 @@ func cleanBase64(text []byte) []byte {
 	text = bytes.ReplaceAll(text, []byte(`\r`), nil)
 	text = bytes.ReplaceAll(text, []byte(`\n`), nil)
 	clean := make([]byte, 0, len(text))
-	for _, c := range text {
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			// Copying from a web page, a chat or a document brings
+			// non-breaking and full-width spaces; they are whitespace too.
+			r, size := utf8.DecodeRune(text[i:])
+			if isUnicodeSpace(r) {
+				i += size
+				continue
+			}
+		}
 		if !isSpace(c) {
 			clean = append(clean, c)
 		}
+		i++
 	}
 	return clean
+}
+
+// isUnicodeSpace reports the spaces beyond ASCII that pasted text carries:
+// no-break, full-width, zero-width spaces and a stray byte order mark.
+func isUnicodeSpace(r rune) bool {
+	return r == '\u00a0' || r == '\u3000' || r == '\ufeff' || (r >= '\u2000' && r <= '\u200b') || r == '\u202f' || r == '\u205f'
+}
+
+// aesKeySizes are the lengths, in bytes, of the AES keys the Alipay console
+// issues for content encryption (接口内容加密方式): AES-128 by default.
+var aesKeySizes = map[int]bool{16: true, 24: true, 32: true}
+
+// aesKey recognises the base64 of an AES key: too short to be any RSA key,
+// and exactly an AES key's length.
+func aesKey(text []byte) (block, bool) {
+	clean := cleanBase64(text)
+	if len(clean) > 44 {
+		return block{}, false
+	}
+	raw, err := decodeBase64Body(text)
+	if err != nil || !aesKeySizes[len(raw)] {
+		return block{}, false
+	}
+	return block{der: raw, wrap: wrapBase64, aes: true}, true
 }
 
 func decodeBase64(text []byte) ([]block, error) {

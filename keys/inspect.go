@@ -98,6 +98,9 @@ func Inspect(data []byte) (Info, error) {
 		return Info{Kind: KindUnknown}, head.problem
 	}
 	info := Info{Kind: head.kind, Format: head.format(), Algorithm: head.algorithm, Bits: head.bits, Fingerprint: fingerprintDER(head.spki)}
+	if head.labelMismatch != "" {
+		info.Warnings = append(info.Warnings, head.labelMismatch)
+	}
 	now := time.Now()
 	entries := certificateItems(items)
 	for i, it := range entries {

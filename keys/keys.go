@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -46,7 +47,10 @@ const (
 	KindCertificate        Kind = "certificate"
 	KindCertificateBundle  Kind = "certificate bundle" // several certificates in one file, as alipayRootCert.crt
 	KindCertificateRequest Kind = "certificate request"
-	KindUnknown            Kind = "unknown"
+	// KindAESKey is the base64 AES key of content encryption (接口内容加密),
+	// often pasted where a key of another kind belongs.
+	KindAESKey  Kind = "AES key"
+	KindUnknown Kind = "unknown"
 )
 
 // MinBits is the size of RSA key Alipay's RSA2 sign type requires.
@@ -208,6 +212,9 @@ func fingerprintDER(spki []byte) string {
 func parseItems(data []byte) ([]*item, error) {
 	blocks, err := decode(data)
 	if err != nil {
+		if cause := plusAsSpace(data); cause != nil {
+			return nil, cause
+		}
 		return nil, err
 	}
 	items := make([]*item, 0, len(blocks))
@@ -218,6 +225,11 @@ func parseItems(data []byte) ([]*item, error) {
 	}
 	if len(items) == 0 {
 		return nil, newError(ErrNotKey, "not a key: the PEM holds only parameters, no key or certificate")
+	}
+	if p := items[0].problem; p != nil && errors.Is(p, errDamaged) {
+		if cause := plusAsSpace(data); cause != nil {
+			items[0].problem = cause
+		}
 	}
 	return items, nil
 }
@@ -244,7 +256,7 @@ func usable(bits int) error {
 // wrongKind says what the input is, when it holds nothing of the kind needed.
 func wrongKind(items []*item, need Kind) error {
 	it := items[0]
-	if it.problem != nil && (it.kind == KindUnknown || it.kind == KindCertificateBundle || it.kind == need) {
+	if it.problem != nil && (it.kind == KindUnknown || it.kind == KindCertificateBundle || it.kind == KindAESKey || it.kind == need) {
 		return it.problem
 	}
 	what := foundPhrase(items)

@@ -52,6 +52,13 @@ func readSource(source string) ([]byte, string, error) {
 	if looksLikeKeyText(source) {
 		return []byte(source), describeInline, nil
 	}
+	if _, err := os.Stat(expandHome(source)); err != nil {
+		// An AES key is too short to look like key text, but pasted in
+		// place of a path it should be named for what it is.
+		if _, ok := aesKey([]byte(source)); ok {
+			return []byte(source), describeInline, nil
+		}
+	}
 	return readFile(source)
 }
 

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"aliauth/gateway"
+	"aliauth/internal/safetext"
 )
 
 // bodyText is a response body prepared for display once per trace: decoded
@@ -118,7 +119,7 @@ func newBodyBlock(body *bodyText, width int) *bodyBlock {
 func (b *bodyBlock) lineCount() int { return len(b.starts) - 1 }
 
 func (b *bodyBlock) plainLine(i int) string {
-	return "  " + clean(strings.TrimSuffix(b.body.text[b.starts[i]:b.starts[i+1]], "\n"))
+	return "  " + safetext.Text(strings.TrimSuffix(b.body.text[b.starts[i]:b.starts[i+1]], "\n"))
 }
 
 func (b *bodyBlock) line(i int, c *drawContext) string {
@@ -130,10 +131,10 @@ func (b *bodyBlock) line(i int, c *drawContext) string {
 	}
 	markFrom, markTo := max(from, b.body.markFrom), min(to, b.body.markTo)
 	if markFrom >= markTo {
-		return "  " + st.Value.Render(clean(text[from:to]))
+		return "  " + st.Value.Render(safetext.Text(text[from:to]))
 	}
 	return st.SignedGutter.Render("▌") + " " +
-		st.Value.Render(clean(text[from:markFrom])) +
-		st.Signed.Render(clean(text[markFrom:markTo])) +
-		st.Value.Render(clean(text[markTo:to]))
+		st.Value.Render(safetext.Text(text[from:markFrom])) +
+		st.Signed.Render(safetext.Text(text[markFrom:markTo])) +
+		st.Value.Render(safetext.Text(text[markTo:to]))
 }

@@ -22,7 +22,10 @@ func (m *Model) submit() tea.Cmd {
 		if token == "" {
 			return m.fail(tr("no refresh token: exchange a code first, or paste a refresh token"))
 		}
-		return m.startCall(callRequest{kind: callRefresh, arg: token, from: from})
+		return m.startRefresh(callRequest{kind: callRefresh, arg: token, from: from})
+	}
+	if code, ok := appAuthCodeIn(value); ok {
+		return m.startCall(callRequest{kind: callAppAuthExchange, arg: code, from: "input"})
 	}
 	code, err := gateway.ParseAuthCode(value)
 	if err != nil {
@@ -31,6 +34,7 @@ func (m *Model) submit() tea.Cmd {
 		}
 		return m.fail(err.Error() + " " + tr("(i edits the input)"))
 	}
+	m.noteSubmit(value, code)
 	return m.startCall(callRequest{kind: callExchange, arg: code, from: "input"})
 }
 
@@ -38,7 +42,7 @@ func (m *Model) refreshLatest() tea.Cmd {
 	if m.tokens == nil || m.tokens.RefreshToken == "" {
 		return m.fail(tr("no refresh token yet: exchange a code first%s, or refresh from a history entry (h)", m.mintHint()))
 	}
-	return m.startCall(callRequest{kind: callRefresh, arg: m.tokens.RefreshToken, from: tr("latest tokens")})
+	return m.startRefresh(callRequest{kind: callRefresh, arg: m.tokens.RefreshToken, from: tr("latest tokens")})
 }
 
 func (m *Model) userInfoLatest() tea.Cmd {
@@ -76,7 +80,7 @@ func (m *Model) callFromTrace(t *gateway.Trace, kind callKind, replay bool) tea.
 	if err != nil {
 		return m.fail(err.Error())
 	}
-	return m.startCall(req)
+	return m.startRefresh(req)
 }
 
 // startCall begins a call, unless one is under way.
@@ -118,6 +122,7 @@ func (m *Model) callDone(msg callDoneMsg) tea.Cmd {
 	if m.quitting {
 		return m.quit()
 	}
+	m.autoRefreshDone(msg)
 	if msg.trace == nil {
 		return m.fail(msg.req.kind.String() + ": " + errorText(msg.err))
 	}
@@ -158,7 +163,7 @@ func (m *Model) callDone(msg callDoneMsg) tea.Cmd {
 	} else {
 		m.say(status)
 	}
-	return m.ensureClock()
+	return tea.Batch(m.ensureClock(), m.diagnoseCall(msg))
 }
 
 func errorText(err error) string {

@@ -2,9 +2,7 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -24,6 +22,9 @@ const (
 	callExchange callKind = iota
 	callRefresh
 	callUserInfo
+	callAppAuthExchange
+	callAppAuthRefresh
+	callAppAuthQuery
 )
 
 func (k callKind) String() string {
@@ -32,6 +33,12 @@ func (k callKind) String() string {
 		return "refresh"
 	case callUserInfo:
 		return "user info"
+	case callAppAuthExchange:
+		return "app auth exchange"
+	case callAppAuthRefresh:
+		return "app auth refresh"
+	case callAppAuthQuery:
+		return "app auth query"
 	}
 	return "exchange"
 }
@@ -43,6 +50,12 @@ func (k callKind) progressive() string {
 		return tr("refreshing the token")
 	case callUserInfo:
 		return tr("fetching user info")
+	case callAppAuthExchange:
+		return tr("exchanging the app_auth_code")
+	case callAppAuthRefresh:
+		return tr("renewing the app_auth_token")
+	case callAppAuthQuery:
+		return tr("querying the app_auth_token")
 	}
 	return tr("exchanging the auth code")
 }
@@ -89,14 +102,14 @@ func runCall(ctx context.Context, seq int, s Session, store *history.Store, req 
 		trace, err = s.Client.Refresh(ctx, req.arg)
 	case callUserInfo:
 		trace, err = s.Client.UserInfo(ctx, req.arg)
+	case callAppAuthExchange, callAppAuthRefresh, callAppAuthQuery:
+		trace, err = appAuthCall(ctx, s.Client, req)
 	default:
 		trace, err = s.Client.Exchange(ctx, req.arg)
 	}
 	msg := callDoneMsg{seq: seq, req: req, trace: trace, err: err}
 	if trace != nil && store != nil {
-		recordCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		sum, err := store.Record(recordCtx, trace, s.StoreSecrets)
+		sum, err := store.RecordDetached(ctx, trace, s.StoreSecrets)
 		if msg.recordErr = err; err == nil {
 			msg.recorded = &sum
 		}
@@ -128,6 +141,9 @@ func historyCallCmd(ctx context.Context, seq int, s Session, store *history.Stor
 // the trace's own; otherwise kind says which call, with the token the trace
 // received (or sent).
 func requestFrom(t *gateway.Trace, kind callKind, replay bool) (callRequest, error) {
+	if isAppAuthMethod(t.Method) {
+		return appAuthRequest(t, kind, replay)
+	}
 	from := tr("history #%s", formatCount(int(t.ID)))
 	params := t.Request.Params
 	if replay {
@@ -163,7 +179,8 @@ func requestFrom(t *gateway.Trace, kind callKind, replay bool) (callRequest, err
 // usable refuses a call whose argument is missing or was stored only as a
 // fingerprint.
 func usable(req callRequest, what string) error {
-	name := word(map[callKind]string{callExchange: "auth code", callRefresh: "refresh token", callUserInfo: "access token"}[req.kind])
+	name := word(map[callKind]string{callExchange: "auth code", callRefresh: "refresh token", callUserInfo: "access token",
+		callAppAuthExchange: "app_auth_code", callAppAuthRefresh: "app_refresh_token", callAppAuthQuery: "app_auth_token"}[req.kind])
 	switch {
 	case req.arg == "":
 		return errors.New(tr("%s has no %s to use", what, name))
@@ -274,45 +291,18 @@ type rotation struct {
 	time time.Time
 }
 
-// maxRotationScan bounds how many later refreshes are read to find the one
-// that used a trace's refresh token.
-const maxRotationScan = 200
-
-// findRotation finds the successful refresh, recorded after t, that sent
-// t's refresh token: refreshing rotates it, so t's no longer works. nil
-// when none did (or history cannot say).
+// findRotation finds the refresh, in history, that spent t's refresh token:
+// refreshing rotates it, so t's no longer works. nil when none did (or
+// history cannot say).
 func findRotation(ctx context.Context, store *history.Store, t *gateway.Trace) *rotation {
 	if t.Tokens == nil || t.Tokens.RefreshToken == "" || t.ID == 0 {
 		return nil
 	}
-	later, err := store.List(ctx, history.Filter{AfterID: t.ID, Method: gateway.MethodOAuthToken, Profile: t.Profile,
-		Outcome: string(gateway.OutcomeSuccess), Limit: maxRotationScan})
-	if err != nil {
+	st, err := store.RefreshState(ctx, t.Tokens.RefreshToken)
+	if err != nil || st.RotatedBy == nil {
 		return nil
 	}
-	for _, s := range slices.Backward(later) { // oldest first
-		if s.GrantType != gateway.GrantRefreshToken {
-			continue
-		}
-		r, err := store.Get(ctx, s.ID)
-		if err == nil && sentRefreshToken(r) == t.Tokens.RefreshToken {
-			return &rotation{id: s.ID, time: s.Time}
-		}
-	}
-	return nil
-}
-
-// sentRefreshToken is the refresh token a refresh call sent: a parameter in
-// v2, a member of the JSON body in v3.
-func sentRefreshToken(t *gateway.Trace) string {
-	if rt := t.Request.Params["refresh_token"]; rt != "" {
-		return rt
-	}
-	var body struct {
-		RefreshToken string `json:"refresh_token"`
-	}
-	_ = json.Unmarshal([]byte(t.Request.Body), &body) // a body without one leaves it empty
-	return body.RefreshToken
+	return &rotation{id: st.RotatedBy.ID, time: st.RotatedBy.Time}
 }
 
 // historyDeletedMsg reports a deleted exchange.

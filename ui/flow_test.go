@@ -442,7 +442,7 @@ func TestCopyFallsBackToOSC52(t *testing.T) {
 		t.Errorf("status %q", h.status())
 	}
 	// The status line stays short; the log says why and what it means.
-	h.key("L")
+	h.key("@")
 	h.mustSee("through the terminal (OSC 52)", "SSH session without a forwarded", "screen masks")
 }
 
@@ -458,11 +458,11 @@ func TestStatusLineAndMessageLog(t *testing.T) {
 	h.exchange()
 	lines := strings.Split(h.view(), "\n")
 	status := lines[len(lines)-2]
-	if !strings.HasSuffix(strings.TrimRight(status, " "), "· L log") || !strings.HasPrefix(status, "✗ exchange, no answer") {
+	if !strings.HasSuffix(strings.TrimRight(status, " "), "· @ log") || !strings.HasPrefix(status, "✗ exchange, no answer") {
 		t.Fatalf("status line %q", status)
 	}
 	full := h.status()
-	h.key("L")
+	h.key("@")
 	if h.m.overlay != overlayLog {
 		t.Fatal("L did not open the message log")
 	}

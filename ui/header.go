@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"aliauth/gateway"
+	"aliauth/internal/safetext"
 )
 
 // envLabel names an environment so the emulator is never mistaken for
@@ -43,8 +44,8 @@ func (m *Model) headerView() string {
 	sep := st.Dim.Render(" · ")
 	title, profile := st.Title.Render("aliauth")+" ", st.Label.Render(tr("profile")+" ")
 	first := func() string {
-		return title + envStyle.Render(envLabel(env)) + " " + profile + st.Bold.Render(clean(p.Name)) + sep +
-			st.Label.Render(tr("app")+" ") + st.Bold.Render(clean(p.AppID))
+		return title + envStyle.Render(envLabel(env)) + " " + profile + st.Bold.Render(safetext.Text(p.Name)) + sep +
+			st.Label.Render(tr("app")+" ") + st.Bold.Render(safetext.Text(p.AppID))
 	}
 	// Narrow terminals drop the words that say least before the app id.
 	if ansi.StringWidth(first()) > m.width {
@@ -73,7 +74,7 @@ func (m *Model) headerView() string {
 	if p.AlipayPublicKey == nil {
 		how = append(how, tr("NO ALIPAY KEY"))
 	}
-	second := st.Value.Render(strings.Join(how, " · ")) + sep + st.Dim.Render(clean(p.URL()))
+	second := st.Value.Render(strings.Join(how, " · ")) + sep + st.Dim.Render(safetext.Text(p.URL()))
 	right := ""
 	if m.opts.History == nil {
 		right = st.Warn.Render(" " + tr("history off"))
@@ -87,7 +88,7 @@ func (m *Model) detailTitle() string {
 	st := &m.styles
 	t := m.detail.trace
 	text := st.Section.Render(tr("HISTORY #%s", formatCount(int(t.ID)))) + " " +
-		st.Value.Render(formatTime(t.Time)+" · "+clean(t.Profile)+" · "+word(t.CallName())) +
+		st.Value.Render(formatTime(t.Time)+" · "+safetext.Text(t.Profile)+" · "+word(t.CallName())) +
 		st.Dim.Render(" · "+string(t.Protocol)+" · "+envLabel(t.Environment))
 	return fit(text, m.width)
 }

@@ -14,6 +14,7 @@ import (
 
 	"aliauth/gateway"
 	"aliauth/history"
+	"aliauth/internal/safetext"
 )
 
 // historyState is the history browser. The first screenful comes straight
@@ -620,8 +621,8 @@ func (m *Model) historyColumns(width int, rows []history.Summary) []histColumn {
 	idW, profileW, userW := len("#"), textWidth(tr("profile")), textWidth(tr("user"))
 	for _, s := range rows {
 		idW = max(idW, len("#"+formatCount(int(s.ID))))
-		profileW = max(profileW, textWidth(clean(s.Profile)))
-		userW = max(userW, textWidth(clean(s.User)))
+		profileW = max(profileW, textWidth(safetext.Text(s.Profile)))
+		userW = max(userW, textWidth(safetext.Text(s.User)))
 	}
 	zone := m.now().Local().Format("MST")
 	timeName := tr("time (%s)", zone)
@@ -723,12 +724,12 @@ func (m *Model) historyRow(s history.Summary, cols []histColumn, width int, sele
 		if c.width == 0 {
 			continue
 		}
-		text := fit(clean(texts[i]), c.width-1) + " "
+		text := fit(safetext.Text(texts[i]), c.width-1) + " "
 		plain.WriteString(text)
 		styled.WriteString(styles[i].Render(text))
 		used += c.width
 	}
-	rest := fit(clean(detail), max(0, width-used))
+	rest := fit(safetext.Text(detail), max(0, width-used))
 	plain.WriteString(rest)
 	styled.WriteString(st.Dim.Render(rest))
 	row := fit(styled.String(), width)

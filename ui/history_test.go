@@ -103,11 +103,15 @@ func TestRefreshAndUserInfoFromAHistoryEntry(t *testing.T) {
 	if !strings.Contains(h.status(), "history #2") {
 		t.Errorf("status %q does not say where the token came from", h.status())
 	}
-	// From the detail view: r refreshes with the entry's refresh token (the
-	// cursor is still on #2, whose refresh token is the live one).
-	h.key("h", "enter", "r")
+	// From the detail view: r refreshes with the entry's refresh token, once
+	// told that the refresh of #2 rotated it.
+	h.key("h", "down", "down", "down", "enter", "r")
+	if !strings.Contains(h.status(), "rotated by #2") || h.m.call != nil {
+		t.Fatalf("the rotated token was sent without a warning: %q", h.status())
+	}
+	h.key("r")
 	tr = h.m.current.trace
-	if tr.GrantType != gateway.GrantRefreshToken || tr.Request.Params["refresh_token"] != traces[1].Tokens.RefreshToken {
+	if tr.GrantType != gateway.GrantRefreshToken || tr.Request.Params["refresh_token"] != traces[0].Tokens.RefreshToken {
 		t.Fatalf("r from the detail made %s %s", tr.Method, tr.GrantType)
 	}
 }
@@ -226,8 +230,9 @@ func TestHistoryMarksRotatedRefreshTokens(t *testing.T) {
 	if strings.Contains(h.status(), "r refreshes") || !strings.Contains(h.status(), "rotated by #") {
 		t.Errorf("status %q", h.status())
 	}
+	// The lineage warns before a dead token is sent.
 	h.key("r")
-	if h.m.call != nil || !strings.Contains(h.status(), "no longer works") {
+	if h.m.call != nil || !strings.Contains(h.status(), "rotated by #"+formatCount(int(traces[1].ID))) {
 		t.Fatalf("r on a rotated token: %q", h.status())
 	}
 	// The refresh's own tokens are the live ones.

@@ -75,6 +75,7 @@ func (m *Model) minted(msg mintedMsg) {
 	m.mintedScopes[msg.code] = msg.scope
 	m.input.EchoMode = textinput.EchoNormal
 	m.input.SetValue(msg.code)
+	m.noteCode(msg.code, "minted by the emulator", "")
 	m.input.CursorEnd()
 	m.setInputPlaceholder()
 	m.say(statusLine{tr("minted an %s code (single-use, expires in minutes): enter exchanges it", msg.scope), statusOK})
@@ -101,6 +102,11 @@ func (m *Model) paste(content string) tea.Cmd {
 		m.say(statusLine{tr("pasted a refresh token: enter refreshes with it"), statusInfo})
 		return nil
 	}
+	if _, ok := appAuthCodeIn(content); ok {
+		m.input.SetValue(strings.TrimSpace(content))
+		m.say(statusLine{"took the app_auth_code from the pasted address: enter exchanges it (alipay.open.auth.token.app)", statusOK})
+		return nil
+	}
 	code, err := gateway.ParseAuthCode(content)
 	if err != nil {
 		flat := strings.Join(strings.Fields(content), " ")
@@ -111,6 +117,7 @@ func (m *Model) paste(content string) tea.Cmd {
 		return m.fail(tr("pasted text: %s", err.Error()))
 	}
 	m.input.SetValue(code)
+	m.noteCode(code, "pasted", content)
 	m.input.CursorEnd()
 	m.say(statusLine{tr("took the auth code from the pasted %s: enter exchanges it", word(pastedKind(content))), statusOK})
 	return nil

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
+
+	"aliauth/internal/safetext"
 )
 
 // The pretty body: the answer's JSON indented and coloured by token, with
@@ -275,7 +277,7 @@ func (b *prettyBlock) line(i int, c *drawContext) string {
 		if b.marked(f) {
 			style = style.Underline(true)
 		}
-		out.WriteString(style.Render(clean(b.body.text[f.from:f.to])))
+		out.WriteString(style.Render(safetext.Text(b.body.text[f.from:f.to])))
 		if f.space {
 			out.WriteByte(' ')
 		}
@@ -289,7 +291,7 @@ func (b *prettyBlock) plainLine(i int) string {
 	out.WriteString("  ")
 	out.WriteString(strings.Repeat(" ", row.indent))
 	for _, f := range row.frags {
-		out.WriteString(clean(b.body.text[f.from:f.to]))
+		out.WriteString(safetext.Text(b.body.text[f.from:f.to]))
 		if f.space {
 			out.WriteByte(' ')
 		}

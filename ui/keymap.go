@@ -74,6 +74,26 @@ type KeyMap struct {
 
 	Yes key.Binding
 	No  key.Binding
+
+	Doctor      key.Binding
+	DoctorProbe key.Binding
+	Identity    key.Binding
+	Lineage     key.Binding
+	AutoRefresh key.Binding
+
+	// The login panels (login.go).
+	Authorize       key.Binding
+	AuthorizeScope  key.Binding
+	AppAuth         key.Binding
+	AppAuthStart    key.Binding
+	AppAuthMint     key.Binding
+	AppAuthRenew    key.Binding
+	AppAuthQuery    key.Binding
+	AppAuthActAs    key.Binding
+	Payloads        key.Binding
+	PayloadKey      key.Binding
+	PayloadPhone    key.Binding
+	PayloadUserInfo key.Binding
 }
 
 // DefaultKeyMap is the console's key map.
@@ -105,7 +125,7 @@ func DefaultKeyMap() KeyMap {
 		BodyForm:   b(k("b"), "b", "body raw/pretty"),
 		History:    b(k("h"), "h", "history"),
 		Profiles:   b(k("p"), "p", "profiles"),
-		Log:        b(k("L"), "L", "message log"),
+		Log:        b(k("@"), "@", "message log"),
 		Search:     b(k("/"), "/", "search pane"),
 		Faults:     b(k("f"), "f", "emulator faults"),
 		Pager:      b(k("o"), "o", "open in $PAGER"),
@@ -149,6 +169,25 @@ func DefaultKeyMap() KeyMap {
 
 		Yes: b(k("y"), "y", "yes"),
 		No:  b(k("n", "esc"), "n/esc", "no"),
+
+		Doctor:      b(k("D"), "D", "doctor: audit the setup"),
+		DoctorProbe: b(k("p"), "p", "probe the gateway"),
+		Identity:    b(k("I"), "I", "who the user is"),
+		Lineage:     b(k("L"), "L", "token lineage"),
+		AutoRefresh: b(k("A"), "A", "auto-refresh on/off"),
+
+		Authorize:       b(k("a"), "a", "authorize: QR code, code caught"),
+		AuthorizeScope:  b(k("s"), "s", "switch scope"),
+		AppAuth:         b(k("T"), "T", "third-party app authorization"),
+		AppAuthStart:    b(k("a"), "a", "authorize"),
+		AppAuthMint:     b(k("m"), "m", "mint app_auth_code"),
+		AppAuthRenew:    b(k("r"), "r", "renew token"),
+		AppAuthQuery:    b(k("s"), "s", "query token"),
+		AppAuthActAs:    b(k("t"), "t", "act for merchant"),
+		Payloads:        b(k("P"), "P", "mini program payloads"),
+		PayloadKey:      b(k("a"), "a", "AES key"),
+		PayloadPhone:    b(k("ctrl+n"), "ctrl+n", "phone payload"),
+		PayloadUserInfo: b(k("ctrl+o"), "ctrl+o", "user info"),
 	}
 }
 
@@ -204,9 +243,11 @@ func (k KeyMap) fullHelp() []helpGroup {
 	return []helpGroup{
 		{tr("Exchange"), []key.Binding{k.Exchange, k.Mint, k.MintBase, k.Grant, k.EditInput}},
 		{tr("While typing a code"), []key.Binding{k.Exchange, k.InputMint, k.InputGrant, withDesc(k.NextPane, "to the panes"), k.LeaveInput, k.InputHelp, k.ForceQuit}},
+		{tr("Log in"), []key.Binding{k.Authorize, k.AppAuth, k.Payloads}},
 		{tr("Results"), []key.Binding{k.Refresh, k.UserInfo, k.Copy, k.Reveal, k.BodyForm, k.Pager, k.NextPane, k.Scroll, k.Ends, k.Search, k.NextMatch, k.PrevMatch}},
 		{tr("History"), []key.Binding{k.History, k.Filter, k.Open, k.Replay, k.Delete, k.Back}},
 		{tr("Copy (after c)"), []key.Binding{k.CopyAccess, k.CopyRefresh, k.CopyUserID, k.CopyOpenID, k.CopyUnionID, k.CopyStringToSign, k.CopyResponse, k.CopyCurl, k.CopyJSON, k.CopyJava, k.CopyNode, k.CopyGo, k.CopyPython, k.CopyPHP}},
+		{tr("Diagnose"), []key.Binding{k.Doctor, k.Identity, k.Lineage, k.AutoRefresh}},
 		{tr("General"), []key.Binding{k.Profiles, k.Faults, k.Log, k.Cancel, withDesc(k.Help, "help (f1 anywhere)"), k.Quit, withDesc(k.ForceQuit, "quit, always")}},
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
 	"golang.org/x/text/language"
 
 	"aliauth/gateway"
@@ -133,5 +132,3 @@ func TestConsoleInChinese(t *testing.T) {
 	en := newHarness(t, Options{Session: p.session(t, "default")}, 100, 40)
 	en.mustSee("EMULATOR — not Alipay", "Nothing exchanged yet")
 }
-
-func pasteMsg(s string) tea.PasteMsg { return tea.PasteMsg{Content: s} }

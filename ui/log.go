@@ -77,7 +77,7 @@ func (m *Model) logView(width int) []string {
 			}
 		}
 	}
-	return append(lines, "", st.Dim.Render(tr("L or esc closes")))
+	return append(lines, "", st.Dim.Render(tr("@ or esc closes")))
 }
 
 // scrollPopup scrolls a pop-up of total lines, or closes it with close.

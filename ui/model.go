@@ -19,8 +19,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"aliauth/doctor"
 	"aliauth/gateway"
 	"aliauth/history"
+	"aliauth/internal/safetext"
 )
 
 // Session is the active profile as the console uses it.
@@ -35,6 +37,10 @@ type Session struct {
 	StoreSecrets bool
 	// Faults arms the emulator's faults; nil when not against the emulator.
 	Faults FaultInjector
+	// AutoRefresh starts the console refreshing tokens before they expire.
+	AutoRefresh bool
+	// Login is what the profile says about authorizations and payloads.
+	Login LoginOptions
 }
 
 // Options configure the console.
@@ -63,6 +69,9 @@ type Options struct {
 	// Lang is the language the console speaks: a name or locale such as
 	// "zh-CN" or "zh_CN.UTF-8" picks Chinese; anything else, or "", English.
 	Lang string
+	// Doctor audits a profile's whole setup, with the live probe when
+	// asked; nil leaves the doctor's screen empty.
+	Doctor func(ctx context.Context, profile string, probe bool) (*doctor.Report, error)
 }
 
 type screen int
@@ -91,6 +100,9 @@ const (
 	overlayConfirmDelete
 	overlayLog
 	overlayFaults
+	overlayDoctor
+	overlayIdentity
+	overlayLineage
 )
 
 type statusKind int
@@ -180,6 +192,17 @@ type Model struct {
 	overlayOffset int
 	// quitting is set when the user quit while a call was under way.
 	quitting bool
+
+	// The doctor's screen, the lineage, the last code's origin, a refresh
+	// of a rotated token waiting for confirmation, and auto-refresh.
+	diag              diagnosis
+	chain             lineage
+	lastCode          codeNote
+	confirmedRefresh  string
+	autoRefresh       bool
+	autoRefreshFailed string
+	// login is the authorization, app authorization and payload panels.
+	login loginState
 }
 
 const (
@@ -205,6 +228,7 @@ func New(opts Options) *Model {
 		grant:   gateway.GrantAuthorizationCode,
 
 		mintedScopes: map[string]string{},
+		autoRefresh:  opts.Session.AutoRefresh,
 	}
 	if m.now == nil {
 		m.now = time.Now
@@ -285,6 +309,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
+	if cmd, ok := m.loginUpdate(msg); ok {
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -323,6 +350,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.profileOpened(msg)
 	case profileChecksMsg:
 		m.profileChecked(msg)
+	case doctorMsg:
+		m.doctorDone(msg)
+	case triageMsg:
+		m.triaged(msg)
+	case chainMsg:
+		m.chainDone(msg)
+	case refreshStateMsg:
+		return m.refreshChecked(msg)
 	case spinMsg:
 		if msg.gen == m.spinGen && m.call != nil {
 			m.spinFrame++
@@ -333,7 +368,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.clockOn = false
-		return m.ensureClock()
+		return tea.Batch(m.ensureClock(), m.autoRefreshDue())
 	}
 	return nil
 }
@@ -460,6 +495,16 @@ func (m *Model) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.openFaults()
 	case key.Matches(msg, k.Pager):
 		return m.openInPager()
+	case key.Matches(msg, k.Doctor):
+		return m.openDoctor(false)
+	case key.Matches(msg, k.Identity):
+		m.openIdentity()
+	case key.Matches(msg, k.Lineage):
+		return m.openLineage()
+	case key.Matches(msg, k.AutoRefresh):
+		return m.toggleAutoRefresh()
+	case key.Matches(msg, k.Authorize, k.AppAuth, k.Payloads):
+		return m.openLogin(msg)
 	default:
 		if m.current != nil && m.isScrollKey(msg) {
 			m.scroll(msg, m.current, m.focus)
@@ -503,8 +548,6 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.nextMatch(key.Matches(msg, k.PrevMatch))
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
 		m.detailFocus = otherPane(m.detailFocus)
-	case key.Matches(msg, k.Refresh) && m.detail.rotatedBy != nil:
-		return m.fail(tr("this refresh token was rotated by history #%s, so it no longer works: open that entry and refresh from it", formatCount(int(m.detail.rotatedBy.id))))
 	case key.Matches(msg, k.Refresh):
 		return m.callFromTrace(t, callRefresh, false)
 	case key.Matches(msg, k.UserInfo):
@@ -525,6 +568,12 @@ func (m *Model) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.screen = screenHistory
 	case key.Matches(msg, k.Log):
 		m.openLog()
+	case key.Matches(msg, k.Doctor):
+		return m.openDoctor(false)
+	case key.Matches(msg, k.Identity):
+		m.openIdentity()
+	case key.Matches(msg, k.Lineage):
+		return m.openLineage()
 	default:
 		m.scroll(msg, m.detail, m.detailFocus)
 	}
@@ -639,6 +688,12 @@ func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.scrollPopup(msg, len(m.logView(m.overlayInner())), k.Log)
 	case overlayFaults:
 		return m.faultsKey(msg)
+	case overlayDoctor:
+		return m.doctorKey(msg)
+	case overlayIdentity:
+		return m.identityKey(msg)
+	case overlayLineage:
+		return m.lineageKey(msg)
 	case overlayConfirmDelete:
 		switch {
 		case key.Matches(msg, k.Yes):
@@ -694,7 +749,7 @@ const (
 
 // panesHeight is the height left for the panes on the current screen.
 func (m *Model) panesHeight() int {
-	h := m.height - headerHeight - statusHeight - footerHeight - len(m.bannerLines())
+	h := m.height - headerHeight - statusHeight - footerHeight - len(m.bannerLines()) - len(m.autoRefreshLines())
 	switch m.screen {
 	case screenDetail:
 		h-- // the entry's title
@@ -747,7 +802,9 @@ func (m *Model) render() string {
 	case screenDetail:
 		parts = append(parts, m.detailTitle(), m.panesView(m.detail, m.detailFocus, c))
 	default:
-		parts = append(parts, m.inputView(), m.panesView(m.current, m.focus, c))
+		parts = append(parts, m.inputView())
+		parts = append(parts, m.autoRefreshLines()...)
+		parts = append(parts, m.panesView(m.current, m.focus, c))
 	}
 	if m.search.typing {
 		parts = append(parts, m.searchView(), m.footerView())
@@ -758,7 +815,7 @@ func (m *Model) render() string {
 	if m.overlay != overlayNone {
 		base = m.withOverlay(base)
 	}
-	return base
+	return m.withLoginPanel(base)
 }
 
 // panesView draws a trace's panes, or what to do when there is none yet.
@@ -807,10 +864,10 @@ func (m *Model) bannerLines() []string {
 	var out []string
 	for i, w := range warnings {
 		if i == 2 {
-			out[1] = fit(m.styles.Banner.Render(" ⚠ "+clean(warnings[1])+" "+tr("(+%s more in the response pane)", formatCount(len(warnings)-2))+" "), m.width)
+			out[1] = fit(m.styles.Banner.Render(" ⚠ "+safetext.Text(warnings[1])+" "+tr("(+%s more in the response pane)", formatCount(len(warnings)-2))+" "), m.width)
 			break
 		}
-		out = append(out, fit(m.styles.Banner.Render(" ⚠ "+clean(w)+" "), m.width))
+		out = append(out, fit(m.styles.Banner.Render(" ⚠ "+safetext.Text(w)+" "), m.width))
 	}
 	return out
 }

@@ -23,7 +23,7 @@ func (m *Model) wheel(ev tea.Mouse) {
 		return
 	}
 	switch {
-	case m.tooSmall():
+	case m.tooSmall(), m.login.panel != loginNone:
 	case m.overlay == overlayHelp || m.overlay == overlayLog:
 		m.overlayOffset = max(0, m.overlayOffset+delta)
 	case m.overlay == overlayCopy:
@@ -59,7 +59,7 @@ func sign(n int) int {
 }
 
 func (m *Model) click(ev tea.Mouse) tea.Cmd {
-	if ev.Button != tea.MouseLeft || m.tooSmall() {
+	if ev.Button != tea.MouseLeft || m.tooSmall() || m.login.panel != loginNone {
 		return nil
 	}
 	if m.overlay != overlayNone {
@@ -151,6 +151,9 @@ func (m *Model) paneAt(x, y int) (*traceView, focus, bool) {
 		return nil, 0, false
 	}
 	top := m.inputRow() + 1
+	if m.screen == screenMain {
+		top += len(m.autoRefreshLines())
+	}
 	l := layoutPanes(m.width, m.panesHeight(), f != focusRequest)
 	y -= top
 	switch {

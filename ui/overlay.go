@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"aliauth/gateway"
+	"aliauth/internal/safetext"
 )
 
 // popup is an open overlay's content: lines no wider than the width it
@@ -47,6 +48,12 @@ func (m *Model) popupContent() popup {
 		return popup{lines: m.logView(w), keep: -1}
 	case overlayFaults:
 		return m.faultsView(w)
+	case overlayDoctor:
+		return popup{lines: strings.Split(m.doctorView(), "\n"), keep: -1}
+	case overlayIdentity:
+		return popup{lines: strings.Split(m.identityView(), "\n"), keep: -1}
+	case overlayLineage:
+		return popup{lines: strings.Split(m.lineageView(), "\n"), keep: -1}
 	}
 	return popup{keep: -1}
 }
@@ -231,7 +238,7 @@ func (m *Model) copyPreview(kind copyKind, src *traceView) (string, bool) {
 	case src != nil:
 		shown = src.mask(shown)
 	}
-	return strings.Join(strings.Fields(clean(shown)), " "), true
+	return strings.Join(strings.Fields(safetext.Text(shown)), " "), true
 }
 
 // confirmView asks before deleting a history entry.

@@ -7,6 +7,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"aliauth/internal/safetext"
 )
 
 // A doc is what a pane scrolls through: a list of blocks, each able to draw
@@ -230,6 +232,8 @@ func (b *builder) kvWords(label string, labelWidth int, style lipgloss.Style, va
 // with wrap; too narrow for two, the value goes under its label, by under.
 func (b *builder) column(label string, labelWidth int, style lipgloss.Style, value string,
 	wrap func(string, int) []string, under func(lipgloss.Style, string, int)) {
+	// Labels can come from the gateway too: result member names, headers.
+	label = safetext.Line(label)
 	col := labelWidth + 3
 	if b.width-col < 16 {
 		b.cur = append(b.cur, "  "+b.st.Label.Render(label))
@@ -239,7 +243,7 @@ func (b *builder) column(label string, labelWidth int, style lipgloss.Style, val
 	for i, l := range wrap(value, b.width-col) {
 		head := strings.Repeat(" ", col)
 		if i == 0 {
-			head = "  " + b.st.Label.Render(label) + strings.Repeat(" ", labelWidth-ansi.StringWidth(label)+1)
+			head = "  " + b.st.Label.Render(label) + strings.Repeat(" ", max(0, labelWidth-ansi.StringWidth(label))+1)
 		}
 		b.cur = append(b.cur, head+style.Render(l))
 	}
@@ -261,7 +265,7 @@ func (b *builder) link(label string, labelWidth int, url string) {
 	if linkable(url) {
 		style = style.Hyperlink(url)
 	}
-	b.cur = append(b.cur, head+style.Render(ansi.Truncate(clean(url), max(1, avail), "…")))
+	b.cur = append(b.cur, head+style.Render(ansi.Truncate(safetext.Text(url), max(1, avail), "…")))
 }
 
 // linkable reports a URL that can go into an OSC 8 sequence as it is:

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"aliauth/gateway"
+	"aliauth/internal/safetext"
 )
 
 // ProfileCheck is what a profile is and whether it can be opened, found
@@ -88,6 +89,7 @@ func (m *Model) profileOpened(msg profileOpenedMsg) {
 	m.tokens = nil
 	m.tokensScope = ""
 	m.current = nil
+	m.autoRefresh, m.diag = msg.session.AutoRefresh, diagnosis{}
 	m.input.SetValue("")
 	m.grant = gateway.GrantAuthorizationCode
 	m.setInputPlaceholder()
@@ -112,7 +114,7 @@ func (m *Model) profilesView(width int) popup {
 		if name == active {
 			mark = "● "
 		}
-		heads[i] = mark + clean(name)
+		heads[i] = mark + safetext.Text(name)
 		check, checked := m.profileChecks[name]
 		switch {
 		case checked && check.Problem != "":

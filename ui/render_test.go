@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -208,5 +209,59 @@ func TestDiagnosisLinkIsAHyperlink(t *testing.T) {
 	h.key("end")
 	if strings.Contains(h.m.View().Content, "\x1b]52") || strings.Contains(h.m.View().Content, "\x1b]8;;https://open.alipay.com/x\x1b]") {
 		t.Fatal("a control sequence in the link reached the terminal")
+	}
+}
+
+// hostile is text a gateway controls that a terminal would obey: a
+// clipboard write and a window title (OSC), a screen clear, a carriage
+// return, a bidirectional override, an 8-bit CSI.
+const hostile = "\x1b]52;c;SGFja2Vk\x07\x1b]0;PWNED\x07\x1b[2J\r\u202e\u009b31m"
+
+// ownHyperlink is an OSC 8 hyperlink the console draws itself: a link to a
+// URL of printable characters, or the end of one.
+var ownHyperlink = regexp.MustCompile("\x1b\\]8;[^;\x00-\x1f\x7f]*;(https?://[\x21-\x7e]+)?(\x1b\\\\|\x07)")
+
+// terminalControl finds what would reach the terminal as a control
+// sequence of the gateway's in a rendered view: OSC, BEL, a screen clear,
+// CR, an override, C1. The view's own styling (SGR) and its own
+// hyperlinks to printable URLs are allowed.
+func terminalControl(view string) string {
+	view = ownHyperlink.ReplaceAllString(view, "")
+	for _, bad := range []string{"\x1b]", "\x07", "\x1b[2J", "\r", "\u202e", "\u009b"} {
+		if strings.Contains(view, bad) {
+			return bad
+		}
+	}
+	return ""
+}
+
+// TestGatewayTextCannotControlTheTerminal draws a trace whose every
+// gateway-controlled string carries control sequences, result member names
+// and header names included, in every pane and scroll position.
+func TestGatewayTextCannotControlTheTerminal(t *testing.T) {
+	tr := loadTrace(t, "code_invalid_v2.json")
+	tr.Error.SubMsg = "bad " + hostile
+	tr.Error.Msg = hostile
+	tr.Error.SubCode = "isv." + hostile
+	tr.Warnings = append(tr.Warnings, hostile)
+	tr.Response.Headers["x-evil"+hostile] = hostile
+	tr.Response.Headers["trace_id"] = hostile
+	tr.Response.TraceID = hostile
+	tr.Response.Body = []byte(`{"error_response":{"code":"40002","sub_msg":"` + hostile + `"},"sign":"x"}`)
+	ok := loadTrace(t, "exchange_v2.json")
+	ok.Result = json.RawMessage(`{"nick_name":"\u001b]52;c;SGFja2Vk\u0007","\u001b]0;PWNED\u0007":"x","avatar":"\u001b[2J"}`)
+	ok.Tokens.AccessToken = "authusrB\x1b]0;PWNED\x07" + strings.Repeat("a", 30)
+	ok.Tokens.UserID = hostile
+	ok.Verification.Detail = hostile
+	for name, tr := range map[string]*gateway.Trace{"error": tr, "success": ok} {
+		h := showing(t, tr, 120, 40)
+		for _, k := range []string{"", "end", "tab", "end", "tab", "end", "v", "home", "end"} {
+			if k != "" {
+				h.key(k)
+			}
+			if bad := terminalControl(h.m.View().Content); bad != "" {
+				t.Fatalf("%s after %q: %q from the gateway reached the terminal", name, k, bad)
+			}
+		}
 	}
 }

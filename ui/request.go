@@ -8,6 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"aliauth/gateway"
+	"aliauth/internal/safetext"
 )
 
 // requestDoc is the request pane: what was built, signed and sent. t is the
@@ -20,7 +21,7 @@ func requestDoc(t *gateway.Trace, st *Styles, width int) doc {
 	if t.GrantType != "" {
 		call += "  grant_type=" + t.GrantType
 	}
-	b.raw(st.Bold.Render(r.HTTPMethod) + " " + st.Value.Render(clean(call)))
+	b.raw(st.Bold.Render(r.HTTPMethod) + " " + st.Value.Render(safetext.Text(call)))
 	if t.DryRun {
 		b.prose(st.Warn, tr("DRY RUN: built and signed, not sent"), 0)
 	}

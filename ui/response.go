@@ -13,6 +13,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"aliauth/gateway"
+	"aliauth/internal/safetext"
 )
 
 // v3SignatureHeaders are the response headers v3 signs with, in the order
@@ -239,7 +240,7 @@ func errorSection(b *builder, e *gateway.APIError, st *Styles) {
 // difference between two strings to sign.
 func markedLines(s string, offset, width, indent int, st *Styles) []string {
 	pad := strings.Repeat(" ", indent)
-	cleaned := clean(s)
+	cleaned := safetext.Text(s)
 	if cleaned != s {
 		offset = -1 // the offsets no longer line up; show the text unmarked
 	}

@@ -6,6 +6,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"charm.land/bubbles/v2/key"
+
+	"aliauth/internal/safetext"
 )
 
 var spinnerFrames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
@@ -24,7 +26,7 @@ func (m *Model) statusView() string {
 			text += " · " + tr("esc cancels")
 		}
 		text += " · " + p.URL()
-		return fit(st.Warn.Render(clean(text)), m.width)
+		return fit(st.Warn.Render(safetext.Text(text)), m.width)
 	}
 	style := st.StatusInfo
 	switch m.status.kind {
@@ -37,9 +39,9 @@ func (m *Model) statusView() string {
 	}
 	// One line: a message too long for it ends in a pointer to the log,
 	// which holds it whole.
-	text := clean(m.status.text)
+	text := safetext.Text(m.status.text)
 	if ansi.StringWidth(text) > m.width {
-		more := " · " + tr("L log")
+		more := " · " + tr("@ log")
 		return fit(style.Render(ansi.Truncate(text, max(0, m.width-ansi.StringWidth(more)), "…"))+st.Dim.Render(more), m.width)
 	}
 	return fit(style.Render(text), m.width)
@@ -70,6 +72,10 @@ func (m *Model) screenKeys() []key.Binding {
 		return []key.Binding{k.Yes, k.No}
 	case m.overlay == overlayHelp, m.overlay == overlayLog:
 		return []key.Binding{k.Scroll, withDesc(k.Back, "close"), k.ForceQuit}
+	case m.overlay == overlayDoctor:
+		return []key.Binding{k.DoctorProbe, k.Scroll, withDesc(k.Back, "close")}
+	case m.overlay == overlayIdentity, m.overlay == overlayLineage:
+		return []key.Binding{k.Scroll, withDesc(k.Back, "close")}
 	case m.search.typing:
 		return []key.Binding{withDesc(k.Exchange, "keep"), withDesc(k.Back, "clear"), k.ForceQuit}
 	case m.call != nil:

@@ -11,6 +11,10 @@ import (
 // the signed span has a gutter mark), so the console reads the same with
 // NO_COLOR, where Bubble Tea's renderer drops colours but keeps attributes.
 type Styles struct {
+	// Dark is whether they are for a dark background, where a QR code is
+	// drawn in light ink.
+	Dark bool
+
 	Title     lipgloss.Style
 	Dim       lipgloss.Style
 	Bold      lipgloss.Style
@@ -91,6 +95,7 @@ func NewStyles(hasDarkBackground bool) Styles {
 	badge := base.Bold(true).Reverse(true).Padding(0, 1)
 
 	s := Styles{
+		Dark:      hasDarkBackground,
 		Title:     base.Bold(true).Foreground(accent),
 		Dim:       base.Foreground(dim),
 		Bold:      base.Bold(true),

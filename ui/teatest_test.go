@@ -36,7 +36,8 @@ func TestProgramExchangeRefreshUserInfo(t *testing.T) {
 	waitFor(t, tm, "EMULATOR")
 
 	tm.Send(keyMsg("ctrl+n"))
-	waitFor(t, tm, "enter exchanges it")
+	// The welcome line says "enter exchanges it" too: wait for the code.
+	waitFor(t, tm, "minted an auth_user code")
 	tm.Send(keyMsg("enter"))
 	waitFor(t, tm, "VERIFIED", "TOKENS")
 	tm.Send(keyMsg("r"))
@@ -67,7 +68,7 @@ func TestProgramHistoryBrowse(t *testing.T) {
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 30))
 	waitFor(t, tm, "EMULATOR")
 	tm.Send(keyMsg("ctrl+n"))
-	waitFor(t, tm, "enter exchanges it")
+	waitFor(t, tm, "minted an auth_user code")
 	tm.Send(keyMsg("enter"))
 	waitFor(t, tm, "VERIFIED")
 	tm.Send(keyMsg("h"))
@@ -93,7 +94,7 @@ func TestProgramResizes(t *testing.T) {
 	waitFor(t, tm, "60×15")
 	tm.Send(tea.WindowSizeMsg{Width: 200, Height: 50})
 	tm.Send(keyMsg("ctrl+n"))
-	waitFor(t, tm, "enter exchanges it")
+	waitFor(t, tm, "minted an auth_user code")
 	tm.Send(keyMsg("enter"))
 	waitFor(t, tm, "VERIFIED")
 	tm.Send(keyMsg("ctrl+c"))

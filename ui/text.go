@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"aliauth/internal/safetext"
 )
 
 // fit truncates or pads a styled line to exactly width cells, so panes line
@@ -19,39 +21,6 @@ func fit(s string, width int) string {
 		s += strings.Repeat(" ", width-w)
 	}
 	return s
-}
-
-// clean makes text from the network safe to draw: control characters, which
-// could move the cursor or change the terminal, become a visible dot, and a
-// tab a space. It keeps line breaks.
-func clean(s string) string {
-	ok := true
-	for i := 0; i < len(s); i++ {
-		// 0xc2 leads the C1 controls (U+0080–U+009F) in UTF-8, and a few
-		// harmless characters, which the slow path lets through.
-		if b := s[i]; (b < 0x20 && b != '\n') || b == 0x7f || b == 0xc2 {
-			ok = false
-			break
-		}
-	}
-	if ok {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r == '\t':
-			b.WriteByte(' ')
-		case r == '\n':
-			b.WriteByte('\n')
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			b.WriteRune('·')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // cells is how many terminal cells r takes once cleaned. CJK, the usual
@@ -106,7 +75,7 @@ func wrapOffsets(text string, width int) []int {
 // anywhere: for tokens, signatures and strings to sign, where every
 // character counts and no word boundary is meaningful.
 func wrapHard(s string, width int) []string {
-	s = clean(s)
+	s = safetext.Text(s)
 	starts := wrapOffsets(s, width)
 	out := make([]string, 0, len(starts)-1)
 	for i := 0; i+1 < len(starts); i++ {
@@ -122,7 +91,7 @@ func wrapHard(s string, width int) []string {
 // between the characters of Chinese, which has no spaces to break at;
 // breaking words only when one is longer than a line.
 func wrapWords(s string, width int) []string {
-	s = clean(s)
+	s = safetext.Text(s)
 	if !hasWide(s) {
 		return strings.Split(ansi.Wrap(s, max(1, width), ""), "\n")
 	}
@@ -160,7 +129,7 @@ func hasWide(s string) bool {
 func labelWidth(labels ...string) int {
 	w := 0
 	for _, l := range labels {
-		w = max(w, ansi.StringWidth(l))
+		w = max(w, ansi.StringWidth(safetext.Line(l)))
 	}
 	return w
 }

@@ -498,3 +498,10 @@ func (e *Emulator) serveAppToAppGrant(w http.ResponseWriter, r *http.Request) {
 		{"state", a.State},
 	}), http.StatusFound)
 }
+
+// MintDemoAppAuthCode issues an app_auth_code as if the first merchant
+// appToAppAuth.htm offers had agreed: the app authorization flow without a
+// browser.
+func (e *Emulator) MintDemoAppAuthCode(isvAppID string) (string, error) {
+	return e.MintAppAuthCode(isvAppID, e.merchantsFor(isvAppID)[0].AppID)
+}

@@ -75,6 +75,8 @@ func TestAppAuthorization(t *testing.T) {
 
 			if _, err := isv.AppAuthExchange(ctx, code); apiError(t, err).SubCode != "isv.code-invalid" && apiError(t, err).Code != "isv.code-invalid" {
 				t.Fatalf("a spent app_auth_code: %v", err)
+			} else if e := apiError(t, err); !strings.Contains(e.Meaning, "app_auth_code") || strings.Contains(e.Hint, "my.getAuthCode") {
+				t.Errorf("a spent app_auth_code is explained as a user's auth code: %s / %s", e.Meaning, e.Hint)
 			}
 
 			q, err := isv.AppAuthQuery(ctx, a.AppAuthToken)

@@ -13,7 +13,7 @@ import (
 // emulator's own authorization pages, standing in for Alipay's
 // openauth.alipay.com (GET shows the consent page, POST, its form, grants
 // and sends the browser back to redirect_uri), the app authorization
-// methods over v3, and the mini program's phone payloads.
+// methods over v3, and the mini program's phone and user info payloads.
 func (e *Emulator) routeLogin(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+gateway.AuthorizePagePath, e.serveAuthorizePage)
 	mux.HandleFunc("POST "+gateway.AuthorizePagePath, e.serveAuthorizeGrant)
@@ -22,6 +22,7 @@ func (e *Emulator) routeLogin(mux *http.ServeMux) {
 	mux.HandleFunc(v3PathAppAuthToken, e.withFaults(e.serveV3AppAuth))
 	mux.HandleFunc(v3PathAppAuthQuery, e.withFaults(e.serveV3AppAuth))
 	mux.HandleFunc("POST /emulator/phone", e.servePhone)
+	mux.HandleFunc("POST /emulator/openuserinfo", e.serveOpenUserInfo)
 }
 
 // DemoUsers are the users the consent page offers, with stable ids so a

@@ -237,6 +237,20 @@ func TestReadyLine(t *testing.T) {
 		t.Fatalf("exchange with the ready line's settings: %v", err)
 	}
 
+	// And for the mini program's phone number: the AES key decrypts what
+	// phone_url issues.
+	aes, err := gateway.ParseAESKey(m["aes_key"])
+	if err != nil {
+		t.Fatalf("aes_key: %v", err)
+	}
+	if m["authorize_url"] != s.URL+gateway.AuthorizePagePath || m["openuserinfo_url"] != s.URL+"/emulator/openuserinfo" {
+		t.Errorf("addresses in %s", line)
+	}
+	phone := postForm(t, m["phone_url"], url.Values{})
+	if r, err := gateway.OpenPhone(phone.Body, gateway.MiniKeys{AlipayPublicKey: alipay, AESKey: aes}); err != nil || r.Mobile == "" {
+		t.Fatalf("the ready line's aes_key does not open phone_url's payload: %v", err)
+	}
+
 	// A user's own app: its public key only, never a private key.
 	registerOther(t, e, gateway.RSA2)
 	mine, err := s.Ready(otherAppID)

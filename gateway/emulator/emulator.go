@@ -63,6 +63,9 @@ type Config struct {
 	// CertMode makes the emulator require and send certificate SNs, with
 	// certificates it issues itself (kept in Dir).
 	CertMode bool
+	// OpenIDOnly makes the demo app one created after the OpenID migration:
+	// its tokens carry open_id and no user_id (see SetOpenIDOnly).
+	OpenIDOnly bool
 }
 
 // App is an app registered with the emulator.
@@ -74,6 +77,8 @@ type App struct {
 	SignType   gateway.SignType
 	// CertSN is the SN of the app certificate, in certificate mode.
 	CertSN string
+	// OpenIDOnly: the app answers with open_id only (see SetOpenIDOnly).
+	OpenIDOnly bool
 }
 
 // Emulator is a local Alipay gateway. It is safe for concurrent use.
@@ -113,7 +118,7 @@ func New(cfg Config) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.apps[DemoAppID] = &App{ID: DemoAppID, PublicKey: &demoKey.PublicKey, PrivateKey: demoKey, SignType: gateway.RSA2}
+	e.apps[DemoAppID] = &App{ID: DemoAppID, PublicKey: &demoKey.PublicKey, PrivateKey: demoKey, SignType: gateway.RSA2, OpenIDOnly: cfg.OpenIDOnly}
 	if err := e.loadApps(); err != nil {
 		return nil, err
 	}
@@ -165,9 +170,10 @@ func (e *Emulator) privateKey(given *rsa.PrivateKey, name string) (*rsa.PrivateK
 
 // storedApp is an app as apps.json keeps it: no private key, ever.
 type storedApp struct {
-	ID        string `json:"app_id"`
-	PublicKey string `json:"public_key"`
-	SignType  string `json:"sign_type"`
+	ID         string `json:"app_id"`
+	PublicKey  string `json:"public_key"`
+	SignType   string `json:"sign_type"`
+	OpenIDOnly bool   `json:"openid_only,omitempty"`
 }
 
 const appsFile = "apps.json"
@@ -193,7 +199,7 @@ func (e *Emulator) loadApps() error {
 		if err != nil {
 			return fmt.Errorf("emulator apps %s, app %s: %w", path, a.ID, err)
 		}
-		e.apps[a.ID] = &App{ID: a.ID, PublicKey: pub, SignType: gateway.SignType(a.SignType)}
+		e.apps[a.ID] = &App{ID: a.ID, PublicKey: pub, SignType: gateway.SignType(a.SignType), OpenIDOnly: a.OpenIDOnly}
 	}
 	return nil
 }
@@ -207,7 +213,7 @@ func (e *Emulator) saveApps() error {
 		if a.ID == DemoAppID {
 			continue
 		}
-		stored = append(stored, storedApp{ID: a.ID, PublicKey: keys.EncodePublicBase64(a.PublicKey), SignType: string(a.SignType)})
+		stored = append(stored, storedApp{ID: a.ID, PublicKey: keys.EncodePublicBase64(a.PublicKey), SignType: string(a.SignType), OpenIDOnly: a.OpenIDOnly})
 	}
 	data, err := json.MarshalIndent(stored, "", "  ")
 	if err != nil {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"aliauth/gateway"
 )
 
 // FaultKind is a way the gateway, or what stands in front of it, misbehaves.
@@ -288,7 +290,16 @@ func (e *Emulator) serveIndex(w http.ResponseWriter, r *http.Request) {
 		"emulator":  "aliauth's local Alipay gateway emulator: not Alipay",
 		"apps":      apps,
 		"cert_mode": e.certs != nil,
-		"endpoints": []string{"POST /gateway.do", "POST " + strings.Join([]string{"/v3/alipay/system/oauth/token", "/v3/alipay/user/info/share"}, ", POST "), "POST /emulator/authcode", "POST /emulator/fault"},
+		"endpoints": []string{
+			"POST /gateway.do",
+			"POST " + strings.Join([]string{gateway.V3PathOAuthToken, gateway.V3PathUserInfo, gateway.V3PathAppAuthToken, gateway.V3PathAppAuthQuery}, ", POST "),
+			"GET, POST " + gateway.AuthorizePagePath + " (user authorization: consent, then the redirect with auth_code)",
+			"GET, POST " + gateway.AppToAppPagePath + " (app authorization: consent, then the redirect with app_auth_code)",
+			"POST /emulator/authcode (my.getAuthCode: scope, user_id, app_id)",
+			"POST /emulator/phone (my.getPhoneNumber: case=ok|no-encryption|no-auth|no-permission|busy|unsigned|unquoted, user_id, app_id)",
+			"POST /emulator/openuserinfo (my.getOpenUserInfo: case=ok|no-auth|no-permission, user_id)",
+			"POST /emulator/fault (kind, value, count)",
+		},
 	})
 }
 

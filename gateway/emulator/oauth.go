@@ -118,7 +118,8 @@ func (e *Emulator) MintCode(appID, scope, userID string) (string, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if _, ok := e.apps[appID]; !ok {
+	app, ok := e.apps[appID]
+	if !ok {
 		return "", fmt.Errorf("app id %q is not registered with the emulator", appID)
 	}
 	if err := e.state.begin(); err != nil {
@@ -127,7 +128,7 @@ func (e *Emulator) MintCode(appID, scope, userID string) (string, error) {
 	defer e.state.end()
 	code := randomHex(16)
 	c := &authCode{
-		grant:   grant{AppID: appID, UserID: userID, OpenID: openID(appID, userID), Scope: scope},
+		grant:   grant{AppID: appID, UserID: userID, OpenID: openID(appID, userID), Scope: scope, OpenIDOnly: app.OpenIDOnly},
 		Expires: e.cfg.Now().Add(e.cfg.CodeTTL),
 	}
 	if err := e.state.record(event{Op: "code", Code: code, Auth: c}); err != nil {
@@ -235,7 +236,7 @@ type tokenResult struct {
 	OpenID       string `json:"open_id"`
 	ReExpiresIn  int64  `json:"re_expires_in"`
 	RefreshToken string `json:"refresh_token"`
-	UserID       string `json:"user_id"`
+	UserID       string `json:"user_id,omitempty"`
 }
 
 func (e *Emulator) tokenResult(t *token) tokenResult {
@@ -246,7 +247,7 @@ func (e *Emulator) tokenResult(t *token) tokenResult {
 		OpenID:       t.OpenID,
 		ReExpiresIn:  int64(t.RefreshExpires.Sub(t.AuthStart) / time.Second),
 		RefreshToken: t.Refresh,
-		UserID:       t.UserID,
+		UserID:       t.userIDShown(),
 	}
 }
 
@@ -261,7 +262,7 @@ type userProfile struct {
 	NickName string `json:"nick_name"`
 	OpenID   string `json:"open_id"`
 	Province string `json:"province"`
-	UserID   string `json:"user_id"`
+	UserID   string `json:"user_id,omitempty"`
 }
 
 var (
@@ -289,6 +290,6 @@ func profileOf(g grant) userProfile {
 		NickName: nickNames[h%len(nickNames)],
 		OpenID:   g.OpenID,
 		Province: place[0],
-		UserID:   g.UserID,
+		UserID:   g.userIDShown(),
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"aliauth/gateway"
 	"aliauth/keys"
 )
 
@@ -83,6 +84,12 @@ type ReadyLine struct {
 	AlipayPublicKey string `json:"alipay_public_key"`
 	AuthCodeURL     string `json:"authcode_url"`
 	FaultURL        string `json:"fault_url"`
+	// AESKey is the app's 接口内容加密方式 key, which decrypts PhoneURL's
+	// payloads; the emulator made it, so it is no secret of the user's.
+	AESKey          string `json:"aes_key"`
+	AuthorizeURL    string `json:"authorize_url"`
+	PhoneURL        string `json:"phone_url"`
+	OpenUserInfoURL string `json:"openuserinfo_url"`
 	*CertPaths
 }
 
@@ -106,6 +113,14 @@ func (s *Server) Ready(appID string) (ReadyLine, error) {
 	if app.PrivateKey != nil {
 		r.AppPrivateKey = keys.EncodePrivatePKCS8Base64(app.PrivateKey)
 	}
+	aes, err := s.AESKey(app.ID)
+	if err != nil {
+		return ReadyLine{}, err
+	}
+	r.AESKey = aes.Reveal()
+	r.AuthorizeURL = s.URL + gateway.AuthorizePagePath
+	r.PhoneURL = s.URL + "/emulator/phone"
+	r.OpenUserInfoURL = s.URL + "/emulator/openuserinfo"
 	if paths, ok := s.CertPaths(appID); ok {
 		r.CertPaths = &paths
 	}

@@ -23,6 +23,9 @@ type grant struct {
 	UserID string `json:"user"`
 	OpenID string `json:"open"`
 	Scope  string `json:"scope"`
+	// OpenIDOnly is the app's flag when the code was minted: the answers
+	// about this grant leave user_id out.
+	OpenIDOnly bool `json:"openid_only,omitempty"`
 }
 
 type authCode struct {

@@ -47,3 +47,11 @@ openssl pkey -in ed25519_pkcs8.pem -pubout -out ed25519_public.pem
 # Containers this package recognises but does not open.
 openssl crl2pkcs7 -nocrl -certfile rsa2048_cert.pem -out rsa2048_cert.p7b
 openssl pkcs12 -export -inkey rsa2048_pkcs8.pem -in rsa2048_cert.pem -passout pass:secret -out rsa2048.p12
+
+# Real-world damage and mix-ups, made from the main pair.
+# A PKCS#1 key pasted between PKCS#8's "BEGIN PRIVATE KEY" lines.
+sed -e 's/BEGIN RSA PRIVATE KEY/BEGIN PRIVATE KEY/' -e 's/END RSA PRIVATE KEY/END PRIVATE KEY/' rsa2048_pkcs1.pem > pkcs1_labelled_pkcs8.pem
+# The key tool's base64 after URL or form decoding turned every '+' into a space.
+tr '+' ' ' < rsa2048_pkcs8.txt > rsa2048_pkcs8_plus_as_space.txt
+# The AES key of content encryption (接口内容加密), 16 random bytes.
+openssl rand -base64 16 > aes128.txt
