@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -33,7 +32,7 @@ func appAuthCall(ctx context.Context, c *gateway.Client, req callRequest) (*gate
 // the same call again (replay), a renewal with the app_refresh_token it
 // received (refresh), or a query of its app_auth_token (info).
 func appAuthRequest(t *gateway.Trace, kind callKind, replay bool) (callRequest, error) {
-	from := fmt.Sprintf("history #%d", t.ID)
+	from := tr("history #%s", formatCount(int(t.ID)))
 	if replay {
 		var biz struct {
 			Code         string `json:"code"`
@@ -44,14 +43,14 @@ func appAuthRequest(t *gateway.Trace, kind callKind, replay bool) (callRequest, 
 		if t.Request.Params["biz_content"] == "" && t.Request.Body != "" {
 			_ = json.Unmarshal([]byte(t.Request.Body), &biz) // v3 sends it as the body
 		}
-		req := callRequest{kind: callAppAuthExchange, arg: biz.Code, from: "replay of " + from}
+		req := callRequest{kind: callAppAuthExchange, arg: biz.Code, from: tr("replay of %s", from)}
 		switch {
 		case t.Method == gateway.MethodAppAuthQuery:
 			req.kind, req.arg = callAppAuthQuery, biz.AppAuthToken
 		case t.GrantType == gateway.GrantRefreshToken:
 			req.kind, req.arg = callAppAuthRefresh, biz.RefreshToken
 		}
-		return req, usable(req, "the "+req.kind.String()+" call")
+		return req, usable(req, tr("the %s call", word(req.kind.String())))
 	}
 	req := callRequest{kind: callAppAuthRefresh, from: from}
 	if kind == callUserInfo {
@@ -123,7 +122,7 @@ func (m *Model) appAuthCodeMinted(msg appAuthCodeMsg) tea.Cmd {
 	if msg.err != nil {
 		return m.fail("app_auth_code: " + msg.err.Error())
 	}
-	return m.startCall(callRequest{kind: callAppAuthExchange, arg: msg.code, from: "the emulator"})
+	return m.startCall(callRequest{kind: callAppAuthExchange, arg: msg.code, from: tr("the emulator")})
 }
 
 func (m *Model) appAuthKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -145,15 +144,15 @@ func (m *Model) appAuthKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.AppAuthMint):
 		mint := m.session.Login.MintAppAuthCode
 		if mint == nil {
-			return m.fail("only the emulator mints app_auth_codes: a to authorize on Alipay's page")
+			return m.fail(tr("only the emulator mints app_auth_codes: a to authorize on Alipay's page"))
 		}
 		return act(func() tea.Cmd { return mintAppAuthCmd(m.base, mint) })
 	case key.Matches(msg, k.AppAuthRenew):
 		if latest == nil || latest.AppRefreshToken == "" {
-			return m.fail("no app_refresh_token yet: authorize (a) first, or renew from a history entry (h, then r)")
+			return m.fail(tr("no app_refresh_token yet: authorize (a) first, or renew from a history entry (h, then r)"))
 		}
 		return act(func() tea.Cmd {
-			return m.startCall(callRequest{kind: callAppAuthRefresh, arg: latest.AppRefreshToken, from: "latest app authorization"})
+			return m.startCall(callRequest{kind: callAppAuthRefresh, arg: latest.AppRefreshToken, from: tr("latest app authorization")})
 		})
 	case key.Matches(msg, k.AppAuthQuery):
 		token := m.session.Client.AppAuthToken
@@ -161,10 +160,10 @@ func (m *Model) appAuthKey(msg tea.KeyPressMsg) tea.Cmd {
 			token = latest.AppAuthToken
 		}
 		if token == "" {
-			return m.fail("no app_auth_token yet: authorize (a) first")
+			return m.fail(tr("no app_auth_token yet: authorize (a) first"))
 		}
 		return act(func() tea.Cmd {
-			return m.startCall(callRequest{kind: callAppAuthQuery, arg: token, from: "latest app authorization"})
+			return m.startCall(callRequest{kind: callAppAuthQuery, arg: token, from: tr("latest app authorization")})
 		})
 	case key.Matches(msg, k.AppAuthActAs):
 		return m.toggleActingForMerchant(latest)
@@ -180,12 +179,12 @@ func (m *Model) toggleActingForMerchant(latest *gateway.AppAuth) tea.Cmd {
 	switch {
 	case c.AppAuthToken != "":
 		c.AppAuthToken = ""
-		m.loginSay("calls act for this app again: no app_auth_token is sent", statusInfo)
+		m.loginSay(tr("calls act for this app again: no app_auth_token is sent"), statusInfo)
 	case latest == nil:
-		return m.fail("no app_auth_token yet: authorize (a) first")
+		return m.fail(tr("no app_auth_token yet: authorize (a) first"))
 	default:
 		c.AppAuthToken = latest.AppAuthToken
-		m.loginSay("every call now carries app_auth_token, acting for merchant app "+safetext.Text(latest.AuthAppID)+" (t stops)", statusWarn)
+		m.loginSay(tr("every call now carries app_auth_token, acting for merchant app %s (t stops)", safetext.Text(latest.AuthAppID)), statusWarn)
 	}
 	m.session.Client = &c
 	return nil
@@ -195,27 +194,27 @@ func (m *Model) toggleActingForMerchant(latest *gateway.AppAuth) tea.Cmd {
 func (m *Model) appAuthView(width, height int) []string {
 	st := &m.styles
 	p := m.session.Client.Profile()
-	top := []string{m.panelTitle("App authorization · third-party app " + safetext.Text(p.AppID))}
+	top := []string{m.panelTitle(tr("App authorization · third-party app %s", safetext.Text(p.AppID)))}
 	lines := []string{""}
 	latest := m.latestAppAuth()
-	token := "none yet in this session"
+	token := tr("none yet in this session")
 	if latest != nil {
 		token = latest.AppAuthToken
 		if !m.reveal {
 			token = gateway.Mask(token)
 		}
-		token += " for merchant app " + latest.AuthAppID
+		token += " " + tr("for merchant app %s", latest.AuthAppID)
 	}
 	lines = append(lines, m.labelled(width, "app_auth_token", token, st.Value)...)
-	acting := "no: calls act for this app"
+	acting := tr("no: calls act for this app")
 	if t := m.session.Client.AppAuthToken; t != "" {
 		shown := t
 		if !m.reveal {
 			shown = gateway.Mask(t)
 		}
-		acting = "yes: every call carries app_auth_token " + shown
+		acting = tr("yes: every call carries app_auth_token %s", shown)
 	}
-	lines = append(lines, m.labelled(width, "acting for", acting, st.Value)...)
+	lines = append(lines, m.labelled(width, tr("acting for"), acting, st.Value)...)
 	lines = append(lines, "")
 	k := m.keys
 	entry := func(b key.Binding, what string, on bool) {
@@ -223,7 +222,7 @@ func (m *Model) appAuthView(width, height int) []string {
 		if !on {
 			style = st.Dim
 		}
-		for i, l := range wrapWords(what, width-4) {
+		for i, l := range wrapWords(word(what), width-4) {
 			head := "    "
 			if i == 0 {
 				head = st.Prompt.Render(fit(b.Help().Key, 3)) + " "
@@ -239,7 +238,7 @@ func (m *Model) appAuthView(width, height int) []string {
 	entry(k.AppAuthQuery, "query the token: merchant app, validity, methods", latest != nil || m.session.Client.AppAuthToken != "")
 	entry(k.AppAuthActAs, "act for the merchant on later calls: on or off", latest != nil || m.session.Client.AppAuthToken != "")
 	lines = append(lines, "")
-	for _, l := range wrapWords("A landed address with app_auth_code= pasted into the input is exchanged the same way. History entries of these calls renew (r), query (u) and replay (x).", width) {
+	for _, l := range wrapWords(tr("A landed address with app_auth_code= pasted into the input is exchanged the same way. History entries of these calls renew (r), query (u) and replay (x)."), width) {
 		lines = append(lines, st.Dim.Render(l))
 	}
 	return panelLines(top, lines, []string{m.hintLine(withDesc(k.Back, "close"))}, height)

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -221,12 +220,12 @@ func (m *Model) landed(msg landingMsg) tea.Cmd {
 		kind = callAppAuthExchange
 	}
 	closing := m.closeLogin()
-	what := "✓ the " + l.Kind + " arrived from the browser"
+	what := "✓ " + tr("the %s arrived from the browser", l.Kind)
 	if l.Scope != "" {
-		what += " (scope " + l.Scope + ")"
+		what += " " + tr("(scope %s)", l.Scope)
 	}
-	m.loginSay(what+": exchanging it", statusOK)
-	return tea.Batch(closing, m.startCall(callRequest{kind: kind, arg: l.Code, from: "redirect from the browser"}))
+	m.loginSay(what+": "+tr("exchanging it"), statusOK)
+	return tea.Batch(closing, m.startCall(callRequest{kind: kind, arg: l.Code, from: tr("redirect from the browser")}))
 }
 
 func (m *Model) authorizeKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -234,7 +233,7 @@ func (m *Model) authorizeKey(msg tea.KeyPressMsg) tea.Cmd {
 	a := m.login.authorize
 	switch {
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Authorize):
-		m.loginSay("authorization closed: its catcher no longer listens", statusInfo)
+		m.loginSay(tr("authorization closed: its catcher no longer listens"), statusInfo)
 		return m.closeLogin()
 	case key.Matches(msg, k.AuthorizeScope) && a != nil && !a.appAuth:
 		scope := gateway.ScopeAuthBase
@@ -243,7 +242,7 @@ func (m *Model) authorizeKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.restartAuthorize(false, scope)
 	case key.Matches(msg, k.Copy) && a != nil && a.url != "":
-		return copyCmd(m.clip, copyItem{text: a.url, what: "the authorization URL"})
+		return copyCmd(m.clip, copyItem{text: a.url, what: tr("the authorization URL")})
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	}
@@ -257,9 +256,9 @@ func (m *Model) authorizeView(width, height int) []string {
 	st := &m.styles
 	a := m.login.authorize
 	p := m.session.Client.Profile()
-	title := "Authorize app " + p.AppID
+	title := tr("Authorize app %s", p.AppID)
 	if a != nil && a.appAuth {
-		title = "App authorization · a merchant authorizes " + p.AppID
+		title = tr("App authorization · a merchant authorizes %s", p.AppID)
 	} else if a != nil {
 		title += " · " + a.scope
 	}
@@ -275,10 +274,10 @@ func (m *Model) authorizeView(width, height int) []string {
 	bottom := []string{m.hintLine(append(hints, withDesc(k.Back, "close"))...)}
 	switch {
 	case a == nil || !a.started:
-		return panelLines(top, []string{st.Dim.Render("starting the redirect catcher…")}, bottom, height)
+		return panelLines(top, []string{st.Dim.Render(tr("starting the redirect catcher…"))}, bottom, height)
 	case a.err != nil:
 		var lines []string
-		for _, l := range wrapWords("Cannot start: "+a.err.Error(), width) {
+		for _, l := range wrapWords(tr("Cannot start: %s", a.err.Error()), width) {
 			lines = append(lines, st.Error.Render(l))
 		}
 		return panelLines(top, lines, bottom, height)
@@ -290,22 +289,22 @@ func (m *Model) authorizeView(width, height int) []string {
 	// The code fits with one line for the link under it.
 	if text, ok := a.qr.Fit(width, room-1, !st.Dark); ok {
 		mid := centre(strings.Split(text, "\n"), width)
-		mid = append(mid, link.Render(fit("open "+a.url, width)))
+		mid = append(mid, link.Render(fit(tr("open %s", a.url), width)))
 		return panelLines(top, append(mid, status...), bottom, height)
 	}
 	var mid []string
 	if a.qrShort != nil {
 		if text, ok := a.qrShort.Fit(width, room-2, !st.Dark); ok {
 			mid = centre(strings.Split(text, "\n"), width)
-			mid = append(mid, st.Dim.Render(fit("the code opens the short link "+a.short+", which leads to the page", width)),
-				link.Render(fit("open "+a.url, width)))
+			mid = append(mid, st.Dim.Render(fit(tr("the code opens the short link %s, which leads to the page", a.short), width)),
+				link.Render(fit(tr("open %s", a.url), width)))
 			return panelLines(top, append(mid, status...), bottom, height)
 		}
 	}
 	cols, lines := a.qr.Dimensions(1)
-	note := fmt.Sprintf("The QR code needs %d×%d cells: enlarge the window, or open the link:", cols, lines)
+	note := tr("The QR code needs %s×%s cells: enlarge the window, or open the link:", formatCount(cols), formatCount(lines))
 	if a.short != "" {
-		note = fmt.Sprintf("The QR code needs %d×%d cells: enlarge the window, or open the short link %s, or the link:", cols, lines, a.short)
+		note = tr("The QR code needs %s×%s cells: enlarge the window, or open the short link %s, or the link:", formatCount(cols), formatCount(lines), a.short)
 	}
 	for _, l := range wrapWords(note, width) {
 		mid = append(mid, st.Warn.Render(l))
@@ -327,17 +326,17 @@ func (m *Model) authorizeStatus(width int) []string {
 	a := m.login.authorize
 	var out []string
 	if a.catcher == nil {
-		for _, l := range wrapWords("The redirect goes to "+a.redirect+", which this machine does not serve: set listen (the address your tunnel forwards to) in the profile, or agree and paste the address the browser lands on into the input (esc, then i).", width) {
+		for _, l := range wrapWords(tr("The redirect goes to %s, which this machine does not serve: set listen (the address your tunnel forwards to) in the profile, or agree and paste the address the browser lands on into the input (esc, then i).", a.redirect), width) {
 			out = append(out, st.Warn.Render(l))
 		}
 		return out
 	}
 	for _, l := range a.refused {
-		out = append(out, st.Error.Render(fit("✗ refused a redirect: "+safetext.Text(firstSentence(l.Err.Error())), width)))
+		out = append(out, st.Error.Render(fit("✗ "+tr("refused a redirect: %s", safetext.Text(firstSentence(l.Err.Error()))), width)))
 	}
-	wait := "waiting since " + a.since.Format("15:04:05") + " for the redirect to " + a.redirect
+	wait := tr("waiting since %s for the redirect to %s", a.since.Format("15:04:05"), a.redirect)
 	if !gateway.IsLoopbackURL(a.redirect) {
-		wait += " (caught on " + a.catcher.Addr() + ", where the tunnel forwards)"
+		wait += " " + tr("(caught on %s, where the tunnel forwards)", a.catcher.Addr())
 	}
 	out = append(out, st.Dim.Render(fit(wait+"…", width)))
 	return out

@@ -35,14 +35,14 @@ func (m *Model) toggleAutoRefresh() tea.Cmd {
 	m.autoRefresh = !m.autoRefresh
 	m.relayout()
 	if !m.autoRefresh {
-		m.say(statusLine{"auto-refresh off", statusInfo})
+		m.say(statusLine{tr("auto-refresh off"), statusInfo})
 		return nil
 	}
 	m.autoRefreshFailed = ""
 	if at, ok := m.autoRefreshAt(); ok {
-		m.say(statusLine{"auto-refresh on: the tokens are refreshed at " + gateway.LocalTime(at), statusOK})
+		m.say(statusLine{tr("auto-refresh on: the tokens are refreshed at %s", gateway.LocalTime(at)), statusOK})
 	} else {
-		m.say(statusLine{"auto-refresh on: it starts with the next tokens", statusOK})
+		m.say(statusLine{tr("auto-refresh on: it starts with the next tokens"), statusOK})
 	}
 	return m.ensureClock()
 }
@@ -72,16 +72,16 @@ func (m *Model) autoRefreshLines() []string {
 		return nil
 	}
 	st := &m.styles
-	text := "⟳ auto-refresh on"
+	text := "⟳ " + tr("auto-refresh on")
 	switch at, ok := m.autoRefreshAt(); {
 	case ok && m.now().Before(at):
-		text += " · next " + gateway.LocalTime(at) + " (" + gateway.Expiry{At: at}.Countdown(m.now()) + ")"
+		text += " · " + tr("next %s (%s)", gateway.LocalTime(at), countdown(gateway.Expiry{At: at}, m.now()))
 	case ok:
-		text += " · due now"
+		text += " · " + tr("due now")
 	case m.tokens != nil && m.autoRefreshFailed == m.tokens.RefreshToken:
-		text += " · stopped: the last refresh failed (r retries)"
+		text += " · " + tr("stopped: the last refresh failed (r retries)")
 	default:
-		text += " · waiting for tokens"
+		text += " · " + tr("waiting for tokens")
 	}
-	return []string{fit(st.Dim.Render(text+" · A turns it off"), m.width)}
+	return []string{fit(st.Dim.Render(text+" · "+tr("A turns it off")), m.width)}
 }

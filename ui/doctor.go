@@ -65,11 +65,11 @@ func (m *Model) doctorDone(msg doctorMsg) {
 	m.diag.report, m.diag.err, m.diag.probed = msg.report, msg.err, msg.probed
 	switch {
 	case msg.err != nil:
-		m.say(statusLine{"doctor: " + msg.err.Error(), statusError})
+		m.say(statusLine{tr("doctor: %s", msg.err.Error()), statusError})
 	case msg.report.Worst() == doctor.OK:
-		m.say(statusLine{"doctor: " + msg.report.Summary(), statusOK})
+		m.say(statusLine{tr("doctor: %s", msg.report.Summary()), statusOK})
 	default:
-		m.say(statusLine{"doctor: " + msg.report.Summary(), statusWarn})
+		m.say(statusLine{tr("doctor: %s", msg.report.Summary()), statusWarn})
 	}
 }
 
@@ -118,14 +118,14 @@ var doctorGroups = map[string]string{
 func (m *Model) doctorView() string {
 	st := &m.styles
 	width := max(30, min(100, m.width-6))
-	lines := []string{st.Title.Render("Doctor · profile " + safetext.Text(m.session.Client.Profile().Name))}
+	lines := []string{st.Title.Render(tr("Doctor · profile %s", safetext.Text(m.session.Client.Profile().Name)))}
 	if len(m.diag.triage) > 0 {
-		lines = append(lines, "", st.Section.Render("Why the last auth code failed"))
+		lines = append(lines, "", st.Section.Render(tr("Why the last auth code failed")))
 		lines = append(lines, m.checkLines(m.diag.triage, width)...)
 	}
 	switch {
 	case m.diag.running:
-		lines = append(lines, "", st.Warn.Render("checking the setup…"))
+		lines = append(lines, "", st.Warn.Render(tr("checking the setup…")))
 	case m.diag.err != nil:
 		lines = append(lines, "", st.Error.Render(safetext.Text(m.diag.err.Error())))
 	case m.diag.report != nil:
@@ -133,15 +133,15 @@ func (m *Model) doctorView() string {
 		for i, c := range m.diag.report.Checks {
 			if c.Group != group {
 				group = c.Group
-				lines = append(lines, "", st.Section.Render(doctorGroups[group]))
+				lines = append(lines, "", st.Section.Render(word(doctorGroups[group])))
 			}
 			lines = append(lines, m.checkLines(m.diag.report.Checks[i:i+1], width)...)
 		}
 		lines = append(lines, "", st.Bold.Render(m.diag.report.Worst().Mark()+" "+m.diag.report.Summary()))
 	}
-	hint := "p probes the gateway (one call that must fail harmlessly) · ↑↓ scroll · esc closes"
+	hint := tr("p probes the gateway (one call that must fail harmlessly) · ↑↓ scroll · esc closes")
 	if m.diag.probed {
-		hint = "probed · " + hint
+		hint = tr("probed") + " · " + hint
 	}
 	lines = append(lines, "", st.Dim.Render(hint))
 	return strings.Join(lines, "\n")
@@ -218,14 +218,14 @@ func (m *Model) triaged(msg triageMsg) {
 		return
 	}
 	m.diag.triage = msg.checks
-	what := msg.req.kind.String()
+	what := word(msg.req.kind.String())
 	if msg.req.from != "" && msg.req.from != "input" {
 		what += " (" + msg.req.from + ")"
 	}
 	// The status names the cause that holds; the doctor's screen has them all.
 	for _, c := range msg.checks {
 		if c.Status == doctor.Failed {
-			m.say(statusLine{"✗ " + what + ": isv.code-invalid, " + c.Finding + " · D shows why", statusError})
+			m.say(statusLine{"✗ " + what + ": isv.code-invalid, " + c.Finding + " · " + tr("D shows why"), statusError})
 			return
 		}
 	}

@@ -44,14 +44,14 @@ func (m *Model) identityKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) identityView() string {
 	st := &m.styles
 	width := max(30, min(90, m.width-6))
-	lines := []string{st.Title.Render("Who the user is")}
+	lines := []string{st.Title.Render(tr("Who the user is"))}
 	t := m.shownTrace()
 	ids := []gateway.IdentityField(nil)
 	if t != nil {
 		ids = gateway.Identity(t)
 	}
 	if len(ids) == 0 {
-		lines = append(lines, "", st.Dim.Render("this answer names no user: exchange a code, or fetch user info"), "", st.Dim.Render("esc closes"))
+		lines = append(lines, "", st.Dim.Render(tr("this answer names no user: exchange a code, or fetch user info")), "", st.Dim.Render(tr("esc closes")))
 		return strings.Join(lines, "\n")
 	}
 	w := labelWidth("user_id", "open_id", "union_id")
@@ -59,7 +59,7 @@ func (m *Model) identityView() string {
 		value := id.Value
 		style := st.Value
 		if value == "" {
-			value, style = "(none)", st.Dim
+			value, style = tr("(none)"), st.Dim
 		}
 		lines = append(lines, "", st.Label.Render(id.Name+strings.Repeat(" ", w-len(id.Name)))+"  "+style.Render(safetext.Text(value)))
 		if id.Odd != "" {
@@ -73,6 +73,6 @@ func (m *Model) identityView() string {
 	if ids[1].Value == "" {
 		key = "user_id"
 	}
-	lines = append(lines, "", st.Bold.Render("Key this app's users by "+key+"."), "", st.Dim.Render("esc closes"))
+	lines = append(lines, "", st.Bold.Render(tr("Key this app's users by %s.", key)), "", st.Dim.Render(tr("esc closes")))
 	return strings.Join(lines, "\n")
 }

@@ -128,6 +128,13 @@ func TestConsoleInChinese(t *testing.T) {
 	}
 	h.key("?")
 	h.mustSee("aliauth 按键", "输入授权码时", "退出")
+	// The panels the console opens speak Chinese too.
+	h.key("esc", "P")
+	h.mustSee("小程序加密数据", "在此粘贴 res.response")
+	h.key("esc", "T")
+	h.mustSee("应用授权 · 第三方应用")
+	h.key("esc", "@")
+	h.mustSee("消息", "最新的在最后")
 
 	en := newHarness(t, Options{Session: p.session(t, "default")}, 100, 40)
 	en.mustSee("EMULATOR — not Alipay", "Nothing exchanged yet")

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -41,9 +40,9 @@ func (m *Model) openLineage() tea.Cmd {
 	t := m.shownTrace()
 	switch {
 	case m.opts.History == nil:
-		return m.fail("history is off, and the lineage is read from it")
+		return m.fail(tr("history is off, and the lineage is read from it"))
 	case t == nil || t.ID == 0:
-		return m.fail("no recorded exchange on screen: make a call, or open one from history (h)")
+		return m.fail(tr("no recorded exchange on screen: make a call, or open one from history (h)"))
 	}
 	m.overlayOffset = 0
 	m.overlay = overlayLineage
@@ -74,22 +73,22 @@ func (m *Model) lineageKey(msg tea.KeyPressMsg) tea.Cmd {
 // token it spent, superseded and stale ones marked, the live one named.
 func (m *Model) lineageView() string {
 	st := &m.styles
-	lines := []string{st.Title.Render("Token lineage of #" + formatCount(int(m.chain.of)))}
+	lines := []string{st.Title.Render(tr("Token lineage of #%s", formatCount(int(m.chain.of))))}
 	switch {
 	case m.chain.running:
-		lines = append(lines, "", st.Dim.Render("reading history…"))
+		lines = append(lines, "", st.Dim.Render(tr("reading history…")))
 	case m.chain.err != nil:
 		lines = append(lines, "", st.Error.Render(safetext.Text(m.chain.err.Error())))
 	case m.chain.chain != nil:
 		if c := m.chain.chain.Code; c != "" {
-			lines = append(lines, st.Dim.Render("from auth code "+safetext.Text(c)))
+			lines = append(lines, st.Dim.Render(tr("from auth code %s", safetext.Text(c))))
 		}
 		lines = append(lines, "")
 		for _, e := range m.chain.chain.Entries {
 			lines = append(lines, m.chainLine(e))
 		}
 	}
-	lines = append(lines, "", st.Dim.Render("↑↓ scroll · esc closes"))
+	lines = append(lines, "", st.Dim.Render(tr("↑↓ scroll · esc closes")))
 	return strings.Join(lines, "\n")
 }
 
@@ -108,22 +107,22 @@ func (m *Model) chainLine(e history.ChainEntry) string {
 		id = "▶ " + id
 	}
 	line := indent + st.Bold.Render(id) + " " + st.Dim.Render(formatTime(e.Time)) + " " +
-		st.Value.Render(gateway.CallName(e.Method, e.GrantType)) + " " + outcome.Render(e.Outcome.Mark()+" "+string(e.Outcome))
+		st.Value.Render(word(gateway.CallName(e.Method, e.GrantType))) + " " + outcome.Render(e.Outcome.Mark()+" "+word(e.Outcome.Phrase()))
 	if e.SubCode != "" {
 		line += " " + st.Error.Render(safetext.Text(e.SubCode))
 	}
 	var notes []string
 	switch {
 	case e.Stale && e.GrantType == gateway.GrantAuthorizationCode:
-		notes = append(notes, st.Warn.Render("code already exchanged"))
+		notes = append(notes, st.Warn.Render(tr("code already exchanged")))
 	case e.Stale:
-		notes = append(notes, st.Warn.Render("sent a rotated refresh token"))
+		notes = append(notes, st.Warn.Render(tr("sent a rotated refresh token")))
 	}
 	if e.SupersededBy > 0 {
-		notes = append(notes, st.Dim.Render("superseded by #"+formatCount(int(e.SupersededBy))))
+		notes = append(notes, st.Dim.Render(tr("superseded by #%s", formatCount(int(e.SupersededBy)))))
 	}
 	if e.Live {
-		notes = append(notes, st.OK.Render("live refresh token"))
+		notes = append(notes, st.OK.Render(tr("live refresh token")))
 	}
 	if len(notes) > 0 {
 		line += " · " + strings.Join(notes, " · ")
@@ -160,10 +159,10 @@ func (m *Model) refreshChecked(msg refreshStateMsg) tea.Cmd {
 		return m.startCall(msg.req)
 	}
 	m.confirmedRefresh = msg.req.arg
-	text := fmt.Sprintf("⚠ this refresh token was rotated by #%s at %s: it is dead", formatCount(int(st.RotatedBy.ID)), formatTime(st.RotatedBy.Time))
+	text := "⚠ " + tr("this refresh token was rotated by #%s at %s: it is dead", formatCount(int(st.RotatedBy.ID)), formatTime(st.RotatedBy.Time))
 	if st.Live != nil {
-		text += fmt.Sprintf("; the live one is in #%s (h opens history)", formatCount(int(st.Live.ID)))
+		text += tr("; the live one is in #%s (h opens history)", formatCount(int(st.Live.ID)))
 	}
-	m.say(statusLine{text + " · the same key again sends it anyway", statusWarn})
+	m.say(statusLine{text + " · " + tr("the same key again sends it anyway"), statusWarn})
 	return nil
 }

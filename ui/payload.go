@@ -57,7 +57,7 @@ func (m *Model) openPayload() tea.Cmd {
 		return nil
 	}
 	in := textinput.New()
-	in.Prompt = "AES key › "
+	in.Prompt = tr("AES key") + " › "
 	in.EchoMode = textinput.EchoPassword
 	in.CharLimit = 128
 	in.SetStyles(m.styles.Input)
@@ -65,7 +65,7 @@ func (m *Model) openPayload() tea.Cmd {
 	if load := m.session.Login.AESKey; load != nil {
 		return loadAESKeyCmd(load)
 	}
-	m.login.payload.aesErr = errors.New("no AES key is configured (aes_key in the profile): k types one, kept in memory only")
+	m.login.payload.aesErr = errors.New(tr("no AES key is configured (aes_key in the profile): k types one, kept in memory only"))
 	return nil
 }
 
@@ -91,9 +91,9 @@ func (m *Model) aesKeyLoaded(msg aesKeyMsg) {
 	}
 	p.aesKey, p.aesErr = msg.key, msg.err
 	if msg.err == nil {
-		p.aesFrom = "the profile's"
+		p.aesFrom = tr("the profile's")
 		if m.session.Client.Profile().Emulator {
-			p.aesFrom = "the emulator's"
+			p.aesFrom = tr("the emulator's")
 		}
 	}
 }
@@ -180,7 +180,7 @@ func (m *Model) setPayload(raw, source string) tea.Cmd {
 func (m *Model) openCurrentPayload() tea.Cmd {
 	p := m.login.payload
 	if strings.TrimSpace(p.raw) == "" {
-		return m.fail("paste res.response from my.getPhoneNumber or my.getOpenUserInfo first")
+		return m.fail(tr("paste res.response from my.getPhoneNumber or my.getOpenUserInfo first"))
 	}
 	prof := m.session.Client.Profile()
 	return openPayloadCmd(p.raw, gateway.MiniKeys{AlipayPublicKey: prof.AlipayPublicKey, AlipayKeySource: prof.AlipayKeySource, AESKey: p.aesKey})
@@ -199,12 +199,12 @@ func (m *Model) payloadKey(msg tea.KeyPressMsg) tea.Cmd {
 			typed, err := gateway.ParseAESKey(p.keyInput.Value())
 			p.keyInput.SetValue("")
 			if err != nil {
-				return m.fail("AES key: " + err.Error())
+				return m.fail(tr("AES key") + ": " + err.Error())
 			}
 			p.editing = false
 			p.keyInput.Blur()
-			p.aesKey, p.aesFrom, p.aesErr = typed, "typed here (kept in memory only)", nil
-			m.loginSay("AES key "+typed.Fingerprint()+" set for this session; it is never stored", statusOK)
+			p.aesKey, p.aesFrom, p.aesErr = typed, tr("typed here (kept in memory only)"), nil
+			m.loginSay(tr("AES key %s set for this session; it is never stored", typed.Fingerprint()), statusOK)
 			if p.raw != "" {
 				return m.openCurrentPayload()
 			}
@@ -228,7 +228,7 @@ func (m *Model) payloadKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.PayloadPhone):
 		mint := m.session.Login.PhonePayload
 		if mint == nil {
-			return m.fail("only the emulator issues payloads: paste res.response from my.getPhoneNumber")
+			return m.fail(tr("only the emulator issues payloads: paste res.response from my.getPhoneNumber"))
 		}
 		c := phoneCases[p.phoneCase%len(phoneCases)]
 		p.phoneCase++
@@ -236,7 +236,7 @@ func (m *Model) payloadKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.PayloadUserInfo):
 		mint := m.session.Login.OpenUserInfoPayload
 		if mint == nil {
-			return m.fail("only the emulator issues payloads: paste res.response from my.getOpenUserInfo")
+			return m.fail(tr("only the emulator issues payloads: paste res.response from my.getOpenUserInfo"))
 		}
 		c := userInfoCases[p.infoCase%len(userInfoCases)]
 		p.infoCase++
@@ -259,23 +259,23 @@ func (m *Model) payloadKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) payloadView(width, height int) []string {
 	st := &m.styles
 	p := m.login.payload
-	top := []string{m.panelTitle("Mini program payloads · my.getPhoneNumber, my.getOpenUserInfo")}
+	top := []string{m.panelTitle(tr("Mini program payloads · my.getPhoneNumber, my.getOpenUserInfo"))}
 	if p == nil {
 		return panelLines(top, nil, nil, height)
 	}
-	pasted := st.Dim.Render("paste res.response here (the whole res or its JSON string)")
+	pasted := st.Dim.Render(tr("paste res.response here (the whole res or its JSON string)"))
 	if p.raw != "" {
 		source := " (" + p.source + ")"
 		pasted = st.Value.Render(fit(strings.Join(strings.Fields(safetext.Text(p.raw)), " "), max(10, width-15-len([]rune(source))))) + st.Dim.Render(source)
 	}
-	top = append(top, st.Label.Render("payload        ")+pasted)
+	top = append(top, st.Label.Render(fit(tr("payload"), 15))+pasted)
 	switch {
 	case p.editing:
 		top = append(top, p.keyInput.View())
 	case !p.aesKey.IsZero():
-		top = append(top, m.labelled(width, "AES key", p.aesKey.Fingerprint()+" · "+p.aesFrom+"; the key itself is never shown", st.Value)...)
+		top = append(top, m.labelled(width, tr("AES key"), p.aesKey.Fingerprint()+" · "+tr("%s; the key itself is never shown", p.aesFrom), st.Value)...)
 	case p.aesErr != nil:
-		top = append(top, m.labelled(width, "AES key", p.aesErr.Error(), st.Warn)...)
+		top = append(top, m.labelled(width, tr("AES key"), p.aesErr.Error(), st.Warn)...)
 	}
 	top = append(top, st.Separator.Render(strings.Repeat("─", width)))
 
@@ -295,7 +295,7 @@ func (m *Model) payloadView(width, height int) []string {
 	p.offset = min(p.offset, max(0, len(body)-room))
 	body = body[p.offset:]
 	if len(body) > room {
-		body = append(body[:room-1], st.Dim.Render("↓ more"))
+		body = append(body[:room-1], st.Dim.Render(tr("↓ more")))
 	}
 	return panelLines(top, body, bottom, height)
 }
@@ -323,18 +323,18 @@ func (m *Model) payloadResult(width int) []string {
 		var apiErr *gateway.APIError
 		switch {
 		case p.err == nil:
-			badge(true, "✓ PHONE NUMBER DECRYPTED · "+strings.ToUpper(v.Status.Verdict()))
+			badge(true, "✓ "+tr("PHONE NUMBER DECRYPTED")+" · "+strings.ToUpper(word(v.Status.Verdict())))
 		case errors.As(p.err, &verr):
-			badge(false, "✗ UNTRUSTED · "+strings.ToUpper(v.Status.Verdict()))
+			badge(false, "✗ "+tr("UNTRUSTED")+" · "+strings.ToUpper(word(v.Status.Verdict())))
 		case errors.As(p.err, &apiErr):
-			badge(false, "✗ my.getPhoneNumber ANSWERED AN ERROR · "+strings.ToUpper(v.Status.Verdict()))
+			badge(false, "✗ "+tr("my.getPhoneNumber ANSWERED AN ERROR")+" · "+strings.ToUpper(word(v.Status.Verdict())))
 		default:
-			badge(false, "✗ NOT DECRYPTED · "+strings.ToUpper(v.Status.Verdict()))
+			badge(false, "✗ "+tr("NOT DECRYPTED")+" · "+strings.ToUpper(word(v.Status.Verdict())))
 		}
 		if r.Mobile != "" {
 			style, note := st.OK, ""
 			if p.err != nil {
-				style, note = st.Error, "   (decrypted, but do NOT use it: the payload is untrusted)"
+				style, note = st.Error, "   "+tr("(decrypted, but do NOT use it: the payload is untrusted)")
 			}
 			add("mobile", r.Mobile+note, style)
 		}
@@ -342,22 +342,22 @@ func (m *Model) payloadResult(width int) []string {
 			m.miniError(&out, width, r.Error)
 		}
 		if p.err != nil && verr == nil && apiErr == nil {
-			add("problem", p.err.Error(), st.Error)
+			add(tr("problem"), p.err.Error(), st.Error)
 		}
 		for _, w := range r.Warnings {
 			add("!", w, st.Warn)
 		}
 		out = append(out, "")
-		add("signature", string(v.Status)+": "+v.Detail, st.Value)
+		add(tr("signature"), string(v.Status)+": "+v.Detail, st.Value)
 		if v.Key != "" {
-			add("key", v.Key, st.Dim)
+			add(tr("key"), v.Key, st.Dim)
 		}
 		if r.Plaintext != "" {
-			add("content", r.Plaintext, st.Dim)
+			add(tr("content"), r.Plaintext, st.Dim)
 		}
 	case p.info != nil:
 		u := p.info
-		badge(u.Error == nil, map[bool]string{true: "✓ my.getOpenUserInfo ANSWERED · UNSIGNED, AS IT ALWAYS IS", false: "✗ my.getOpenUserInfo ANSWERED AN ERROR"}[u.Error == nil])
+		badge(u.Error == nil, map[bool]string{true: "✓ " + tr("my.getOpenUserInfo ANSWERED · UNSIGNED, AS IT ALWAYS IS"), false: "✗ " + tr("my.getOpenUserInfo ANSWERED AN ERROR")}[u.Error == nil])
 		for _, f := range [][2]string{{"nickName", u.NickName}, {"avatar", u.Avatar}, {"gender", u.Gender}, {"province", u.Province}, {"city", u.City}} {
 			if f[1] != "" {
 				add(f[0], f[1], st.Value)
@@ -370,10 +370,10 @@ func (m *Model) payloadResult(width int) []string {
 			add("!", n, st.Warn)
 		}
 	case p.err != nil:
-		badge(false, "✗ NOT A MINI PROGRAM PAYLOAD")
-		add("problem", p.err.Error(), st.Error)
+		badge(false, "✗ "+tr("NOT A MINI PROGRAM PAYLOAD"))
+		add(tr("problem"), p.err.Error(), st.Error)
 	case p.raw == "":
-		for _, l := range wrapWords("Paste what the mini program received in res.response from my.getPhoneNumber (encrypted, signed) or my.getOpenUserInfo: the whole res, or its JSON string. The phone number is verified with the Alipay public key and decrypted with the AES key.", width) {
+		for _, l := range wrapWords(tr("Paste what the mini program received in res.response from my.getPhoneNumber (encrypted, signed) or my.getOpenUserInfo: the whole res, or its JSON string. The phone number is verified with the Alipay public key and decrypted with the AES key."), width) {
 			out = append(out, st.Value.Render(l))
 		}
 	}
@@ -392,9 +392,9 @@ func (m *Model) miniError(out *[]string, width int, e *gateway.APIError) {
 	if says == "" {
 		says = e.Msg
 	}
-	*out = append(*out, m.labelled(width, "Alipay says", says, st.Value)...)
-	if e.Meaning != "" {
-		*out = append(*out, m.labelled(width, "what it means", e.Meaning, st.Value)...)
-		*out = append(*out, m.labelled(width, "what to do", e.Hint, st.Value)...)
+	*out = append(*out, m.labelled(width, tr("Alipay says"), says, st.Value)...)
+	if meaning, hint := explanation(e); meaning != "" {
+		*out = append(*out, m.labelled(width, tr("what it means"), meaning, st.Value)...)
+		*out = append(*out, m.labelled(width, tr("what to do"), hint, st.Value)...)
 	}
 }
