@@ -62,18 +62,20 @@ func (m *Model) logView(width int) []string {
 		case statusError:
 			mark, style = "✗", st.StatusError
 		}
-		head := e.at.Local().Format("15:04:05") + " " + mark + " "
+		// "15:04:05 ✓ " then the message, continued under itself.
+		const indent = 11
+		pad := strings.Repeat(" ", indent)
 		text := strings.TrimPrefix(strings.TrimPrefix(e.text, "✓ "), "✗ ")
-		for i, l := range wrapWords(text, width-len(head)+2) {
-			prefix := strings.Repeat(" ", len(head)-2)
+		for i, l := range wrapWords(text, width-indent) {
+			prefix := pad
 			if i == 0 {
-				prefix = st.Dim.Render(head[:9]) + style.Render(mark) + " "
+				prefix = st.Dim.Render(e.at.Local().Format("15:04:05")+" ") + style.Render(mark) + " "
 			}
 			lines = append(lines, prefix+style.Render(l))
 		}
 		if e.detail != "" {
-			for _, l := range wrapWords(e.detail, width-len(head)+2) {
-				lines = append(lines, strings.Repeat(" ", len(head)-2)+st.Dim.Render(l))
+			for _, l := range wrapWords(e.detail, width-indent) {
+				lines = append(lines, pad+st.Dim.Render(l))
 			}
 		}
 	}
