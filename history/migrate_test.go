@@ -212,3 +212,15 @@ func TestMigrateWhileLocked(t *testing.T) {
 		t.Fatalf("Open of a held database that needs migrating: %v", err)
 	}
 }
+
+// The migration that fills the index line of exchanges recorded before it
+// makes the line as a new record does.
+func TestIndexLineMigrationMatchesRecord(t *testing.T) {
+	body, err := migrationFiles.ReadFile("migrations/0005_index_line.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(string(body)), " "), "SET index_line = "+indexLineSQL("")+";") {
+		t.Fatalf("migration 0005 does not make the line indexLineSQL makes:\n%s", body)
+	}
+}

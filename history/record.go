@@ -164,13 +164,17 @@ func (s *Store) exec(ctx context.Context, op, query string, args ...any) (int64,
 	return n, nil
 }
 
-const (
-	insertExchangeSQL = `INSERT INTO exchanges (time, profile, environment, protocol, app_id, method,
+// insertExchangeSQL stores an exchange's summary with the line the index
+// reads, made from the same values.
+var insertExchangeSQL = `INSERT INTO exchanges (time, profile, environment, protocol, app_id, method,
 	grant_type, outcome, verify_status, http_status, code, sub_code, message, user_id, open_id,
-	trace_id, duration_ms, access_expires_at, refresh_expires_at, secrets_stored, user, search)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	insertTraceSQL = `INSERT INTO traces (exchange_id, json) VALUES (?, ?)`
-)
+	trace_id, duration_ms, access_expires_at, refresh_expires_at, secrets_stored, user, search, index_line)
+SELECT v.*, ` + indexLineSQL("v.") + ` FROM (SELECT ? AS time, ? AS profile, ? AS environment, ? AS protocol,
+	? AS app_id, ? AS method, ? AS grant_type, ? AS outcome, ? AS verify_status, ? AS http_status, ? AS code,
+	? AS sub_code, ? AS message, ? AS user_id, ? AS open_id, ? AS trace_id, ? AS duration_ms,
+	? AS access_expires_at, ? AS refresh_expires_at, ? AS secrets_stored, ? AS user, ? AS search) v`
+
+const insertTraceSQL = `INSERT INTO traces (exchange_id, json) VALUES (?, ?)`
 
 // insertStatements are the inserts of one exchange, prepared once per
 // transaction.

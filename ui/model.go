@@ -286,10 +286,18 @@ func (m *Model) setStyles(dark bool) {
 // styles; when the profile asked for could not be opened, it opens the
 // picker on the problem.
 func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor}
 	if m.opts.OpenError != nil && m.opts.Check != nil {
-		return tea.Batch(tea.RequestBackgroundColor, checkProfilesCmd(m.opts.Check, m.profileNames()))
+		cmds = append(cmds, checkProfilesCmd(m.opts.Check, m.profileNames()))
 	}
-	return tea.RequestBackgroundColor
+	// A long history takes a second to index: begin while the user reads
+	// the first screen, so history opens complete.
+	if store := m.opts.History; store != nil {
+		m.hist.loadingIndex = true
+		m.hist.indexSeq++
+		cmds = append(cmds, historyIndexCmd(m.base, store, m.hist.indexSeq))
+	}
+	return tea.Batch(cmds...)
 }
 
 // Update handles one message. A message on the status line belongs to the
