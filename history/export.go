@@ -276,19 +276,22 @@ func objectMembers(obj []byte) ([]jsonMember, bool) {
 
 // skipJSONString returns the end of the string starting at i.
 func skipJSONString(b []byte, i int) (int, bool) {
+	// A quote closes the string when an even number of backslashes precedes
+	// it, so only quotes need finding, which bytes.IndexByte does fast.
 	for j := i + 1; ; {
-		k := bytes.IndexAny(b[j:], `"\`)
+		k := bytes.IndexByte(b[j:], '"')
 		if k < 0 {
 			return 0, false
 		}
 		j += k
-		if b[j] == '"' {
+		backslashes := 0
+		for p := j - 1; p > i && b[p] == '\\'; p-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
 			return j + 1, true
 		}
-		j += 2
-		if j > len(b) {
-			return 0, false
-		}
+		j++
 	}
 }
 
