@@ -2,12 +2,10 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
 	"aliauth/gateway"
-	"aliauth/history"
 	"aliauth/internal/atomicfile"
 )
 
@@ -30,16 +28,13 @@ func (a *app) historyBundle(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := a.openStore(ctx, h.path)
+	store, err := a.openToRead(ctx, h.path)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	t, err := store.Get(ctx, id)
+	t, err := getRecorded(ctx, store, id)
 	if err != nil {
-		if errors.Is(err, history.ErrNotFound) {
-			return usageError("%v; list the ids with: aliauth history list", err)
-		}
 		return err
 	}
 	b := gateway.NewBundle(t)

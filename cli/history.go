@@ -255,11 +255,8 @@ func (a *app) historyShow(ctx context.Context, args []string) error {
 	if *chain {
 		return a.historyChain(ctx, store, id, h.jsonOut)
 	}
-	t, err := store.Get(ctx, id)
+	t, err := getRecorded(ctx, store, id)
 	if err != nil {
-		if errors.Is(err, history.ErrNotFound) {
-			return usage(err)
-		}
 		return err
 	}
 	if h.jsonOut {
@@ -269,6 +266,16 @@ func (a *app) historyShow(ctx context.Context, args []string) error {
 	printTrace(a.stdout, t, printOptions{reveal: h.reveal, verbose: true, now: now()})
 	printTriage(a.stdout, codeTriage("")(ctx, store, t))
 	return nil
+}
+
+// getRecorded reads a recorded call; an id history does not hold is a usage
+// error, whose message already says where the ids are listed.
+func getRecorded(ctx context.Context, store *history.Store, id int64) (*gateway.Trace, error) {
+	t, err := store.Get(ctx, id)
+	if errors.Is(err, history.ErrNotFound) {
+		return nil, usage(err)
+	}
+	return t, err
 }
 
 // historyChain prints the lineage an exchange belongs to.

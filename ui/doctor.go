@@ -163,10 +163,11 @@ func (m *Model) checkLines(checks []doctor.Check, width int) []string {
 		case doctor.Skipped:
 			style = st.Dim
 		}
-		head := style.Render(c.Status.Mark()+" "+safetext.Text(c.Subject)) + " "
-		for i, l := range wrapWords(safetext.Text(c.Finding), width-4) {
-			if i == 0 {
-				out = append(out, head+st.Value.Render(l))
+		// The finding is wrapped with its head, so the first line fits too.
+		head := c.Status.Mark() + " " + safetext.Line(c.Subject) + " "
+		for i, l := range wrapWords(head+safetext.Text(c.Finding), width-4) {
+			if i == 0 && strings.HasPrefix(l, head) {
+				out = append(out, style.Render(head)+st.Value.Render(strings.TrimPrefix(l, head)))
 				continue
 			}
 			out = append(out, "    "+st.Value.Render(l))
