@@ -281,10 +281,10 @@ func getRecorded(ctx context.Context, store *history.Store, id int64) (*gateway.
 // historyChain prints the lineage an exchange belongs to.
 func (a *app) historyChain(ctx context.Context, store *history.Store, id int64, jsonOut bool) error {
 	c, err := store.Chain(ctx, id)
+	if errors.Is(err, history.ErrNotFound) {
+		return usage(err)
+	}
 	if err != nil {
-		if errors.Is(err, history.ErrNotFound) {
-			return usageError("%v; list the ids with: aliauth history list", err)
-		}
 		return err
 	}
 	if jsonOut {
