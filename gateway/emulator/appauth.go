@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/big"
 	"net/http"
 	"sort"
@@ -397,17 +396,8 @@ const (
 // serveV3AppAuth answers the app authorization methods over v3: the
 // business parameters are the JSON body.
 func (e *Emulator) serveV3AppAuth(w http.ResponseWriter, r *http.Request, f *Fault) {
-	trace := traceID(e.cfg.Now())
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
-	if err != nil {
-		e.replyV3Error(w, f, trace, invalidArg("isv.invalid-parameter", "请求体读取失败"), true)
-		return
-	}
-	var n notes
-	app, aerr := e.checkV3(r, body, &n)
-	n.set(w.Header())
-	if aerr != nil {
-		e.replyV3Error(w, f, trace, aerr, app != nil)
+	app, body, trace, ok := e.acceptV3(w, r, f)
+	if !ok {
 		return
 	}
 	biz, aerr := readBizContent(string(body))

@@ -14,24 +14,16 @@ import (
 // like v2's parameters, errors are HTTP 4xx with {code,links,message}, and
 // the answer is signed over alipay-timestamp, alipay-nonce and the body.
 func (e *Emulator) serveV3(w http.ResponseWriter, r *http.Request, f *Fault) {
-	trace := traceID(e.cfg.Now())
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
-	if err != nil {
-		e.replyV3Error(w, f, trace, invalidArg("isv.invalid-parameter", "请求体读取失败"), true)
-		return
-	}
-	var n notes
-	app, aerr := e.checkV3(r, body, &n)
-	n.set(w.Header())
-	if aerr != nil {
-		e.replyV3Error(w, f, trace, aerr, app != nil)
+	app, body, trace, ok := e.acceptV3(w, r, f)
+	if !ok {
 		return
 	}
 	method := gateway.MethodUserInfo
 	if r.URL.Path == gateway.V3PathOAuthToken {
 		method = gateway.MethodOAuthToken
 	}
-	if app, aerr = e.actingApp(app, method, r.Header.Get("alipay-app-auth-token")); aerr != nil {
+	app, aerr := e.actingApp(app, method, r.Header.Get("alipay-app-auth-token"))
+	if aerr != nil {
 		e.replyV3Error(w, f, trace, aerr, true)
 		return
 	}
@@ -189,4 +181,24 @@ func (e *Emulator) replyV3(w http.ResponseWriter, f *Fault, trace string, status
 		}
 	}
 	writeBody(w, status, body, f)
+}
+
+// acceptV3 reads a v3 request and checks its authorization, as every v3 path
+// does first; when it answers the request itself (a body it cannot read, a
+// signature it refuses) ok is false. trace is the answer's trace id.
+func (e *Emulator) acceptV3(w http.ResponseWriter, r *http.Request, f *Fault) (app *App, body []byte, trace string, ok bool) {
+	trace = traceID(e.cfg.Now())
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
+	if err != nil {
+		e.replyV3Error(w, f, trace, invalidArg("isv.invalid-parameter", "请求体读取失败"), true)
+		return nil, nil, trace, false
+	}
+	var n notes
+	app, aerr := e.checkV3(r, body, &n)
+	n.set(w.Header())
+	if aerr != nil {
+		e.replyV3Error(w, f, trace, aerr, app != nil)
+		return nil, nil, trace, false
+	}
+	return app, body, trace, true
 }
