@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"aliauth/config"
 	"aliauth/doctor"
-	"aliauth/gateway/emulator"
 	"aliauth/history"
 	"aliauth/ui"
 )
@@ -151,21 +149,7 @@ func forConsole(s *config.Session) ui.Session {
 	}
 	us := ui.Session{Client: s.Client, MintCode: s.MintCode(), StoreSecrets: s.Config.KeepsSecrets(), AutoRefresh: s.Config.AutoRefresh, Login: login}
 	if s.Server != nil {
-		us.Faults = emulatorFaults{s.Server.Emulator}
+		us.Faults = s.Server.Emulator
 	}
 	return us
 }
-
-// emulatorFaults arms the in-process emulator's faults from the console.
-type emulatorFaults struct{ e *emulator.Emulator }
-
-func (f emulatorFaults) Arm(kind, value string, count int) error {
-	fault, err := emulator.ParseFault(kind, value, strconv.Itoa(count))
-	if err != nil {
-		return err
-	}
-	f.e.Arm(fault)
-	return nil
-}
-
-func (f emulatorFaults) Disarm() { f.e.Disarm() }

@@ -11,10 +11,10 @@ import (
 // FaultInjector arms the emulator's faults, so every failure can be
 // demonstrated from the console.
 type FaultInjector interface {
-	// Arm makes the next count gateway answers misbehave as kind says,
-	// with value (a duration for delay, an HTTP status for status and
+	// ArmByName makes the next count gateway answers misbehave as kind
+	// says, with value (a duration for delay, an HTTP status for status and
 	// html; empty for the others).
-	Arm(kind, value string, count int) error
+	ArmByName(kind, value string, count int) error
 	// Disarm drops every armed fault.
 	Disarm()
 }
@@ -117,7 +117,7 @@ func (m *Model) armFault(i int) tea.Cmd {
 	if len(c.values) > 0 {
 		value = c.values[m.faults.values[i]]
 	}
-	if err := m.session.Faults.Arm(c.kind, value, m.faults.count); err != nil {
+	if err := m.session.Faults.ArmByName(c.kind, value, m.faults.count); err != nil {
 		return m.fail(tr("arm fault %s: %s", c.kind, err.Error()))
 	}
 	what := strings.TrimSpace(c.kind + " " + value)

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -99,27 +98,12 @@ func (p *peer) session(t testing.TB, name string, edit ...func(*gateway.Profile)
 	mint := func(_ context.Context, scope string) (string, error) {
 		return p.emu.MintCode(emulator.DemoAppID, scope, "")
 	}
-	s := Session{Client: c, MintCode: mint, StoreSecrets: true, Faults: emulatorFaults{p.emu}}
+	s := Session{Client: c, MintCode: mint, StoreSecrets: true, Faults: p.emu}
 	if !prof.Emulator {
 		s.MintCode, s.Faults = nil, nil
 	}
 	return s
 }
-
-// emulatorFaults arms the test emulator's faults, as the command line
-// wires the console to the demo's.
-type emulatorFaults struct{ e *emulator.Emulator }
-
-func (f emulatorFaults) Arm(kind, value string, count int) error {
-	fault, err := emulator.ParseFault(kind, value, strconv.Itoa(count))
-	if err != nil {
-		return err
-	}
-	f.e.Arm(fault)
-	return nil
-}
-
-func (f emulatorFaults) Disarm() { f.e.Disarm() }
 
 func v3(p *gateway.Profile) { p.Protocol = gateway.V3 }
 

@@ -104,6 +104,17 @@ type faultQueue struct {
 	remain []int
 }
 
+// ArmByName queues the fault a user names, as POST /emulator/fault does:
+// kind, its value ("2s", "502" or none) and how many answers it spoils.
+func (e *Emulator) ArmByName(kind, value string, count int) error {
+	f, err := ParseFault(kind, value, strconv.Itoa(count))
+	if err != nil {
+		return err
+	}
+	e.Arm(f)
+	return nil
+}
+
 // Arm queues a fault for the next gateway answers.
 func (e *Emulator) Arm(f Fault) {
 	if f.Count <= 0 {
