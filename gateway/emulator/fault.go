@@ -247,13 +247,9 @@ func (e *Emulator) serveFault(w http.ResponseWriter, r *http.Request) {
 // scope=auth_user|auth_base, optional user_id and app_id. It answers in the
 // shape of my.getAuthCode's result.
 func (e *Emulator) serveAuthCode(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		writeControlError(w, err.Error())
+	appID, ok := e.controlForm(w, r)
+	if !ok {
 		return
-	}
-	appID := r.Form.Get("app_id")
-	if appID == "" {
-		appID = e.defaultAppID()
 	}
 	scope := r.Form.Get("scope")
 	if scope == "" {
@@ -271,6 +267,20 @@ func (e *Emulator) serveAuthCode(w http.ResponseWriter, r *http.Request) {
 		"app_id":            appID,
 		"expires_in":        int(e.cfg.CodeTTL / time.Second),
 	})
+}
+
+// controlForm reads a control endpoint's form and the app it names (app_id,
+// else defaultAppID); when the form cannot be read it answers so, and ok is
+// false.
+func (e *Emulator) controlForm(w http.ResponseWriter, r *http.Request) (appID string, ok bool) {
+	if err := r.ParseForm(); err != nil {
+		writeControlError(w, err.Error())
+		return "", false
+	}
+	if appID = r.Form.Get("app_id"); appID == "" {
+		appID = e.defaultAppID()
+	}
+	return appID, true
 }
 
 // defaultAppID is the app codes are minted for when none is named: a

@@ -197,13 +197,9 @@ func (e *Emulator) PhonePayload(appID, userID string, c PhoneCase) ([]byte, erro
 // case=ok|no-encryption|no-auth|no-permission|busy|unsigned|unquoted) with
 // a my.getPhoneNumber result, standing in for the mini program.
 func (e *Emulator) servePhone(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		writeControlError(w, err.Error())
+	appID, ok := e.controlForm(w, r)
+	if !ok {
 		return
-	}
-	appID := r.Form.Get("app_id")
-	if appID == "" {
-		appID = e.defaultAppID()
 	}
 	res, err := e.PhonePayload(appID, r.Form.Get("user_id"), PhoneCase(r.Form.Get("case")))
 	if err != nil {
