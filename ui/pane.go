@@ -51,15 +51,24 @@ func (d *doc) lineCount() int {
 }
 
 func (d *doc) line(i int, c *drawContext) string {
+	b, j, ok := d.locate(i)
+	if !ok {
+		return ""
+	}
+	return b.line(j, c)
+}
+
+// locate finds the block that holds line i, and the line's number in it.
+func (d *doc) locate(i int) (b block, j int, ok bool) {
 	k := sort.SearchInts(d.ends, i+1)
 	if k >= len(d.blocks) {
-		return ""
+		return nil, 0, false
 	}
 	start := 0
 	if k > 0 {
 		start = d.ends[k-1]
 	}
-	return d.blocks[k].line(i-start, c)
+	return d.blocks[k], i - start, true
 }
 
 // plainLiner is a block that can give a line's text without styling
@@ -70,18 +79,14 @@ type plainLiner interface {
 
 // plainLine is line i as drawn, without styling: what a search looks in.
 func (d *doc) plainLine(i int, c *drawContext) string {
-	k := sort.SearchInts(d.ends, i+1)
-	if k >= len(d.blocks) {
+	b, j, ok := d.locate(i)
+	if !ok {
 		return ""
 	}
-	start := 0
-	if k > 0 {
-		start = d.ends[k-1]
+	if pl, ok := b.(plainLiner); ok {
+		return pl.plainLine(j)
 	}
-	if pl, ok := d.blocks[k].(plainLiner); ok {
-		return pl.plainLine(i - start)
-	}
-	return ansi.Strip(d.blocks[k].line(i-start, c))
+	return ansi.Strip(b.line(j, c))
 }
 
 // textBlock is lines styled and wrapped in advance.
