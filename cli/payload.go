@@ -291,17 +291,6 @@ func printMiniError(w io.Writer, e *gateway.APIError) {
 		code += " " + e.SubCode
 	}
 	field(w, "code", code)
-	says := e.SubMsg
-	if says == "" {
-		says = e.Msg
-	} else if e.Msg != "" {
-		says += " (" + e.Msg + ")"
-	}
-	field(w, "Alipay says", says)
-	if e.Meaning != "" {
-		field(w, "what it means", e.Meaning)
-		field(w, "what to do", e.Hint)
-	} else {
-		field(w, "what it means", "aliauth does not know this code; Alipay's words above are all there is")
-	}
+	field(w, "Alipay says", errorWords(e))
+	printMeaning(w, e, "Alipay's")
 }

@@ -149,15 +149,33 @@ func printResult(w io.Writer, t *gateway.Trace, now time.Time) {
 	}
 }
 
+// errorWords is what an error says in its own words: sub_msg, with msg
+// after it.
+func errorWords(e *gateway.APIError) string {
+	switch {
+	case e.SubMsg == "":
+		return e.Msg
+	case e.Msg != "":
+		return e.SubMsg + " (" + e.Msg + ")"
+	}
+	return e.SubMsg
+}
+
+// printMeaning says what an error means and what to do, from the catalog;
+// whose names who said the words printed above.
+func printMeaning(w io.Writer, e *gateway.APIError, whose string) {
+	if e.Meaning == "" {
+		field(w, "what it means", "aliauth does not know this code; "+whose+" words above are all there is")
+		return
+	}
+	field(w, "what it means", e.Meaning)
+	field(w, "what to do", e.Hint)
+}
+
 func printAPIError(w io.Writer, t *gateway.Trace) {
 	e := t.Error
 	fmt.Fprintln(w)
-	msg := e.SubMsg
-	if msg == "" {
-		msg = e.Msg
-	} else if e.Msg != "" {
-		msg += " (" + e.Msg + ")"
-	}
+	msg := errorWords(e)
 	if d := e.SignatureDiff; d != nil {
 		// The sub_msg quotes the gateway's whole string to sign, shown below.
 		msg, _, _ = strings.Cut(msg, "网关生成的验签字符串为")
@@ -165,12 +183,7 @@ func printAPIError(w io.Writer, t *gateway.Trace) {
 	}
 	msg, solution := gateway.SplitSolution(msg)
 	field(w, "gateway says", msg)
-	if e.Meaning != "" {
-		field(w, "what it means", e.Meaning)
-		field(w, "what to do", e.Hint)
-	} else {
-		field(w, "what it means", "aliauth does not know this code; the gateway's words above are all there is")
-	}
+	printMeaning(w, e, "the gateway's")
 	if solution != "" {
 		field(w, "see", "解决方案 "+solution)
 	}
