@@ -137,3 +137,35 @@ func sqlish(s string) bool {
 	}
 	return false
 }
+
+// englishProse is the first run of four or more English words left in a
+// text meant to be Chinese, or "" when there is none. Codes, parameter
+// names and what the gateway sent are single tokens, and pass.
+func englishProse(s string) string {
+	run := []string{}
+	for w := range strings.FieldsSeq(s) {
+		word := strings.Trim(w, ",.;:()\"'")
+		english := word != ""
+		for _, r := range word {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '\'' || r == '-') {
+				english = false
+				break
+			}
+		}
+		if !english {
+			run = run[:0]
+			continue
+		}
+		if run = append(run, word); len(run) >= 4 {
+			return strings.Join(run, " ")
+		}
+	}
+	return ""
+}
+
+// speakChinese makes the console speak Chinese for the rest of a test.
+func speakChinese(t *testing.T) {
+	t.Helper()
+	setLanguage("zh-CN")
+	t.Cleanup(func() { setLanguage("") })
+}

@@ -34,3 +34,16 @@ func TestSentencesWordFinishedTexts(t *testing.T) {
 		}
 	}
 }
+
+// englishProse finds English left in a Chinese text, and only English.
+func TestEnglishProse(t *testing.T) {
+	for s, want := range map[string]string{
+		"签名不匹配： the payload was altered, or":                    "the payload was altered",
+		"SHA256withRSA 与 alipay_system_oauth_token_response 一致": "",
+		"检查 --alipay-public-key 与 isv.code-invalid":             "",
+	} {
+		if got := englishProse(s); got != want {
+			t.Errorf("englishProse(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
