@@ -9,10 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/language"
 
 	"aliauth/gateway"
+	"aliauth/gateway/emulator"
 )
 
 // Every message the console writes in code has its Chinese in the
@@ -138,4 +140,34 @@ func TestConsoleInChinese(t *testing.T) {
 
 	en := newHarness(t, Options{Session: p.session(t, "default")}, 100, 40)
 	en.mustSee("EMULATOR — not Alipay", "Nothing exchanged yet")
+}
+
+// In Chinese, what the console says of an answer — the verdict's reason,
+// the warnings, the verification's detail, the transport's hint and
+// details — is Chinese whatever went wrong, down to the raw body, which is
+// the gateway's and shown as it is.
+func TestConsoleExplainsEveryFaultInChinese(t *testing.T) {
+	p := newPeer(t)
+	h := newHarness(t, Options{Session: p.session(t, "default"), Lang: "zh-CN"}, 100, 40)
+	defer setLanguage("")
+	for _, kind := range []emulator.FaultKind{"", emulator.FaultBadSign, emulator.FaultNoSign, emulator.FaultEscapedSlash,
+		emulator.FaultHTML, emulator.FaultTruncate, emulator.FaultStatus, emulator.FaultReset} {
+		t.Run(string(kind), func(t *testing.T) {
+			if kind != "" {
+				p.emu.Arm(emulator.Fault{Kind: kind})
+			}
+			h.exchange()
+			d := responseDoc(h.m.current, &h.m.styles, 100)
+			c := &drawContext{now: time.Now(), styles: &h.m.styles, width: 100}
+			for i := range d.lineCount() {
+				line := d.plainLine(i, c)
+				if strings.Contains(line, "原始报文") || strings.Contains(line, "请求头") {
+					break // the gateway's own bytes follow
+				}
+				if e := englishProse(line); e != "" {
+					t.Errorf("English %q left in %q", e, line)
+				}
+			}
+		})
+	}
 }
