@@ -21,11 +21,15 @@ var zhGateway = map[string]string{
 	"SHA256withRSA matches alipay-timestamp, alipay-nonce and the raw body (%d bytes)": "SHA256withRSA 与 alipay-timestamp、alipay-nonce 和原始报文（%d 字节）一致",
 	"SHA256withRSA does not match alipay-timestamp, alipay-nonce and the raw body with the configured Alipay public key: either the answer was altered, or the key is not the Alipay public key (支付宝公钥) of this app and environment": "用配置的支付宝公钥验证，SHA256withRSA 与 alipay-timestamp、alipay-nonce 和原始报文不匹配：要么应答被改动过，要么该密钥不是此应用和环境的支付宝公钥",
 	"Alipay public key %s":         "支付宝公钥 %s",
-	"Alipay public key %s from %s": "支付宝公钥 %s，来自%s",
+	"Alipay public key %s from %s": "支付宝公钥 %s，来源：%s",
 	"response %s: %s":              "响应%s：%s",
-	"gateway answered %s: %s":      "网关返回 %s：%s",
-	"nothing to verify":            "没有可验签的内容",
-	"verified-unquoted":            "签名不含引号",
+	// A detail that opens with its algorithm would otherwise be read with
+	// the error's prefix as that algorithm.
+	"response failed: %s does not match %s with the configured Alipay public key: either the body was altered, or the key is not the Alipay public key (支付宝公钥) of this app and environment (sandbox and production keys differ)":    "响应验签失败：用配置的支付宝公钥验证，%s 与 %s 不匹配：要么报文被改动过，要么该密钥不是此应用和环境的支付宝公钥（沙箱与正式环境的密钥不同）",
+	"response failed: %s does not match the response with the configured Alipay public key, quoted or not: the payload was altered, or the key is not this mini program's Alipay public key (支付宝公钥; sandbox and production differ)": "响应验签失败：用配置的支付宝公钥验证，%s 与 response 不匹配，带不带引号都不行：数据被改动过，或该密钥不是此小程序的支付宝公钥（沙箱与正式环境不同）",
+	"gateway answered %s: %s": "网关返回 %s：%s",
+	"nothing to verify":       "没有可验签的内容",
+	"verified-unquoted":       "签名不含引号",
 	"signed over the UNQUOTED ciphertext, not as Alipay signs": "签名覆盖的是不带引号的密文，与支付宝的签名方式不同",
 	"the error's content is not readable JSON: %s":             "错误内容不是可读的 JSON：%s",
 	"the answer names no Alipay certificate (%s is missing) though this profile is in certificate mode; the official Java SDK refuses such a success (cert check fail: ALIPAY_CERT_SN is Empty!)": "应答没有指明支付宝公钥证书（缺少 %s），而此配置处于证书模式；官方 Java SDK 会拒绝这样的成功应答（cert check fail: ALIPAY_CERT_SN is Empty!）",
@@ -107,7 +111,7 @@ var zhGateway = map[string]string{
 	"the server answered %s with %s: %w":                                                      "服务器以 %s 返回了%s：%s",
 	"a body that is not the gateway's JSON":                                                   "不是网关 JSON 的报文",
 	"an empty body":                                                                           "空报文",
-	"an HTML page, not the gateway's JSON (a proxy, a load balancer or a wrong URL answered)": "HTML 网页，而不是网关的 JSON（应答的是代理、负载均衡或错误的 URL）",
+	"an HTML page, not the gateway's JSON (a proxy, a load balancer or a wrong URL answered)": "一个 HTML 网页，而不是网关的 JSON（应答的是代理、负载均衡或错误的 URL）",
 
 	// What a call needs (client.go, appauth.go).
 	"no auth code: pass the authCode my.getAuthCode returned":                                        "没有授权码：请填入 my.getAuthCode 返回的 authCode",
@@ -146,16 +150,20 @@ var zhGateway = map[string]string{
 	"string to sign is:": "验签字符串为：",
 	"sign content is:":   "验签内容为：",
 	"the strings differ from byte %d, in %s: gateway has %q, aliauth signed %q": "待签名字符串从第 %d 字节起不同，位于%s：网关的是 %q，aliauth 签名的是 %q",
-	"the auth string":           "认证串",
-	"the HTTP method line":      "HTTP 方法行",
-	"the path and query line":   "路径和查询串行",
-	"the body line":             "请求体行",
-	"the app_auth_token line":   "app_auth_token 行",
+	"the auth string":           "第一行（认证串）",
+	"the HTTP method line":      "第二行（HTTP 方法）",
+	"the path and query line":   "第三行（路径和查询串）",
+	"the body line":             "第四行（请求体）",
+	"the app_auth_token line":   "第五行（app_auth_token）",
 	"the end of the string":     "字符串末尾",
 	"the auth string, field %s": "认证串的字段 %s",
 	"the start of the string":   "字符串开头",
 	"parameter %s":              "参数 %s",
 	"(end of string)":           "（字符串结束）",
+	// An excerpt is quoted (%q), and a parameter named like a word of the
+	// console ("code") is still a parameter name.
+	`"(end of string)"`: "（字符串结束）",
+	"parameter code":    "参数 code",
 
 	// The v3 authorization header (v3sign.go).
 	"the authorization header does not start with %q":         "authorization 头不是以 %q 开头",
@@ -187,6 +195,18 @@ var zhGateway = map[string]string{
 	"%s %q uses %s; use https, like %s":                                                                  "%s %q 使用的是 %s；请使用 https，如 %s",
 	"%s %q has no host; write it in full, like %s":                                                       "%s %q 缺少主机；请写完整，如 %s",
 	"%s %q has port %s; a port is a number from 1 to 65535 (https uses 443 when none is given), like %s": "%s %q 的端口为 %s；端口应是 1 到 65535 之间的数字（不写时 https 使用 443），如 %s",
+	// The address checked is named by two words, which a pattern cannot
+	// tell from the address that follows; each is keyed whole.
+	"gateway URL %q is not a URL: %v; write it like %s":                                                            "网关 URL %q 不是 URL：%s；请照 %s 的写法填写",
+	"gateway URL %q has no scheme or host; write it in full, like https://%s":                                      "网关 URL %q 缺少协议或主机；请写完整，如 https://%s",
+	"gateway URL %q uses %s; use https, like %s":                                                                   "网关 URL %q 使用的是 %s；请使用 https，如 %s",
+	"gateway URL %q has no host; write it in full, like %s":                                                        "网关 URL %q 缺少主机；请写完整，如 %s",
+	"gateway URL %q has port %s; a port is a number from 1 to 65535 (https uses 443 when none is given), like %s":  "网关 URL %q 的端口为 %s；端口应是 1 到 65535 之间的数字（不写时 https 使用 443），如 %s",
+	"endpoint URL %q is not a URL: %v; write it like %s":                                                           "endpoint 地址 %q 不是 URL：%s；请照 %s 的写法填写",
+	"endpoint URL %q has no scheme or host; write it in full, like https://%s":                                     "endpoint 地址 %q 缺少协议或主机；请写完整，如 https://%s",
+	"endpoint URL %q uses %s; use https, like %s":                                                                  "endpoint 地址 %q 使用的是 %s；请使用 https，如 %s",
+	"endpoint URL %q has no host; write it in full, like %s":                                                       "endpoint 地址 %q 缺少主机；请写完整，如 %s",
+	"endpoint URL %q has port %s; a port is a number from 1 to 65535 (https uses 443 when none is given), like %s": "endpoint 地址 %q 的端口为 %s；端口应是 1 到 65535 之间的数字（不写时 https 使用 443），如 %s",
 
 	// The identity panel (identity.go).
 	"Alipay's own id of the user (2088 and 12 digits), the same in every app":                                                                                                 "支付宝自己的用户 id（2088 开头加 12 位数字），在所有应用中都相同",
@@ -351,4 +371,5 @@ var zhGateway = map[string]string{
 	"json: cannot unmarshal %s into Go struct field %s of type %s":    "json：无法把 %s 解析到 Go 结构体字段 %s（类型 %s）",
 	"illegal base64 data at input byte %d":                            "base64 数据在第 %d 字节处非法",
 	"crypto/rsa: verification error":                                  "crypto/rsa：验签失败",
+	"encoding: rune not supported by encoding.":                       "encoding：该编码不支持此字符",
 }
