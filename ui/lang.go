@@ -112,10 +112,16 @@ func word(s string) string {
 // console's language: the Chinese catalog when the console speaks Chinese
 // and it knows the code, else the trace's own words.
 func explanation(e *gateway.APIError) (meaning, hint string) {
-	if speaking.Load() != nil {
+	if speaking.Load() == nil {
+		return e.Meaning, e.Hint
+	}
+	// The trace may explain this error more closely than the catalog does
+	// (a user-info call with an auth_base token, an app's own code); its
+	// own words, worded again, then win over the catalog's.
+	if en, ok := gateway.Explain(e.Code, e.SubCode); ok && en.Meaning == e.Meaning && en.Hint == e.Hint {
 		if x, ok := gateway.ExplainZH(e.Code, e.SubCode); ok {
 			return x.Meaning, x.Hint
 		}
 	}
-	return e.Meaning, e.Hint
+	return word(e.Meaning), word(e.Hint)
 }

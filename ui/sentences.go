@@ -213,7 +213,13 @@ func (s *sentences) match(text string, depth int) (string, bool) {
 			args[i] = ""
 		}
 		for g, n := range p.args {
-			args[n] = s.word(m[g+1], depth-1)
+			// An argument of one word is a name (a node, a code, a file),
+			// never translated; one of several may be a phrase.
+			arg := m[g+1]
+			if strings.ContainsRune(arg, ' ') {
+				arg = s.word(arg, depth-1)
+			}
+			args[n] = arg
 		}
 		return fmt.Sprintf(p.format, args...), true
 	}
