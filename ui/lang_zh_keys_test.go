@@ -515,7 +515,9 @@ func TestChineseWordsKeysAndHistory(t *testing.T) {
 			t.Errorf("%s: %q is left in\n  %s\n  %s", name, left, text, zh)
 		}
 	}
-	if len(texts) < 150 {
+	// 154 as root with the real Alipay certificates at hand, 13 fewer
+	// without them.
+	if len(texts) < 140 {
 		t.Errorf("only %d texts made; a case stopped making its text", len(texts))
 	}
 }
