@@ -108,9 +108,10 @@ func TestChineseSentencesTakeTheirArguments(t *testing.T) {
 }
 
 // prose says whether a literal reads as words for a person: three or more
-// words of letters, not SQL, not a URL, not a format of punctuation.
+// words of letters, not SQL, not a URL, not a regular expression, not a
+// PEM type in capitals.
 func prose(s string) bool {
-	if strings.HasPrefix(s, "http") || strings.Contains(s, "\n") && sqlish(s) || sqlish(s) {
+	if strings.HasPrefix(s, "http") || strings.HasPrefix(s, "(?") || strings.Contains(s, "\n\t") || sqlish(s) || strings.ToUpper(s) == s {
 		return false
 	}
 	words := 0
@@ -129,6 +130,11 @@ func prose(s string) bool {
 }
 
 func sqlish(s string) bool {
+	for _, kw := range []string{"SELECT ", " FROM ", " JOIN ", "ORDER BY", " WHERE "} {
+		if strings.Contains(s, kw) {
+			return true
+		}
+	}
 	l := strings.ToLower(strings.TrimSpace(s))
 	for _, kw := range []string{"select ", "insert ", "update ", "delete from", "create ", "drop ", "pragma ", "with ", "alter ", "begin", "commit", "where ", "order by", "limit ", "from ", "and ", "or ", "on conflict"} {
 		if strings.HasPrefix(l, kw) {

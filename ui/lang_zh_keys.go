@@ -1,10 +1,11 @@
 package ui
 
 // zhKeys is the errors and notes of keys and history, in simplified Chinese,
-// keyed by the format that makes each. A sentence whose argument may be
-// empty ("an RSA key%s") has a key for each form it takes, as an argument
-// matches at least one character; an argument that is itself a phrase (a
-// kind of key, what was found) has its own key, so that it is worded too.
+// keyed by the format that makes each. A sentence whose general format
+// reads badly in one of its forms ("this is an %s private key") has a key
+// for that form too, the more specific winning; an argument that is itself
+// a phrase (a kind of key, what was found) has its own key, so that it is
+// worded too.
 var zhKeys = map[string]string{
 	// keys: what each error is, for errors.Is.
 	"not key material":             "不是密钥材料",
@@ -284,7 +285,7 @@ var zhKeys = map[string]string{
 	"history database %q cannot be written (%s): %s":                                                                                                       "历史记录数据库 %q 无法写入（%s）：%s",
 	"the file is read-only; make it writable, or pick another file":                                                                                        "文件是只读的；请让它可写，或换一个文件",
 	"its directory %s is read-only, and SQLite keeps the -wal and -shm files beside the database; pick a file in a writable directory":                     "它所在的目录 %s 是只读的，而 SQLite 要在数据库旁边存放 -wal 和 -shm 文件；请选择可写目录中的文件",
-	"find the data directory: %LocalAppData% is not set":                                                                                                   "找不到数据目录：%LocalAppData% Windows 环境变量未设置",
+	"find the data directory: the LocalAppData environment variable is not set":                                                                            "找不到数据目录：未设置环境变量 LocalAppData",
 	"find the data directory: %s":                             "找不到数据目录：%s",
 	"create history database %q: %w":                          "创建历史记录数据库 %q：%s",
 	"open history database %q: %w":                            "打开历史记录数据库 %q：%s",
@@ -376,28 +377,4 @@ var zhKeys = map[string]string{
 	"age %q: it must be more than zero, such as 30d":                         "时长 %q：必须大于零，如 30d",
 	"since %q: write an age such as 7d or 12h, or a date such as 2025-11-20 or 2025-11-20 14:30": "起始时间 %q：请写时长（如 7d 或 12h）或日期（如 2025-11-20 或 2025-11-20 14:30）",
 	"[private key removed]": "[私钥已移除]",
-
-	// Not sentences, though they read as words: PEM types, the SQL and a
-	// pattern of the history store. They stay as they are.
-	"RSA PRIVATE KEY":         "RSA PRIVATE KEY",
-	"RSA PUBLIC KEY":          "RSA PUBLIC KEY",
-	"EC PRIVATE KEY":          "EC PRIVATE KEY",
-	"DSA PRIVATE KEY":         "DSA PRIVATE KEY",
-	"OPENSSH PRIVATE KEY":     "OPENSSH PRIVATE KEY",
-	"NEW CERTIFICATE REQUEST": "NEW CERTIFICATE REQUEST",
-	`(?s)-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?-----END [A-Z0-9 ]*PRIVATE KEY-----`: `(?s)-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?-----END [A-Z0-9 ]*PRIVATE KEY-----`,
-	"(e.time, e.id) < (SELECT time, id FROM exchanges WHERE id = ?)":                  "(e.time, e.id) < (SELECT time, id FROM exchanges WHERE id = ?)",
-	"id IN (SELECT id FROM exchanges ORDER BY time DESC, id DESC LIMIT -1 OFFSET ?)":  "id IN (SELECT id FROM exchanges ORDER BY time DESC, id DESC LIMIT -1 OFFSET ?)",
-	") x JOIN traces t ON t.exchange_id = x.id ORDER BY x.time, x.id":                 ") x JOIN traces t ON t.exchange_id = x.id ORDER BY x.time, x.id",
-	") x ORDER BY x.time, x.id": ") x ORDER BY x.time, x.id",
-	`, l.code, l.refresh_sent, l.refresh_received
-FROM lineage l JOIN exchanges e ON e.id = l.exchange_id WHERE `: `, l.code, l.refresh_sent, l.refresh_received
-FROM lineage l JOIN exchanges e ON e.id = l.exchange_id WHERE `,
-	`e.id, e.time, e.profile, e.environment, e.protocol, e.app_id, e.method,
-	e.grant_type, e.outcome, e.verify_status, e.http_status, e.code, e.sub_code, e.message,
-	e.user_id, e.open_id, e.trace_id, e.duration_ms, e.access_expires_at, e.refresh_expires_at,
-	e.secrets_stored, e.user`: `e.id, e.time, e.profile, e.environment, e.protocol, e.app_id, e.method,
-	e.grant_type, e.outcome, e.verify_status, e.http_status, e.code, e.sub_code, e.message,
-	e.user_id, e.open_id, e.trace_id, e.duration_ms, e.access_expires_at, e.refresh_expires_at,
-	e.secrets_stored, e.user`,
 }

@@ -107,7 +107,7 @@ func compileSentence(en, tr string) (sentence, bool) {
 		if en[m[4]:m[5]] == "d" {
 			re.WriteString(`(-?[0-9][0-9,]*)`)
 		} else {
-			re.WriteString(`(.+?)`)
+			re.WriteString(`(.*?)`)
 		}
 	}
 	if len(p.args) == 0 || letters(en) < 5 {
@@ -159,7 +159,7 @@ func (s *sentences) say(text string) string {
 		return w
 	}
 	s.once.Do(s.build)
-	w = s.word(text, 3)
+	w = s.word(text, 6)
 	s.mu.Lock()
 	if len(s.said) >= maxSaid {
 		clear(s.said)
