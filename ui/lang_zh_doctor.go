@@ -1,7 +1,5 @@
 package ui
 
-import "aliauth/gateway"
-
 // zhDoctor is the doctor's findings and fixes, and the configuration's
 // checks and errors, in simplified Chinese, keyed by the format that makes
 // each.
@@ -27,13 +25,13 @@ var zhDoctor = map[string]string{
 	"Alipay certificate":      "支付宝公钥证书",
 	"Alipay root certificate": "支付宝根证书",
 	"content encryption key":  "接口内容加密密钥",
-	"app id":                  "应用 ID（app_id）",
+	"app id":                  "APPID",
 	"gateway":                 "网关",
-	"endpoint":                "接入地址（endpoint）",
+	"endpoint":                "接入地址",
 	"gateway host":            "网关主机",
-	"sign type":               "签名方式（sign_type）",
-	"charset":                 "字符集（charset）",
-	"key type":                "密钥格式（keyType）",
+	"sign type":               "签名方式",
+	"charset":                 "字符集",
+	"key type":                "密钥格式",
 	"skew":                    "时钟偏差",
 	"zone":                    "时区",
 	"answer":                  "应答",
@@ -66,9 +64,7 @@ var zhDoctor = map[string]string{
 	"this machine's zone is %s; Alipay's timestamps are China Standard Time (UTC+8), which aliauth and the Java SDK convert to, and any code of your own must too": "本机时区为 %s；支付宝的时间戳是中国标准时间（UTC+8），aliauth 和 Java SDK 会换算过去，你自己的代码也必须如此",
 
 	// The environment: gateway, app id, sign type (doctor/environment.go).
-	"none is configured": "未配置",
-	"configure the gateway: " + gateway.ProductionGateway + " (sandbox: " + gateway.SandboxGateway + ")":    "请配置网关：" + gateway.ProductionGateway + "（沙箱：" + gateway.SandboxGateway + "）",
-	"configure the endpoint: " + gateway.ProductionEndpoint + " (sandbox: " + gateway.SandboxEndpoint + ")": "请配置接入地址：" + gateway.ProductionEndpoint + "（沙箱：" + gateway.SandboxEndpoint + "）",
+	"none is configured":                                 "未配置",
 	"configure the %s: %s (sandbox: %s)":                 "请配置%s：%s（沙箱：%s）",
 	"%q is not an http or https URL":                     "%q 不是 http 或 https URL",
 	"write it in full, like %s":                          "请写完整，例如 %s",
@@ -85,15 +81,14 @@ var zhDoctor = map[string]string{
 	"%s, neither Alipay's production nor its sandbox (a proxy, or a stand-in)":                          "%s，既不是支付宝正式环境，也不是沙箱（代理或替身）",
 	"%s, Alipay's sandbox":    "%s，支付宝沙箱",
 	"%s, Alipay's production": "%s，支付宝正式环境",
-	"%s, Alipay's %s":         "%s，支付宝%s",
 	"configure the app id the Alipay console shows (2021...; sandbox 9021...)":                                      "请配置支付宝开放平台显示的 APPID（2021...；沙箱为 9021...）",
 	"%s, an app the emulator knows":                                                                                 "%s，模拟器认识的应用",
 	"%q is not shaped like an app id: Alipay's are 16 digits":                                                       "%q 不像 APPID：支付宝的 APPID 是 16 位数字",
 	"copy the app id (APPID) from the app's page in the Alipay console":                                             "从支付宝开放平台的应用页面复制 APPID",
-	"%s is a sandbox app id (沙箱应用, 9021...), sent to the production gateway: production answers isv.invalid-app-id": "%s 是沙箱应用的 APPID（沙箱应用，9021...），却发往正式环境网关：正式环境会返回 isv.invalid-app-id",
+	"%s is a sandbox app id (沙箱应用, 9021...), sent to the production gateway: production answers isv.invalid-app-id": "%s 是沙箱应用的 APPID（9021...），却发往正式环境网关：正式环境会返回 isv.invalid-app-id",
 	"point at the sandbox (%s), or use the production app's id":                                                     "改为指向沙箱（%s），或使用正式环境应用的 APPID",
 	"%s is not a sandbox app id (those start with 9021), sent to the sandbox: the sandbox knows only its own apps":  "%s 不是沙箱应用的 APPID（沙箱的以 9021 开头），却发往沙箱：沙箱只认识自己的应用",
-	"use the sandbox app id from the sandbox console (沙箱应用), or point at production":                                "使用沙箱控制台中的沙箱应用 APPID（沙箱应用），或改为指向正式环境",
+	"use the sandbox app id from the sandbox console (沙箱应用), or point at production":                                "使用沙箱控制台中沙箱应用的 APPID，或改为指向正式环境",
 	"%s, a sandbox app": "%s，沙箱应用",
 	"v3 signs with SHA256withRSA only, and the sign type is RSA (SHA1withRSA)": "v3 只支持 SHA256withRSA 签名，而签名方式是 RSA（SHA1withRSA）",
 	"use RSA2, or the v2 protocol":                                             "改用 RSA2，或使用 v2 协议",
@@ -104,9 +99,9 @@ var zhDoctor = map[string]string{
 	"use utf-8":                                                                "改用 utf-8",
 
 	// Keys and certificates, slot by slot (doctor/material.go).
-	"configure the app private key (应用私钥) that Alipay's key tool saved beside the app public key you uploaded":                    "请配置支付宝密钥工具与你上传的应用公钥一起保存的应用私钥（应用私钥）",
-	"configure the app public key (应用公钥) uploaded in the Alipay console, the public half of the app private key":                  "请配置在支付宝开放平台上传的应用公钥（应用公钥），即应用私钥对应的公钥",
-	"configure the Alipay public key (支付宝公钥) shown on the app's page in the Alipay console after the app public key was uploaded": "请配置上传应用公钥后支付宝开放平台应用页面上显示的支付宝公钥（支付宝公钥）",
+	"configure the app private key (应用私钥) that Alipay's key tool saved beside the app public key you uploaded":                    "请配置支付宝密钥工具与你上传的应用公钥一起保存的应用私钥",
+	"configure the app public key (应用公钥) uploaded in the Alipay console, the public half of the app private key":                  "请配置在支付宝开放平台上传的应用公钥，即应用私钥对应的公钥",
+	"configure the Alipay public key (支付宝公钥) shown on the app's page in the Alipay console after the app public key was uploaded": "请配置上传应用公钥后支付宝开放平台应用页面上显示的支付宝公钥",
 	"configure appCertPublicKey_<app id>.crt as downloaded from the Alipay console":                                               "请配置从支付宝开放平台下载的 appCertPublicKey_<app id>.crt",
 	"configure alipayCertPublicKey_RSA2.crt as downloaded from the Alipay console":                                                "请配置从支付宝开放平台下载的 alipayCertPublicKey_RSA2.crt",
 	"configure alipayRootCert.crt as downloaded from the Alipay console":                                                          "请配置从支付宝开放平台下载的 alipayRootCert.crt",
@@ -169,7 +164,7 @@ var zhDoctor = map[string]string{
 	"the app public key":                     "应用公钥",
 	"the app certificate's key":              "应用公钥证书中的公钥",
 	"this is the app's own public key (%s), not Alipay's: every answer fails verification":                                                    "这是应用自己的公钥（%s），不是支付宝公钥：每个应答都会验签失败",
-	"configure the Alipay public key (支付宝公钥), not the app public key (应用公钥): the Alipay console shows the two side by side on the app's page": "请配置支付宝公钥（支付宝公钥），而不是应用公钥（应用公钥）：支付宝开放平台在应用页面上把两者并排显示",
+	"configure the Alipay public key (支付宝公钥), not the app public key (应用公钥): the Alipay console shows the two side by side on the app's page": "请配置支付宝公钥，而不是应用公钥：支付宝开放平台在应用页面上把两者并排显示",
 	"it is not the app's own key": "不是应用自己的公钥",
 	"the Alipay public key and the Alipay certificate hold different keys; answers are verified with the public key":        "支付宝公钥与支付宝公钥证书中的密钥不同；应答用支付宝公钥验签",
 	"configure one of them: the certificate in certificate mode, the key in public key mode":                                "只配置其中一个：证书模式用证书，公钥模式用公钥",
@@ -219,7 +214,7 @@ var zhDoctor = map[string]string{
 	"get a fresh code from my.getAuthCode":                                         "从 my.getAuthCode 获取新的授权码",
 	"sent before only in %s, which the gateway refused, so it was not spent there": "之前只在%s中发送过，网关拒绝了那次请求，因此没有在那里用掉",
 	"not exchanged before, as far as this history knows":                           "据历史记录，之前没有换取过",
-	"first seen in history #%d":                                                    "首次出现于历史记录 #%d",
+	"first seen in history #%d":                                                    "在历史记录 #%d 中首次出现",
 	"minted by the emulator":                                                       "由模拟器生成",
 	"pasted":                                                                       "粘贴",
 	"unknown: aliauth does not know when my.getAuthCode issued this code (codes live from 3 minutes to a day)": "未知：aliauth 不知道 my.getAuthCode 何时签发了此授权码（授权码有效期从 3 分钟到 1 天不等）",
@@ -241,26 +236,21 @@ var zhDoctor = map[string]string{
 
 	// Reading the configuration of the user's code (doctor/fromconfig.go,
 	// settings.go).
-	"Java code for %s":                    "%s 的 Java 代码",
-	"JavaScript code for %s":              "%s 的 JavaScript 代码",
-	"a .env or .properties file":          ".env 或 .properties 文件",
-	"%s is not YAML aliauth can read: %w": "%s 不是 aliauth 能读取的 YAML：%w",
-	"%s is not JSON aliauth can read: %w": "%s 不是 aliauth 能读取的 JSON：%w",
-	"read as %s: %s":                      "按%s读取：%s",
-	"%s (line %d)":                        "%s（第 %d 行）",
-	"%s (line %d), %s":                    "%s（第 %d 行），%s",
-	"%s is set again (first on line %d); the first is checked":                                                    "%s 被重复设置（首次在第 %d 行）；检查的是第一次的值",
-	"%s comes from %s, which aliauth cannot follow from the code":                                                 "%s 来自 %s，aliauth 无法从代码中追踪它的值",
-	"check that value on its own with aliauth keys inspect, or run the doctor on the configuration that holds it": "用 aliauth keys inspect 单独检查这个值，或对保存它的配置运行体检",
-	"%s comes from the environment variable %s, which is not set here":                                            "%s 来自环境变量 %s，而此处没有设置该变量",
-	"run the doctor with the same environment as the program":                                                     "在与程序相同的环境变量下运行体检",
+	"Java code for %s":                                            "%s 的 Java 代码",
+	"JavaScript code for %s":                                      "%s 的 JavaScript 代码",
+	"a .env or .properties file":                                  ".env 或 .properties 文件",
+	"%s is not YAML aliauth can read: %w":                         "%s 不是 aliauth 能读取的 YAML：%w",
+	"%s is not JSON aliauth can read: %w":                         "%s 不是 aliauth 能读取的 JSON：%w",
+	"read as %s: %s":                                              "按 %s 读取：%s",
+	"%s is set again (first on line %d); the first is checked":    "%s 被重复设置（首次在第 %d 行）；检查的是第一次的值",
+	"%s comes from %s, which aliauth cannot follow from the code": "%s 来自 %s，aliauth 无法从代码中追踪它的值",
+	"check that value on its own with aliauth keys inspect, or run the doctor on the configuration that holds it":                                                                            "用 aliauth keys inspect 单独检查这个值，或对保存它的配置运行体检",
+	"%s comes from the environment variable %s, which is not set here":                                                                                                                       "%s 来自环境变量 %s，而此处没有设置该变量",
+	"run the doctor with the same environment as the program":                                                                                                                                "在与程序相同的环境变量下运行体检",
 	"no Alipay configuration found in %s: aliauth reads new AlipaySdk({...}), Java's AlipayConfig setters and DefaultAlipayClient(...) arguments, .env and .properties files, YAML and JSON": "在 %s 中没有找到支付宝配置：aliauth 能读取 new AlipaySdk({...})、Java 的 AlipayConfig setter 和 DefaultAlipayClient(...) 参数、.env 和 .properties 文件、YAML 和 JSON",
-	"not set: the SDKs' default, production": "未设置：SDK 的默认值，正式环境",
-	"line %d, %s":                            "第 %d 行，%s",
-	"%s: file %q":                            "%s：文件 %q",
+	"not set: the SDKs' default, production":                                                                                                                                                 "未设置：SDK 的默认值，正式环境",
 
 	// The configuration: a profile as the doctor sees it (config/doctor.go).
-	"profile %s":                            "配置 %s",
 	"profile %s (the built-in emulator)":    "配置 %s（内置模拟器）",
 	"not set: production":                   "未设置：正式环境",
 	"the built-in emulator":                 "内置模拟器",
@@ -268,8 +258,6 @@ var zhDoctor = map[string]string{
 	"the emulator's demo app key":           "模拟器演示应用的密钥",
 	"the emulator's record of its demo app": "模拟器为其演示应用登记的公钥",
 	"issued by the emulator":                "由模拟器签发",
-	"from %s":                               "来自 %s",
-	"%s of profile %s":                      "配置 %[2]s 的 %[1]s",
 
 	// A profile checked without opening it (config/check.go), and the
 	// warnings of the file.
