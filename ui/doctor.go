@@ -148,8 +148,8 @@ func (m *Model) doctorView() string {
 }
 
 // checkLines draws checks: the mark and subject, what was found, and what
-// to do, wrapped to width. Findings may quote the gateway, so they are
-// cleaned.
+// to do, in the console's language, wrapped to width. Findings may quote
+// the gateway, so they are cleaned.
 func (m *Model) checkLines(checks []doctor.Check, width int) []string {
 	st := &m.styles
 	var out []string
