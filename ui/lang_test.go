@@ -158,8 +158,14 @@ func TestConsoleExplainsEveryFaultInChinese(t *testing.T) {
 				p.emu.Arm(emulator.Fault{Kind: kind})
 			}
 			h.exchange()
-			d := responseDoc(h.m.current, &h.m.styles, 100)
 			c := &drawContext{now: time.Now(), styles: &h.m.styles, width: 100}
+			req := requestDoc(h.m.current.shown, &h.m.styles, 100)
+			for i := range req.lineCount() {
+				if line := req.plainLine(i, c); englishProse(line) != "" {
+					t.Errorf("English %q left in the request pane's %q", englishProse(line), line)
+				}
+			}
+			d := responseDoc(h.m.current, &h.m.styles, 100)
 			// A broken connection's details are Go's own words, like the
 			// gateway's, once aliauth has said what happened.
 			goWords := h.m.current.trace.TransportError
