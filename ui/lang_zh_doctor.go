@@ -112,6 +112,7 @@ var zhDoctor = map[string]string{
 	"this is %s, not the AES key of content encryption":                                                                           "这是%s，不是接口内容加密的 AES 密钥",
 	"this is %s, where the app private key belongs":                                                                               "这是%s，而此处应配置应用私钥",
 	"%s, public half %s": "%s，公钥指纹 %s",
+	"%s, fingerprint %s": "%s，指纹 %s",
 	"a %d-bit key: legacy RSA (SHA1withRSA) takes it, RSA2 would not":                                                                                            "%d 位密钥：旧的 RSA（SHA1withRSA）可以用，RSA2 不行",
 	"a %d-bit key: RSA2 needs %d bits":                                                                                                                           "%d 位密钥：RSA2 需要 %d 位",
 	"generate a 2048-bit pair (aliauth keys gen, or Alipay's key tool) and upload its public half":                                                               "生成 2048 位密钥对（aliauth keys gen 或支付宝密钥工具），并上传其公钥",

@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"aliauth/config"
 	"aliauth/doctor"
 	"aliauth/gateway"
@@ -793,6 +795,12 @@ func TestDoctorScreenInChinese(t *testing.T) {
 	}
 	h.key("p")
 	h.mustSee("在线探测", "✓ 签名", "网关接受了此应用的签名")
+	// Nothing on the screen is left in English, whichever library wrote it.
+	for _, line := range strings.Split(ansi.Strip(h.m.doctorView()), "\n") {
+		if e := englishProse(line); e != "" {
+			t.Errorf("English %q left in %q", e, line)
+		}
+	}
 }
 
 // The example configuration's Chinese is of the file aliauth profiles init
