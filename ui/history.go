@@ -694,7 +694,7 @@ func (m *Model) historyRow(s history.Summary, cols []histColumn, width int, sele
 		detail = strings.TrimSpace(detail + " " + s.Message)
 	}
 	if detail == "" {
-		detail = string(s.VerifyStatus)
+		detail = word(string(s.VerifyStatus))
 		if s.DurationMS > 0 {
 			detail += " · " + formatDuration(time.Duration(s.DurationMS*float64(time.Millisecond)))
 		}

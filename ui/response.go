@@ -64,7 +64,7 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 		b.section(tr("VERIFICATION"))
 		labels := []string{tr("status"), tr("node"), tr("key"), tr("cert sn"), tr("signature")}
 		w := labelWidth(labels...)
-		b.kv(labels[0], w, st.Value, string(v.Status))
+		b.kv(labels[0], w, st.Value, word(string(v.Status)))
 		if v.Node != "" {
 			b.kv(labels[1], w, st.Value, v.Node)
 		}
