@@ -16,7 +16,7 @@ import "math/bits"
 func (s *scanner) skipNested() error {
 	buf := s.buf
 	var (
-		batch    [32]blockBits
+		batch    [blocksPerBatch]blockBits
 		tail     [64]byte
 		closers  = make([]byte, 0, 16)
 		inString uint64 // all ones when the next block starts inside a string
@@ -67,6 +67,10 @@ func (s *scanner) skipNested() error {
 	s.pos = len(buf)
 	return s.fail("unterminated value")
 }
+
+// blocksPerBatch is how many blocks skipNested classifies per call: 2 KB,
+// ahead of the scan by at most that much past a node's end.
+const blocksPerBatch = 32
 
 // prefixXOR sets each bit of x to the XOR of it and every bit below: with
 // the quotes that open and close strings as x, the bits inside a string,
