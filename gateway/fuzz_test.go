@@ -142,29 +142,8 @@ func FuzzSkipNested(f *testing.F) {
 		if len(body) > 0 && (body[0] == '{' || body[0] == '[') {
 			data, body = body[:1:1], body[1:]
 		}
-		data = append(data, bytes.Repeat([]byte{' '}, int(shift)%(3*64*blocksPerBatch))...)
+		data = append(data, bytes.Repeat([]byte{' '}, int(shift)%(3*batchBytes))...)
 		checkSkipNested(t, append(data, body...))
-	})
-}
-
-// FuzzClassifyBlocks: the marks of every block are those a byte-at-a-time
-// loop gives, from classifyBlocks (SSE2 on amd64) and from plain Go alike.
-func FuzzClassifyBlocks(f *testing.F) {
-	f.Add([]byte(`{"a":"\"b\\"},[]` + strings.Repeat("{[x]}\"\\", 20)))
-	f.Add([]byte{0x7b, 0x5b, 0xfb, 0xdb, 0x7d, 0x5d, 0xfd, 0x22, 0xa2, 0x5c, 0xdc, 0x79, 0x7f, 0x00})
-	f.Fuzz(func(t *testing.T, data []byte) {
-		n := max(1, (len(data)+63)/64)
-		buf := make([]byte, 64*n)
-		copy(buf, data)
-		got, portable := make([]blockBits, n), make([]blockBits, n)
-		classifyBlocks(got, buf)
-		classifyPortable(portable, buf)
-		for k := range n {
-			want := classifyByBytes(buf[64*k : 64*k+64])
-			if got[k] != want || portable[k] != want {
-				t.Fatalf("block %d of %q: classifyBlocks %+v, classifyPortable %+v, want %+v", k, buf, got[k], portable[k], want)
-			}
-		}
 	})
 }
 

@@ -45,22 +45,6 @@ func skipNestedByBytes(buf []byte, pos int) (int, error) {
 	return 0, s.fail("unterminated value")
 }
 
-// classifyByBytes is classifyBlocks for one block, a byte at a time.
-func classifyByBytes(block []byte) blockBits {
-	var b blockBits
-	for i, c := range block {
-		switch c {
-		case '"':
-			b.quotes |= 1 << i
-		case '\\':
-			b.backslashes |= 1 << i
-		case '{', '}', '[', ']':
-			b.brackets |= 1 << i
-		}
-	}
-	return b
-}
-
 // checkSkipNested fails t unless skipNested finds the extent, or the error,
 // that the byte-at-a-time reference finds in data, which starts with a
 // bracket.
@@ -74,10 +58,15 @@ func checkSkipNested(t *testing.T, data []byte) {
 	}
 }
 
+// batchBytes is how far the amd64 scan classifies at a time (64 bytes times
+// blocksPerBatch), a boundary its carries must cross.
+const batchBytes = 2048
+
 // The block scan carries what it knows from one 64-byte block to the next
 // and from one batch of blocks to the next: whether a string is open, and a
 // backslash ending a block. Each tricky piece is placed across every
-// boundary of the first blocks and of the first batch.
+// boundary of the first blocks and of the first batch (and of the byte
+// scan's eight-byte words).
 func TestSkipNestedAcrossBlockBoundaries(t *testing.T) {
 	pieces := []string{
 		`"a\"b{"]`,       // escaped quote, bracket inside the string
@@ -96,7 +85,7 @@ func TestSkipNestedAcrossBlockBoundaries(t *testing.T) {
 	for p := range 140 {
 		pads = append(pads, p)
 	}
-	for p := 64*blocksPerBatch - 70; p < 64*blocksPerBatch+70; p++ {
+	for p := batchBytes - 70; p < batchBytes+70; p++ {
 		pads = append(pads, p)
 	}
 	for _, piece := range pieces {

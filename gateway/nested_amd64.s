@@ -1,5 +1,8 @@
 //go:build !purego
 
+// classifyBlocks (nested_amd64.go): which bytes of each 64-byte block are
+// quotes, backslashes and brackets, sixteen bytes per SSE2 comparison.
+
 #include "textflag.h"
 
 // SPLAT fills the sixteen bytes of xmm with the byte b.

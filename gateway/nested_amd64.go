@@ -1,3 +1,5 @@
+//go:build !purego
+
 package gateway
 
 import "math/bits"
@@ -8,11 +10,12 @@ import "math/bits"
 // afterwards.
 //
 // It reads 64 bytes at a time, as a bit each. classifyBlocks marks the
-// block's quotes, backslashes and brackets; a running XOR of the quotes that
+// block's quotes, backslashes and brackets with SSE2, which every amd64
+// processor has; a running XOR of the quotes that
 // open and close strings gives which bytes are inside one; only the
 // brackets outside strings are then looked at, one by one. A large response
-// is mostly short strings, which a byte-at-a-time scan crosses with a
-// mispredicted branch each.
+// is mostly short strings, which the byte scan other architectures run
+// (nested_other.go) crosses with a mispredicted branch each.
 func (s *scanner) skipNested() error {
 	buf := s.buf
 	var (
@@ -111,3 +114,17 @@ func escapedAt(buf []byte, i int) bool {
 	}
 	return run%2 == 1
 }
+
+// blockBits marks three kinds of byte in 64 bytes of a body: bit i stands
+// for byte i.
+type blockBits struct {
+	quotes      uint64 // '"'
+	backslashes uint64 // '\\'
+	brackets    uint64 // '{', '}', '[' or ']'
+}
+
+// classifyBlocks fills out[k] with the marks of buf[64k:64k+64]; buf holds
+// at least 64*len(out) bytes. It is in nested_amd64.s.
+//
+//go:noescape
+func classifyBlocks(out []blockBits, buf []byte)
