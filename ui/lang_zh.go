@@ -417,6 +417,7 @@ var zhCN = map[string]string{
 	// The login panels.
 	"Authorize app %s": "授权应用 %s",
 	"App authorization · a merchant authorizes %s": "应用授权 · 商户授权给 %s",
+	"starting the emulator…":                       "正在启动模拟器…",
 	"starting the redirect catcher…":               "正在启动回调接收器…",
 	"Cannot start: %s":                             "无法启动：%s",
 	"open %s":                                      "打开 %s",
