@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"aliauth/config"
 	"aliauth/doctor"
@@ -78,43 +77,54 @@ func (a *app) consoleOptions(ctx context.Context, o *options) (opts ui.Options, 
 	}
 	opts.Lang = config.Language()
 
+	// The session and history open side by side, each on its own
+	// goroutine; the console waits for each with Opening.
 	openCtx, cancel := context.WithCancel(ctx)
 	var (
-		opened ui.Opened
-		demo   *config.Session
-		fatal  error
-		done   = make(chan struct{})
+		session     *config.Session
+		demo        *config.Session
+		openErr     error
+		fatal       error
+		store       *history.Store
+		historyErr  error
+		sessionDone = make(chan struct{})
+		historyDone = make(chan struct{})
 	)
 	go func() {
-		defer close(done)
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			var s *config.Session
-			s, demo, opened.OpenError, fatal = openConsoleSession(l, err)
-			if s != nil {
-				opened.Session = forConsole(s)
-			}
-		})
+		defer close(sessionDone)
+		session, demo, openErr, fatal = openConsoleSession(l, err)
+	}()
+	go func() {
+		defer close(historyDone)
 		path, err := history.ResolvePath(o.history)
 		if err == nil {
-			opened.History, err = history.Open(openCtx, path)
+			store, err = history.Open(openCtx, path)
 		}
-		opened.HistoryError = err
-		wg.Wait()
+		historyErr = err
 	}()
-	wait := func() ui.Opened {
-		<-done
-		return opened
+	opts.Opening = &ui.Opening{
+		Profile: config.Preview(active),
+		Session: func() (ui.Session, error) {
+			<-sessionDone
+			if session == nil {
+				return ui.Session{}, openErr
+			}
+			return forConsole(session), openErr
+		},
+		History: func() (*history.Store, error) {
+			<-historyDone
+			return store, historyErr
+		},
 	}
-	opts.Opening = &ui.Opening{Profile: config.Preview(active), Wait: wait}
 	finish = func() error {
 		cancel()
-		wait()
+		<-sessionDone
+		<-historyDone
 		if demo != nil {
 			demo.Close()
 		}
-		if opened.History != nil {
-			opened.History.Close()
+		if store != nil {
+			store.Close()
 		}
 		if l != nil {
 			l.Close()

@@ -25,12 +25,13 @@ func consoleFor(t *testing.T, args ...string) (ui.Options, error) {
 		t.Fatal(err)
 	}
 	opts, finish := a.consoleOptions(context.Background(), &o)
-	opened := opts.Opening.Wait()
-	if opened.Session.Client == nil {
+	session, openErr := opts.Opening.Session()
+	if session.Client == nil {
 		return opts, finish()
 	}
 	t.Cleanup(func() { finish() })
-	opts.Session, opts.OpenError, opts.History, opts.HistoryError = opened.Session, opened.OpenError, opened.History, opened.HistoryError
+	opts.Session, opts.OpenError = session, openErr
+	opts.History, opts.HistoryError = opts.Opening.History()
 	return opts, nil
 }
 

@@ -27,7 +27,7 @@ func envLabel(env string) string {
 // environment, app id), then how (protocol, signing, charset, URL).
 func (m *Model) headerView() string {
 	st := &m.styles
-	if m.opening == nil && m.session.Client == nil {
+	if !m.sessionPending && m.session.Client == nil {
 		return fit(st.Title.Render("aliauth"), m.width) + "\n" + fit(st.Error.Render(tr("no profile is open")), m.width)
 	}
 	p := m.profile()
@@ -73,17 +73,20 @@ func (m *Model) headerView() string {
 	}
 	where := st.Dim.Render(safetext.Text(p.URL()))
 	switch {
-	case m.opening != nil && p.Emulator:
+	case m.sessionPending && p.Emulator:
 		// The emulator's address is known once it listens.
 		where = st.Dim.Render(tr("starting the emulator…"))
-	case m.opening != nil:
+	case m.sessionPending:
 		// The keys are not read yet.
 	case p.AlipayPublicKey == nil:
 		how = append(how, tr("NO ALIPAY KEY"))
 	}
 	second := st.Value.Render(strings.Join(how, " · ")) + sep + where
 	right := ""
-	if m.opening == nil && m.opts.History == nil {
+	switch {
+	case m.historyPending:
+		right = st.Dim.Render(" " + tr("opening history…"))
+	case m.opts.History == nil:
 		right = st.Warn.Render(" " + tr("history off"))
 	}
 	second = fit(second, m.width-ansi.StringWidth(right)) + right

@@ -417,7 +417,6 @@ var zhCN = map[string]string{
 	// The login panels.
 	"Authorize app %s": "授权应用 %s",
 	"App authorization · a merchant authorizes %s": "应用授权 · 商户授权给 %s",
-	"starting the emulator…":                       "正在启动模拟器…",
 	"starting the redirect catcher…":               "正在启动回调接收器…",
 	"Cannot start: %s":                             "无法启动：%s",
 	"open %s":                                      "打开 %s",
@@ -541,4 +540,9 @@ var zhCN = map[string]string{
 	"arm":                            "注入",
 	"keep":                           "保留",
 	"clear":                          "清除",
+
+	// While the session and history open.
+	"starting the emulator…": "正在启动模拟器…",
+	"opening history…":       "正在打开历史记录…",
+	"history is still opening: what you type waits for it (ctrl+c quits)": "历史记录仍在打开：输入的内容会等它打开后生效（ctrl+c 退出）",
 }

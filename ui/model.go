@@ -78,33 +78,6 @@ type Options struct {
 	Opening *Opening
 }
 
-// Opening is what the console draws from before its session and history
-// are open: reading keys, starting the emulator and opening history take
-// a few milliseconds, and bringing an old history's schema up to date
-// takes seconds. Keys pressed meanwhile are held, and acted on in order
-// once the session is open; ctrl+c quits at once.
-type Opening struct {
-	// Profile is the active profile as configured, before its keys are read
-	// or its emulator started: enough for the header to say where the
-	// console points.
-	Profile gateway.Profile
-	// Wait blocks until the session and history are open and returns them.
-	// A Session without a Client means not even the built-in demo could be
-	// opened: the console quits, and its caller says why.
-	Wait func() Opened
-}
-
-// Opened is what Opening.Wait returns: Options' fields of the same names.
-type Opened struct {
-	Session      Session
-	OpenError    error
-	History      *history.Store
-	HistoryError error
-}
-
-// openedMsg says the session and history are open.
-type openedMsg struct{ Opened }
-
 type screen int
 
 const (
@@ -223,10 +196,10 @@ type Model struct {
 	overlayOffset int
 	// quitting is set when the user quit while a call was under way.
 	quitting bool
-	// opening is set until the session and history are open; held are the
-	// keys, pastes and clicks that arrived meanwhile, in order.
-	opening *Opening
-	held    []tea.Msg
+	// opening is set until the session and history are open (opening.go).
+	opening                        *Opening
+	sessionPending, historyPending bool
+	held                           []tea.Msg
 
 	// The doctor's screen, the lineage, the last code's origin, a refresh
 	// of a rotated token waiting for confirmation, and auto-refresh.
@@ -266,6 +239,9 @@ func New(opts Options) *Model {
 		autoRefresh:  opts.Session.AutoRefresh,
 		opening:      opts.Opening,
 	}
+	if m.opening != nil {
+		m.sessionPending, m.historyPending = true, true
+	}
 	if m.now == nil {
 		m.now = time.Now
 	}
@@ -288,104 +264,6 @@ func New(opts Options) *Model {
 		m.opened()
 	}
 	return m
-}
-
-// opened says what went wrong opening the session or history, once both
-// are open.
-func (m *Model) opened() {
-	if m.opts.History == nil && m.opts.HistoryError != nil {
-		m.say(statusLine{tr("history is off: %s", m.opts.HistoryError.Error()), statusWarn})
-	}
-	if m.opts.OpenError != nil {
-		// The profile asked for is broken: say why, and offer the others.
-		m.say(statusLine{tr("%s; running %s meanwhile: pick a profile, or fix it and pick it again",
-			m.opts.OpenError.Error(), m.session.Client.Profile().Name), statusError})
-		m.openProfiles()
-	}
-}
-
-// startCmds are what the console starts once its session and history are
-// open: the profile picker's checks when the profile asked for is broken,
-// and loading the history index. A long history takes a second to index:
-// it begins while the user reads the first screen, so history opens
-// complete.
-func (m *Model) startCmds() []tea.Cmd {
-	var cmds []tea.Cmd
-	if m.opts.OpenError != nil && m.opts.Check != nil {
-		cmds = append(cmds, checkProfilesCmd(m.opts.Check, m.profileNames()))
-	}
-	if store := m.opts.History; store != nil {
-		m.hist.loadingIndex = true
-		m.hist.indexSeq++
-		cmds = append(cmds, historyIndexCmd(m.base, store, m.hist.indexSeq))
-	}
-	return cmds
-}
-
-// sessionOpened takes the session and history the console was waiting
-// for, then acts on the input held meanwhile, in order.
-func (m *Model) sessionOpened(o Opened) tea.Cmd {
-	m.opening = nil
-	if o.Session.Client == nil {
-		m.stop()
-		return tea.Quit
-	}
-	m.session, m.opts.Session = o.Session, o.Session
-	m.opts.OpenError, m.opts.History, m.opts.HistoryError = o.OpenError, o.History, o.HistoryError
-	m.autoRefresh = o.Session.AutoRefresh
-	m.setInputPlaceholder()
-	m.relayout()
-	m.opened()
-	cmds := m.startCmds()
-	held := m.held
-	m.held = nil
-	for _, msg := range held {
-		_, cmd := m.Update(msg)
-		cmds = append(cmds, cmd)
-	}
-	return tea.Batch(cmds...)
-}
-
-// hold keeps what the user does before the session is open, to act on it
-// once it is, and reports whether msg was such input. ctrl+c is not held.
-func (m *Model) hold(msg tea.Msg) bool {
-	switch msg := msg.(type) {
-	case tea.KeyPressMsg:
-		if key.Matches(msg, m.keys.ForceQuit) {
-			return false
-		}
-	case tea.PasteMsg, tea.MouseMsg:
-	default:
-		return false
-	}
-	m.held = append(m.held, msg)
-	return true
-}
-
-// profile is the active profile: the session's, or, while it opens, as
-// configured.
-func (m *Model) profile() gateway.Profile {
-	if m.opening != nil {
-		return m.opening.Profile
-	}
-	return m.session.Client.Profile()
-}
-
-// mints reports whether m mints codes: against the emulator, which is
-// also what takes faults (f).
-func (m *Model) mints() bool {
-	if m.opening != nil {
-		return m.opening.Profile.Emulator
-	}
-	return m.session.MintCode != nil
-}
-
-// takesFaults reports whether f arms the emulator's faults.
-func (m *Model) takesFaults() bool {
-	if m.opening != nil {
-		return m.opening.Profile.Emulator
-	}
-	return m.session.Faults != nil
 }
 
 // welcome is the first status line: what to do first.
@@ -415,8 +293,8 @@ func (m *Model) setStyles(dark bool) {
 // picker on the problem.
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor}
-	if o := m.opening; o != nil {
-		cmds = append(cmds, func() tea.Msg { return openedMsg{o.Wait()} })
+	if m.opening != nil {
+		cmds = append(cmds, m.openingCmds()...)
 	} else {
 		cmds = append(cmds, m.startCmds()...)
 	}
@@ -452,8 +330,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.relayout()
 	case tea.BackgroundColorMsg:
 		m.setStyles(msg.IsDark())
-	case openedMsg:
-		return m.sessionOpened(msg.Opened)
+	case sessionOpenMsg:
+		return m.sessionOpen(msg)
+	case historyOpenMsg:
+		return m.historyOpen(msg)
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.PasteMsg:
@@ -915,7 +795,7 @@ func (m *Model) View() tea.View {
 	// Cell motion reports clicks and the wheel; the terminal still selects
 	// text with shift held.
 	v.MouseMode = tea.MouseModeCellMotion
-	if m.opening != nil || m.session.Client != nil {
+	if m.sessionPending || m.session.Client != nil {
 		p := m.profile()
 		v.WindowTitle = "aliauth · " + p.Name + " · " + envLabel(p.Environment())
 	}
@@ -989,7 +869,7 @@ func (m *Model) bannerLines() []string {
 	}
 	var warnings []string
 	switch {
-	case m.opening != nil:
+	case m.sessionPending:
 		// The profile's warnings are about its keys, not read yet.
 	case m.screen == screenMain && m.current != nil:
 		warnings = m.current.trace.Warnings

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,19 +11,38 @@ import (
 
 	"aliauth/gateway"
 	"aliauth/gateway/emulator"
+	"aliauth/history"
 )
 
 // demoPreview is the demo profile as configured, before its emulator
 // starts: no address, no keys.
 var demoPreview = gateway.Profile{Name: "demo", Emulator: true, Protocol: gateway.V2, AppID: emulator.DemoAppID}
 
-// slowOpening is an Opening that answers o once release is closed.
-func slowOpening(o Opened) (*Opening, chan struct{}) {
-	release := make(chan struct{})
-	return &Opening{Profile: demoPreview, Wait: func() Opened {
-		<-release
-		return o
-	}}, release
+// slowOpening is an Opening that opens s (with openErr) once session is
+// closed, and store (or historyErr) once history is.
+type slowOpening struct {
+	session, history chan struct{}
+}
+
+func newSlowOpening(s Session, openErr error, store *history.Store, historyErr error) (*Opening, slowOpening) {
+	w := slowOpening{session: make(chan struct{}), history: make(chan struct{})}
+	return &Opening{
+		Profile: demoPreview,
+		Session: func() (Session, error) {
+			<-w.session
+			return s, openErr
+		},
+		History: func() (*history.Store, error) {
+			<-w.history
+			return store, historyErr
+		},
+	}, w
+}
+
+// both opens the session and history.
+func (w slowOpening) both() {
+	close(w.session)
+	close(w.history)
 }
 
 // The first frame needs nothing opened: it says where the console points
@@ -32,7 +52,7 @@ func TestFirstFrameComesBeforeTheSessionAndHeldKeysActAfter(t *testing.T) {
 	p := newPeer(t)
 	store := newStore(t)
 	s := p.session(t, "demo")
-	opening, release := slowOpening(Opened{Session: s, History: store})
+	opening, open := newSlowOpening(s, nil, store, nil)
 	h := newHarness(t, Options{Opening: opening}, 80, 24)
 	h.mustSee("EMULATOR", "profile demo", emulator.DemoAppID, "starting the emulator…", "m mints an auth code")
 	h.mustNotSee("history off", "NO ALIPAY KEY", "127.0.0.1")
@@ -47,7 +67,7 @@ func TestFirstFrameComesBeforeTheSessionAndHeldKeysActAfter(t *testing.T) {
 		t.Fatal("the console acted on input before its session was open")
 	}
 
-	close(release)
+	open.both()
 	h.run(h.m.Init())
 	if h.m.current == nil || h.m.current.trace.Outcome != gateway.OutcomeSuccess {
 		t.Fatalf("the code pasted and the enter pressed while the session opened were not acted on: status %q", h.status())
@@ -64,7 +84,7 @@ func TestFirstFrameComesBeforeTheSessionAndHeldKeysActAfter(t *testing.T) {
 // pressed.
 func TestHeldKeysKeepTheirOrder(t *testing.T) {
 	p := newPeer(t)
-	opening, release := slowOpening(Opened{Session: p.session(t, "demo")})
+	opening, open := newSlowOpening(p.session(t, "demo"), nil, nil, nil)
 	h := newHarness(t, Options{Opening: opening}, 80, 24)
 	h.key("i")
 	h.typeText("abc")
@@ -72,7 +92,7 @@ func TestHeldKeysKeepTheirOrder(t *testing.T) {
 	if h.m.overlay != overlayNone || h.m.focus == focusInput {
 		t.Fatal("keys acted before the session was open")
 	}
-	close(release)
+	open.both()
 	h.run(h.m.Init())
 	if got := h.m.input.Value(); got != "abc" {
 		t.Fatalf("the input holds %q, want the text typed while the session opened", got)
@@ -85,7 +105,7 @@ func TestHeldKeysKeepTheirOrder(t *testing.T) {
 // ctrl+c is never held: a console whose session is slow to open (a
 // history another process holds locked) still quits at once.
 func TestCtrlCQuitsWhileTheSessionOpens(t *testing.T) {
-	opening, _ := slowOpening(Opened{})
+	opening, _ := newSlowOpening(Session{}, nil, nil, nil)
 	h := newHarness(t, Options{Opening: opening}, 80, 24)
 	h.key("q")
 	if h.quit {
@@ -100,9 +120,9 @@ func TestCtrlCQuitsWhileTheSessionOpens(t *testing.T) {
 // When not even the built-in demo opens, the console quits: its caller
 // says why.
 func TestConsoleQuitsWhenNothingOpens(t *testing.T) {
-	opening, release := slowOpening(Opened{OpenError: errors.New("emulator directory /data/emulator: permission denied")})
+	opening, open := newSlowOpening(Session{}, errors.New("emulator directory /data/emulator: permission denied"), nil, nil)
 	h := newHarness(t, Options{Opening: opening}, 80, 24)
-	close(release)
+	open.both()
 	h.run(h.m.Init())
 	if !h.quit {
 		t.Fatal("the console kept running without a session")
@@ -114,10 +134,10 @@ func TestConsoleQuitsWhenNothingOpens(t *testing.T) {
 func TestHistoryOffIsSaidOnceKnown(t *testing.T) {
 	p := newPeer(t)
 	locked := errors.New("history database is locked")
-	opening, release := slowOpening(Opened{Session: p.session(t, "demo"), HistoryError: locked})
+	opening, open := newSlowOpening(p.session(t, "demo"), nil, nil, locked)
 	h := newHarness(t, Options{Opening: opening}, 80, 24)
 	h.mustNotSee("history off")
-	close(release)
+	open.both()
 	h.run(h.m.Init())
 	h.mustSee("history off", "history is off: "+locked.Error())
 }
@@ -127,12 +147,12 @@ func TestHistoryOffIsSaidOnceKnown(t *testing.T) {
 func TestProgramDrawsBeforeTheSessionIsOpen(t *testing.T) {
 	p := newPeer(t)
 	store := newStore(t)
-	opening, release := slowOpening(Opened{Session: p.session(t, "demo"), History: store})
+	opening, open := newSlowOpening(p.session(t, "demo"), nil, store, nil)
 	m := New(Options{Opening: opening, Clipboard: &fakeClipboard{}})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
 	waitFor(t, tm, "EMULATOR", "starting the emulator…")
 	tm.Send(keyMsg("ctrl+n"))
-	close(release)
+	open.both()
 	waitFor(t, tm, "minted an auth_user code")
 	tm.Send(keyMsg("enter"))
 	waitFor(t, tm, "VERIFIED")
@@ -141,4 +161,30 @@ func TestProgramDrawsBeforeTheSessionIsOpen(t *testing.T) {
 	if n := len(records(t, store)); n != 1 {
 		t.Fatalf("history holds %d exchanges, want 1", n)
 	}
+}
+
+// An older history takes seconds to bring up to date, once: the session is
+// ready before it. The header then says where the console points and that
+// history is opening, and a key pressed meanwhile says it waits.
+func TestKeysWaitForAHistoryStillOpening(t *testing.T) {
+	p := newPeer(t)
+	store := newStore(t)
+	s := p.session(t, "demo")
+	opening, open := newSlowOpening(s, nil, store, nil)
+	h := newHarness(t, Options{Opening: opening}, 120, 30)
+	wait := h.m.openingCmds() // the session's, then history's
+	close(open.session)
+	h.run(wait[0])
+	prof := s.Client.Profile()
+	h.mustSee(prof.URL(), "opening history…")
+	h.key("h")
+	if h.m.screen != screenMain || !strings.Contains(h.status(), "history is still opening") {
+		t.Fatalf("screen %d, status %q: h acted before history was open, or said nothing", h.m.screen, h.status())
+	}
+	close(open.history)
+	h.run(wait[1])
+	if h.m.screen != screenHistory {
+		t.Fatal("h, held while history opened, did not open it")
+	}
+	h.mustNotSee("opening history…")
 }
