@@ -354,6 +354,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.historyPage(msg)
 	case historyIndexMsg:
 		m.historyIndex(msg)
+	case historySinceMsg:
+		return m.historySince(msg)
 	case historyTraceMsg:
 		return m.historyTrace(msg)
 	case historyPreviewMsg:
