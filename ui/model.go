@@ -9,6 +9,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"strings"
 	"time"
@@ -905,9 +906,15 @@ func Run(ctx context.Context, opts Options) error {
 	// is built on first use, which would be inside the first frame (the
 	// header's dash is such text): build it on another core meanwhile.
 	go ansi.StringWidthWc("—")
-	_, err := tea.NewProgram(New(opts), tea.WithContext(ctx)).Run()
-	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+	m := New(opts)
+	drawn := drawFirstFrame(os.Stdout, m)
+	_, err := tea.NewProgram(m, tea.WithContext(ctx)).Run()
+	switch {
+	case errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
 		return ctx.Err()
+	case err != nil && !errors.Is(err, tea.ErrProgramKilled) && drawn:
+		// Bubble Tea failed before it took the terminal over.
+		undoFirstFrame(os.Stdout)
 	}
 	return err
 }
