@@ -90,10 +90,10 @@ func (a *app) consoleOptions(ctx context.Context, o *options) (opts ui.Options, 
 		sessionDone = make(chan struct{})
 		historyDone = make(chan struct{})
 	)
-	go func() {
+	go func(loadErr error) {
 		defer close(sessionDone)
-		session, demo, openErr, fatal = openConsoleSession(l, err)
-	}()
+		session, demo, openErr, fatal = openConsoleSession(l, loadErr)
+	}(err)
 	go func() {
 		defer close(historyDone)
 		path, err := history.ResolvePath(o.history)

@@ -66,6 +66,9 @@ func (m *Model) sessionOpen(msg sessionOpenMsg) tea.Cmd {
 	m.autoRefresh = msg.session.AutoRefresh
 	m.setInputPlaceholder()
 	m.relayout()
+	if m.historyPending && len(m.held) > 0 {
+		m.sayHistoryWaits()
+	}
 	return m.finishOpening()
 }
 
@@ -140,11 +143,16 @@ func (m *Model) hold(msg tea.Msg) bool {
 	}
 	m.held = append(m.held, msg)
 	if len(m.held) == 1 && !m.sessionPending {
-		// Only history is slow to open: an older one is being brought up
-		// to date.
-		m.say(statusLine{tr("history is still opening: what you type waits for it (ctrl+c quits)"), statusInfo})
+		m.sayHistoryWaits()
 	}
 	return true
+}
+
+// sayHistoryWaits says why what the user types is not acted on: the
+// session is open, history is not (an older one is being brought up to
+// date, which takes seconds).
+func (m *Model) sayHistoryWaits() {
+	m.say(statusLine{tr("history is still opening: what you type waits for it (ctrl+c quits)"), statusInfo})
 }
 
 // profile is the active profile: the session's, or, while it opens, as

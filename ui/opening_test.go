@@ -188,3 +188,26 @@ func TestKeysWaitForAHistoryStillOpening(t *testing.T) {
 	}
 	h.mustNotSee("opening history…")
 }
+
+// A key pressed while both open, then history is slow: once the session is
+// open the console says what the key waits for.
+func TestKeysHeldBeforeTheSessionSayTheyWaitForHistory(t *testing.T) {
+	p := newPeer(t)
+	opening, open := newSlowOpening(p.session(t, "demo"), nil, newStore(t), nil)
+	h := newHarness(t, Options{Opening: opening}, 120, 30)
+	wait := h.m.openingCmds()
+	h.key("h")
+	if strings.Contains(h.status(), "history is still opening") {
+		t.Fatal("said history is slow before the session was open")
+	}
+	close(open.session)
+	h.run(wait[0])
+	if !strings.Contains(h.status(), "history is still opening") {
+		t.Fatalf("status %q: the held key's wait is not explained", h.status())
+	}
+	close(open.history)
+	h.run(wait[1])
+	if h.m.screen != screenHistory {
+		t.Fatal("h, held while both opened, did not open history")
+	}
+}
