@@ -276,7 +276,8 @@ func (m *Model) welcome() statusLine {
 }
 
 func (m *Model) setStyles(dark bool) {
-	m.styles = NewStyles(dark)
+	m.styles = Styles{}
+	m.styles.set(dark) // in place: a Styles is 37 KB
 	m.help.Styles = m.styles.Help
 	m.input.SetStyles(m.styles.Input)
 	m.hist.filter.SetStyles(m.styles.Input)
