@@ -30,32 +30,30 @@ func (a *app) runConsole(ctx context.Context, args []string) error {
 	if !a.interactive {
 		return usageError("the console needs a terminal; in scripts use the commands (aliauth exchange, refresh, userinfo, history, ...; aliauth -h lists them)")
 	}
-	opts, closeAll, err := a.consoleOptions(ctx, &o)
-	if err != nil {
+	opts, finish := a.consoleOptions(ctx, &o)
+	runErr := ui.Run(ctx, opts)
+	if err := finish(); err != nil {
 		return err
 	}
-	defer closeAll()
-	if err := ui.Run(ctx, opts); err != nil {
-		return fmt.Errorf("console: %w", err)
+	if runErr != nil {
+		return fmt.Errorf("console: %w", runErr)
 	}
 	return nil
 }
 
-// consoleOptions opens what the console needs: the active profile, the
-// others to switch to, and history. A profile (or config file) that cannot
-// be opened does not stop the console: it runs the built-in demo and shows
-// why, with the profile picker open. closeAll releases what was opened.
-func (a *app) consoleOptions(ctx context.Context, o *options) (opts ui.Options, closeAll func(), err error) {
-	var closers []func()
-	closeAll = func() {
-		for _, c := range closers {
-			c()
-		}
-	}
+// consoleOptions prepares the console: the active profile, the others to
+// switch to, and history. What takes time (reading keys, starting the
+// emulator, opening history and bringing its schema up to date) is done on
+// other goroutines while the console draws its first frame from the
+// profile as configured (opts.Opening). A profile (or config file) that
+// cannot be opened does not stop the console: it runs the built-in demo and
+// shows why, with the profile picker open. finish waits for the opening,
+// releases what was opened, and returns the error that kept even the demo
+// from opening, when that happened (the console then quit at once).
+func (a *app) consoleOptions(ctx context.Context, o *options) (opts ui.Options, finish func() error) {
 	l, err := a.loader(o)
-	var s *config.Session
+	var active *config.Profile
 	if err == nil {
-		closers = append(closers, l.Close)
 		opts.Profiles = l.File.Names()
 		opts.Open = func(name string) (ui.Session, error) {
 			s, err := l.Open(name)
@@ -72,39 +70,94 @@ func (a *app) consoleOptions(ctx context.Context, o *options) (opts ui.Options, 
 			return doctor.Run(ctx, setup, doctor.Options{Probe: probe}), nil
 		}
 		opts.Check = func(name string) ui.ProfileCheck { return checkProfile(l.File, name) }
-		s, err = l.OpenActive()
+		active, err = l.Active()
 	}
-	if err != nil {
-		opts.OpenError = unwrapUsage(err)
-		if s, err = openDemo(l); err != nil {
-			closeAll()
-			return opts, nil, usage(opts.OpenError)
-		}
-		closers = append(closers, s.Close)
+	if active == nil {
+		active = &config.Profile{Name: config.DemoProfile, Emulator: true}
 	}
-	opts.Session = forConsole(s)
 	opts.Lang = config.Language()
-	path, err := history.ResolvePath(o.history)
-	if err == nil {
-		opts.History, err = history.Open(ctx, path)
+
+	// The session and history open side by side, each on its own
+	// goroutine; the console waits for each with Opening.
+	openCtx, cancel := context.WithCancel(ctx)
+	var (
+		session     *config.Session
+		demo        *config.Session
+		openErr     error
+		fatal       error
+		store       *history.Store
+		historyErr  error
+		sessionDone = make(chan struct{})
+		historyDone = make(chan struct{})
+	)
+	go func(loadErr error) {
+		defer close(sessionDone)
+		session, demo, openErr, fatal = openConsoleSession(l, loadErr)
+	}(err)
+	go func() {
+		defer close(historyDone)
+		path, err := history.ResolvePath(o.history)
+		if err == nil {
+			store, err = history.Open(openCtx, path)
+		}
+		historyErr = err
+	}()
+	opts.Opening = &ui.Opening{
+		Profile: config.Preview(active),
+		Session: func() (ui.Session, error) {
+			<-sessionDone
+			if session == nil {
+				return ui.Session{}, openErr
+			}
+			return forConsole(session), openErr
+		},
+		History: func() (*history.Store, error) {
+			<-historyDone
+			return store, historyErr
+		},
 	}
-	if err != nil {
-		opts.HistoryError = err
-	} else {
-		closers = append(closers, func() { opts.History.Close() })
+	finish = func() error {
+		cancel()
+		<-sessionDone
+		<-historyDone
+		if demo != nil {
+			demo.Close()
+		}
+		if store != nil {
+			store.Close()
+		}
+		if l != nil {
+			l.Close()
+		}
+		return fatal
 	}
-	return opts, closeAll, nil
+	return opts, finish
 }
 
-// openDemo opens the built-in demo for a console whose profile failed: as
-// the loader would (with the variables and flags laid over it), else bare.
-func openDemo(l *config.Loader) (*config.Session, error) {
-	if l != nil {
-		if s, err := l.Open(config.DemoProfile); err == nil {
-			return s, nil
+// openConsoleSession opens the session the console starts on: the active
+// profile, or the built-in demo when the config (loadErr) or the profile is
+// broken, with the reason in openErr. The demo is opened as the loader
+// would (with the variables and flags laid over it), else bare, and then
+// returned as demo too, for the caller to close. fatal is the error of a
+// console that cannot open even the demo.
+func openConsoleSession(l *config.Loader, loadErr error) (s, demo *config.Session, openErr, fatal error) {
+	openErr = loadErr
+	if openErr == nil {
+		if s, openErr = l.OpenActive(); openErr == nil {
+			return s, nil, nil, nil
 		}
 	}
-	return config.Open(&config.Profile{Name: config.DemoProfile, Emulator: true})
+	openErr = unwrapUsage(openErr)
+	if l != nil {
+		if s, err := l.Open(config.DemoProfile); err == nil {
+			return s, nil, openErr, nil
+		}
+	}
+	s, err := config.Open(&config.Profile{Name: config.DemoProfile, Emulator: true})
+	if err != nil {
+		return nil, nil, openErr, usage(openErr)
+	}
+	return s, s, openErr, nil
 }
 
 // unwrapUsage is the error without its exit status, for the console to show.

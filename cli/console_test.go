@@ -3,6 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -21,11 +24,15 @@ func consoleFor(t *testing.T, args ...string) (ui.Options, error) {
 	if _, err := parseArgs(fs, args); err != nil {
 		t.Fatal(err)
 	}
-	opts, closeAll, err := a.consoleOptions(context.Background(), &o)
-	if err == nil {
-		t.Cleanup(closeAll)
+	opts, finish := a.consoleOptions(context.Background(), &o)
+	session, openErr := opts.Opening.Session()
+	if session.Client == nil {
+		return opts, finish()
 	}
-	return opts, err
+	t.Cleanup(func() { finish() })
+	opts.Session, opts.OpenError = session, openErr
+	opts.History, opts.HistoryError = opts.Opening.History()
+	return opts, nil
 }
 
 // A profile that cannot be opened does not stop the console: it runs the
@@ -67,5 +74,22 @@ func TestConsoleOpensOnTheDemoWhenTheConfigIsBroken(t *testing.T) {
 	}
 	if opts.OpenError == nil || opts.Session.Client.Profile().Name != config.DemoProfile {
 		t.Fatalf("error %v, profile %s", opts.OpenError, opts.Session.Client.Profile().Name)
+	}
+}
+
+// A console that cannot open even the demo (its emulator has nowhere to
+// keep its keys) says why and exits as a usage error, as before it drew.
+func TestConsoleSaysWhyNothingOpens(t *testing.T) {
+	dir := isolate(t)
+	t.Setenv("ALIAUTH_CONFIG", writeConfig(t, dir, "default = [\n"))
+	blocked := filepath.Join(dir, "file")
+	if err := os.WriteFile(blocked, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_DATA_HOME", blocked)
+	_, err := consoleFor(t)
+	var exit *exitError
+	if err == nil || !errors.As(err, &exit) || exit.code != ExitUsage || !strings.Contains(err.Error(), "config") {
+		t.Fatalf("err %v, want the config's problem as a usage error", err)
 	}
 }

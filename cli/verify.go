@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"sync"
 
 	"aliauth/config"
 	"aliauth/gateway"
@@ -54,7 +55,7 @@ func (a *app) runVerify(ctx context.Context, args []string) error {
 		return a.verifyBundle(&o, b)
 	}
 	body = traceBody(body)
-	if masked := maskedToken.Find(body); masked != nil {
+	if masked := maskedToken().Find(body); masked != nil {
 		return usageError("%s holds an answer whose tokens were masked or replaced by fingerprints (%s) when it was printed, exported or recorded, so it is no longer the body the gateway signed; verify a copy with the tokens in full: aliauth history export --reveal, or the command's --json --reveal", inputName(name), masked)
 	}
 	if *method == "" {
@@ -139,7 +140,9 @@ func (a *app) readInput(name string) ([]byte, error) {
 
 // maskedToken finds a token member whose value was masked for display
 // (authusrB…1a2b) or replaced by a fingerprint for storage.
-var maskedToken = regexp.MustCompile(`"(?:access_token|refresh_token|auth_token)"\s*:\s*"(?:[^"\\]*…[^"\\]*|sha256:[0-9a-f]{16})"`)
+var maskedToken = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`"(?:access_token|refresh_token|auth_token)"\s*:\s*"(?:[^"\\]*…[^"\\]*|sha256:[0-9a-f]{16})"`)
+})
 
 func inputName(name string) string {
 	if name == "-" {

@@ -68,19 +68,27 @@ func Open(pc *Profile) (*Session, error) {
 	return s, nil
 }
 
-func (s *Session) profile() (gateway.Profile, error) {
-	pc := s.Config
+// Preview is the profile pc describes as far as it is known before its
+// keys are read or its emulator started: its name, where it points, the
+// app and how it signs. The console draws its first frame from it while
+// Open does the rest.
+func Preview(pc *Profile) gateway.Profile {
+	p, _ := configured(pc)
+	return p
+}
+
+// configured is the part of a profile that its configuration says, read
+// without opening a file.
+func configured(pc *Profile) (gateway.Profile, error) {
 	p := gateway.Profile{Name: pc.Name, Protocol: gateway.Protocol(strings.ToLower(pc.Protocol)), Charset: pc.Charset}
 	if p.Protocol == "" {
 		p.Protocol = gateway.V2
 	}
 	signType, err := gateway.ParseSignType(pc.SignType)
-	if err != nil {
-		return p, err
-	}
 	p.SignType = signType
 	if pc.Emulator {
-		return p, s.startEmulator(&p)
+		p.Emulator, p.AppID = true, emulator.DemoAppID
+		return p, err
 	}
 	// Pasted URLs and ids often carry spaces or a line break around them.
 	p.Gateway, p.Endpoint, p.AppID = strings.TrimSpace(pc.Gateway), strings.TrimSpace(pc.Endpoint), strings.TrimSpace(pc.AppID)
@@ -89,6 +97,18 @@ func (s *Session) profile() (gateway.Profile, error) {
 	}
 	if p.Endpoint == "" && p.Protocol == gateway.V3 {
 		p.Endpoint = gateway.ProductionEndpoint
+	}
+	return p, err
+}
+
+func (s *Session) profile() (gateway.Profile, error) {
+	pc := s.Config
+	p, err := configured(pc)
+	if err != nil {
+		return p, err
+	}
+	if pc.Emulator {
+		return p, s.startEmulator(&p)
 	}
 	if pc.PrivateKey != "" {
 		if p.PrivateKey, _, err = keys.LoadPrivateKey(ExpandHome(pc.PrivateKey)); err != nil {
@@ -158,7 +178,6 @@ func (s *Session) startEmulator(p *gateway.Profile) error {
 		return err
 	}
 	app := emu.DemoApp()
-	p.Emulator = true
 	p.Gateway, p.Endpoint = s.Server.Gateway(), s.Server.Endpoint()
 	p.AppID, p.PrivateKey = app.ID, app.PrivateKey
 	p.AlipayPublicKey = emu.AlipayPublicKey()

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -107,7 +108,9 @@ func sniff(name string, data []byte) string {
 }
 
 // envLine is one assignment of a .env or .properties file.
-var envLine = regexp.MustCompile(`^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*[=:]\s*(.*)$`)
+var envLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*[=:]\s*(.*)$`)
+})
 
 // envSettings reads KEY=value lines: quotes removed, a double-quoted
 // value's \n read as a line break, ${VAR} as the variable.
@@ -122,7 +125,7 @@ func envSettings(data []byte) []setting {
 		if t := strings.TrimSpace(text); t == "" || strings.HasPrefix(t, "#") || strings.HasPrefix(t, "!") {
 			continue
 		}
-		m := envLine.FindStringSubmatch(text)
+		m := envLine().FindStringSubmatch(text)
 		if m == nil {
 			continue
 		}
@@ -132,7 +135,9 @@ func envSettings(data []byte) []setting {
 }
 
 // placeholder is a variable reference: ${VAR} or ${VAR:default}.
-var placeholder = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_.]*)(?::[^}]*)?\}$`)
+var placeholder = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_.]*)(?::[^}]*)?\}$`)
+})
 
 func envValue(raw string) value {
 	v := strings.TrimSpace(raw)
@@ -146,7 +151,7 @@ func envValue(raw string) value {
 			v = strings.TrimSpace(v[:i])
 		}
 	}
-	if m := placeholder.FindStringSubmatch(v); m != nil {
+	if m := placeholder().FindStringSubmatch(v); m != nil {
 		return value{kind: valueEnv, text: strings.ReplaceAll(strings.ToUpper(m[1]), ".", "_")}
 	}
 	return value{kind: valueText, text: v}
@@ -173,7 +178,7 @@ func yamlSettings(data []byte) ([]setting, error) {
 			}
 		case yaml.ScalarNode:
 			v := value{kind: valueText, text: n.Value}
-			if m := placeholder.FindStringSubmatch(strings.TrimSpace(n.Value)); m != nil {
+			if m := placeholder().FindStringSubmatch(strings.TrimSpace(n.Value)); m != nil {
 				v = value{kind: valueEnv, text: strings.ReplaceAll(strings.ToUpper(m[1]), ".", "_")}
 			}
 			out = append(out, setting{name: prefix, value: v, line: n.Line})

@@ -260,7 +260,7 @@ func (c *Catcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.WriteHeader(status)
-	_ = landingPage.Execute(w, page)
+	_ = landingPage().Execute(w, page)
 }
 
 // pageData is what the browser is told.
@@ -333,8 +333,10 @@ func landingParams(l *Landing) [][2]string {
 }
 
 // landingPage is the catcher's answer to the browser; html/template escapes
-// every value the redirect carried.
-var landingPage = template.Must(template.New("landing").Parse(`<!doctype html>
+// every value the redirect carried. It is parsed the first time a redirect
+// arrives, not when the program starts.
+var landingPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("landing").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>aliauth: {{.Title}}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5}code{background:#f2f2f2;padding:0 .2em}</style>
@@ -345,3 +347,4 @@ var landingPage = template.Must(template.New("landing").Parse(`<!doctype html>
 <p><small>aliauth redirect catcher</small></p>
 </body></html>
 `))
+})

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"aliauth/gateway"
@@ -27,7 +28,7 @@ import (
 // MarshalJSON escapes them) and in the result (raw JSON, kept as it is).
 func exportLine(dst []byte, id int64, js []byte) ([]byte, bool) {
 	members, ok := objectMembers(js)
-	if !ok || len(members) == 0 || members[0].key == "id" || !traceShape.ordered(members) {
+	if !ok || len(members) == 0 || members[0].key == "id" || !traceShape().ordered(members) {
 		return dst, false
 	}
 	w := exportWriter{out: dst}
@@ -51,7 +52,7 @@ func exportLine(dst []byte, id int64, js []byte) ([]byte, bool) {
 		}
 		w.out = appendString(w.out, js[m.keyStart:m.keyEnd])
 		w.out = append(w.out, ':')
-		if !w.value(value, traceShape.fields[m.key]) {
+		if !w.value(value, traceShape().fields[m.key]) {
 			return dst, false
 		}
 	}
@@ -125,8 +126,11 @@ type shape struct {
 	elem   *shape            // a map's values' or a slice's elements' shape
 }
 
-// traceShape is the shape of gateway.Trace.
-var traceShape = shapeOf(reflect.TypeFor[gateway.Trace](), map[reflect.Type]*shape{})
+// traceShape is the shape of gateway.Trace, made the first time an export
+// needs it.
+var traceShape = sync.OnceValue(func() *shape {
+	return shapeOf(reflect.TypeFor[gateway.Trace](), map[reflect.Type]*shape{})
+})
 
 // shapeOf builds the shape of t; seen holds the shapes already begun, so a
 // type that contains itself (a batch of app authorizations lists app

@@ -231,8 +231,8 @@ func checkHeader(path string) (short string, err error) {
 			short = fmt.Sprintf("it is %d bytes long but its header says %d", info.Size(), want)
 		}
 	}
-	if v := int(int32(binary.BigEndian.Uint32(h[60:64]))); v > len(migrations) {
-		return "", newerVersion(path, v, len(migrations))
+	if v := int(int32(binary.BigEndian.Uint32(h[60:64]))); v > SchemaVersion() {
+		return "", newerVersion(path, v, SchemaVersion())
 	}
 	return short, nil
 }

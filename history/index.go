@@ -98,8 +98,6 @@ func newEmptyIndex(capacity int) *Index {
 		valueEnds: []int{1},
 		classKeys: map[string]uint32{},
 		traceIDs:  make([]byte, 0, 32*capacity),
-		text:      make([]byte, 0, 32*capacity),
-		ends:      make([]int, 0, capacity),
 	}
 }
 
@@ -233,14 +231,14 @@ func (s *Store) LoadIndex(ctx context.Context) (*Index, error) {
 		}
 		after = last.Int64
 	}
-	if !slices.IsSortedFunc(x.rows, compareRows) {
-		x.sort()
-		x.rebuildText()
-	}
+	// The search text is made once the rows are in order, at its size.
+	x.sort()
+	x.rebuildText()
 	return x, nil
 }
 
-// addLine adds the exchange indexRowSQL read as line, at the end.
+// addLine adds the exchange LoadIndex read as line at the end of the rows;
+// LoadIndex makes the search text once they are all read.
 func (x *Index) addLine(line string) bool {
 	var (
 		r       indexRow
@@ -272,8 +270,6 @@ func (x *Index) addLine(line string) bool {
 	r.userID, r.openID = x.number(own[0]), x.number(own[1])
 	x.setTraceID(&r, own[2])
 	x.rows = append(x.rows, r)
-	x.text = x.appendText(x.text, &x.rows[len(x.rows)-1])
-	x.ends = append(x.ends, len(x.text))
 	return true
 }
 
@@ -430,8 +426,11 @@ func (x *Index) sort() {
 	}
 }
 
+// rebuildText makes the rows' search text, in their order: as long as the
+// trace ids and their separators when they are ASCII, as gateways send
+// them (the lower case of other text may be longer, and append grows it).
 func (x *Index) rebuildText() {
-	x.text = make([]byte, 0, 100*len(x.rows))
+	x.text = make([]byte, 0, len(x.traceIDs)+len(x.rows))
 	x.ends = make([]int, len(x.rows))
 	for i := range x.rows {
 		x.text = x.appendText(x.text, &x.rows[i])
@@ -754,22 +753,28 @@ func (c *recentFilters) forget() {
 	c.entries, c.size = nil, 0
 }
 
-// Add puts a summary in the index, such as that of an exchange just
-// recorded (SummaryOf the trace, whose ID Record set). Adding the newest
-// costs little; adding one older than the newest rebuilds the index.
-func (x *Index) Add(s Summary) {
+// Add puts summaries in the index, such as that of an exchange just
+// recorded (SummaryOf the trace, whose ID Record set), or those List finds
+// recorded since MaxID. Adding the newest costs little; adding one older
+// than the newest rebuilds the index, once for all those given.
+func (x *Index) Add(sums ...Summary) {
 	x.recent.forget()
-	r := x.row(&s)
-	n := len(x.rows)
-	if n == 0 || compareRows(x.rows[n-1], r) < 0 {
+	rebuild := false
+	for i := range sums {
+		r := x.row(&sums[i])
+		n := len(x.rows)
 		x.rows = append(x.rows, r)
+		if rebuild || (n > 0 && compareRows(x.rows[n-1], r) >= 0) {
+			rebuild = true
+			continue
+		}
 		x.text = x.appendText(x.text, &x.rows[n])
 		x.ends = append(x.ends, len(x.text))
-		return
 	}
-	i, _ := slices.BinarySearchFunc(x.rows, r, compareRows)
-	x.rows = slices.Insert(x.rows, i, r)
-	x.rebuildText()
+	if rebuild {
+		x.sort()
+		x.rebuildText()
+	}
 }
 
 // Remove takes the exchange with the given id out of the index and reports

@@ -9,6 +9,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 //go:embed migrations/*.sql
@@ -22,12 +23,13 @@ type migration struct {
 }
 
 // migrations are the schema's steps in order; the schema version (PRAGMA
-// user_version) is the number of steps applied.
-var migrations = loadMigrations()
+// user_version) is the number of steps applied. They are read the first
+// time a database is opened.
+var migrations = sync.OnceValue(loadMigrations)
 
 // SchemaVersion is the schema version this aliauth writes.
 func SchemaVersion() int {
-	return len(migrations)
+	return len(migrations())
 }
 
 // loadMigrations reads migrations/NNNN_name.sql, which must be numbered 1, 2,
@@ -87,7 +89,7 @@ func (s *Store) upgrade(ctx context.Context) error {
 	if version > SchemaVersion() {
 		return newerVersion(s.path, version, SchemaVersion())
 	}
-	for _, m := range migrations[version:] {
+	for _, m := range migrations()[version:] {
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			return s.fail("migrate the schema to version "+strconv.Itoa(m.version)+" ("+m.name+")", err)
 		}

@@ -18,7 +18,7 @@ func TestMigrationsAreNumbered(t *testing.T) {
 	if SchemaVersion() < 2 {
 		t.Fatalf("SchemaVersion() = %d: there should be a schema to migrate from", SchemaVersion())
 	}
-	for i, m := range migrations {
+	for i, m := range migrations() {
 		if m.version != i+1 || !strings.HasPrefix(m.name, strings.Repeat("0", 4-len(itoa(i+1)))+itoa(i+1)+"_") {
 			t.Errorf("migration %d is %s (version %d)", i+1, m.name, m.version)
 		}
@@ -38,7 +38,7 @@ func schemaV1(t *testing.T, path string, traces []*gateway.Trace) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tx.Exec(migrations[0].sql); err != nil {
+	if _, err := tx.Exec(migrations()[0].sql); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := tx.Exec("PRAGMA user_version = 1"); err != nil {
@@ -169,11 +169,12 @@ func TestMigrationIsOneTransaction(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "history.db")
 	schemaV1(t, path, newGenerator(52).traces(10))
 	saved := migrations
-	migrations = append(slices.Clone(migrations), migration{
-		version: len(migrations) + 1,
+	steps := append(slices.Clone(saved()), migration{
+		version: len(saved()) + 1,
 		name:    "0099_broken.sql",
 		sql:     "CREATE TABLE broken (x); CREATE TABLE exchanges (x);",
 	})
+	migrations = func() []migration { return steps }
 	_, err := Open(ctx, path)
 	migrations = saved
 	if err == nil || !strings.Contains(err.Error(), "0099_broken.sql") {

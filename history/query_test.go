@@ -324,6 +324,50 @@ func TestIndexAddRemove(t *testing.T) {
 
 func head64(p []int32) []int32 { return p[:min(7, len(p))] }
 
+// Exchanges recorded since the index loaded, elsewhere too, are added at
+// once: newer and older ones mixed, the index agrees with one loaded
+// afresh.
+func TestIndexAddMany(t *testing.T) {
+	s, sums := filled(t, 200)
+	ctx := context.Background()
+	x, err := s.LoadIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	maxID := x.MaxID()
+	g := newGenerator(77)
+	for i, tr := range g.traces(20) {
+		if i%3 == 0 { // imported from an older history
+			tr.Time = sums[len(sums)-1].Time.Add(-time.Duration(i) * time.Minute)
+		}
+		if _, err := s.Record(ctx, tr, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	since, err := s.List(ctx, Filter{AfterID: maxID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.Add(since...)
+	y, err := s.LoadIndex(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Len() != y.Len() {
+		t.Fatalf("%d exchanges after Add, %d loaded", x.Len(), y.Len())
+	}
+	for i := range x.Len() {
+		if a, b := x.At(i), y.At(i); a.ID != b.ID || a.TraceID != b.TraceID {
+			t.Fatalf("position %d: #%d after Add, #%d loaded", i, a.ID, b.ID)
+		}
+	}
+	for _, term := range []string{"success", "isv", since[0].TraceID, "2088"} {
+		if a, b := x.Filter(nil, term), y.Filter(nil, term); !slices.Equal(a, b) {
+			t.Errorf("Filter(%q) after Add: %v, loaded: %v", term, head64(a), head64(b))
+		}
+	}
+}
+
 // TestIndexReadsAnyBytes loads summaries whose fields hold what a hostile
 // gateway may send: the separators the index packs fields with, colons,
 // digits, and text that is not ASCII.

@@ -285,11 +285,14 @@ func (r *row) insert(ctx context.Context, st insertStatements) (int64, error) {
 // privateKeyPattern matches an RSA private key as PEM (its line breaks
 // escaped, as in JSON) or as the bare base64 of PKCS#8 or PKCS#1 DER, the
 // forms Alipay's key tool writes. The trace never carries one by design; this
-// is the last line of defence.
-var privateKeyPattern = regexp.MustCompile(
-	`(?s)-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?-----END [A-Z0-9 ]*PRIVATE KEY-----` +
-		`|MII[A-Za-z0-9+/]{3}IBADANBgkqhkiG9w0BAQEFAASC[A-Za-z0-9+/=\\]*` +
-		`|MII[A-Za-z0-9+/]{3}IBAAK[A-Za-z0-9+/=\\]*`)
+// is the last line of defence. It is compiled the first time a trace holds
+// a marker, not when the program starts.
+var privateKeyPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(
+		`(?s)-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?-----END [A-Z0-9 ]*PRIVATE KEY-----` +
+			`|MII[A-Za-z0-9+/]{3}IBADANBgkqhkiG9w0BAQEFAASC[A-Za-z0-9+/=\\]*` +
+			`|MII[A-Za-z0-9+/]{3}IBAAK[A-Za-z0-9+/=\\]*`)
+})
 
 // privateKeyMarkers are substrings every match of privateKeyPattern holds,
 // to skip the expression for the traces that hold none.
@@ -300,7 +303,7 @@ var privateKeyMarkers = [][]byte{[]byte("PRIVATE KEY-----"), []byte("IBADANBgkqh
 func removePrivateKeys(js []byte) []byte {
 	for _, m := range privateKeyMarkers {
 		if bytes.Contains(js, m) {
-			return privateKeyPattern.ReplaceAll(js, []byte("[private key removed]"))
+			return privateKeyPattern().ReplaceAll(js, []byte("[private key removed]"))
 		}
 	}
 	return js

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -65,7 +66,7 @@ const (
 
 // appCertCN is the common name Alipay gives app certificates: the
 // merchant's 2088 partner id and the app id.
-var appCertCN = regexp.MustCompile(`^2088\d{12}-\d{16}$`)
+var appCertCN = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^2088\d{12}-\d{16}$`) })
 
 // roleOf reads a certificate's role from its subject, as Alipay issues them
 // (see ../shared/testdata/alipay-certs): app certificates are named
@@ -74,7 +75,7 @@ func roleOf(c *x509.Certificate) CertRole {
 	switch {
 	case c.IsCA || selfSigned(c) || strings.Contains(c.Subject.CommonName, "Certification Authority"):
 		return RoleAuthority
-	case appCertCN.MatchString(c.Subject.CommonName):
+	case appCertCN().MatchString(c.Subject.CommonName):
 		return RoleApp
 	case strings.HasPrefix(c.Subject.CommonName, "支付宝") || strings.HasPrefix(strings.ToLower(c.Subject.CommonName), "alipay"):
 		return RoleAlipay

@@ -3,7 +3,9 @@ package ui
 import (
 	"context"
 	"errors"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -237,9 +239,73 @@ type historyIndexMsg struct {
 
 func historyIndexCmd(ctx context.Context, store *history.Store, seq int) tea.Cmd {
 	return func() tea.Msg {
-		x, err := store.LoadIndex(ctx)
-		return historyIndexMsg{seq: seq, index: x, err: err}
+		var msg historyIndexMsg
+		lowGC(func() { msg.index, msg.err = store.LoadIndex(ctx) })
+		msg.seq = seq
+		return msg
 	}
+}
+
+// historySinceMsg is what was recorded after the newest exchange of the
+// index (by other processes too), and how many exchanges history holds.
+type historySinceMsg struct {
+	seq int
+	// had is how many the index held when it was asked.
+	had   int
+	added []history.Summary
+	total int
+	err   error
+}
+
+// historySinceCmd finds what was recorded after the exchange maxID, so
+// that the index is brought up to date rather than loaded again: a second
+// index of a long history, beside the first while it loads, would double
+// the console's memory.
+func historySinceCmd(ctx context.Context, store *history.Store, seq int, maxID int64, had int) tea.Cmd {
+	return func() tea.Msg {
+		msg := historySinceMsg{seq: seq, had: had}
+		msg.total, msg.err = store.Count(ctx, history.Filter{})
+		if msg.err == nil {
+			msg.added, msg.err = store.List(ctx, history.Filter{AfterID: maxID})
+		}
+		return msg
+	}
+}
+
+// indexLoadGCPercent is the collector's target while the index loads.
+// Loading allocates about three times what the index keeps, mostly text
+// the database hands over and the load reads once; at the default target
+// (100) the heap grew to twice the index before each collection, and the
+// console's peak memory with it.
+const indexLoadGCPercent = 25
+
+// lowGC runs f with the collector's target at indexLoadGCPercent, unless
+// the program was started with a lower one (GOGC); loads may overlap, and
+// the target is put back when the last ends.
+func lowGC(f func()) {
+	gcTarget.Lock()
+	if gcTarget.loads == 0 {
+		gcTarget.saved = debug.SetGCPercent(indexLoadGCPercent)
+		if gcTarget.saved < indexLoadGCPercent { // lower, or off (-1)
+			debug.SetGCPercent(gcTarget.saved)
+		}
+	}
+	gcTarget.loads++
+	gcTarget.Unlock()
+	defer func() {
+		gcTarget.Lock()
+		if gcTarget.loads--; gcTarget.loads == 0 {
+			debug.SetGCPercent(gcTarget.saved)
+		}
+		gcTarget.Unlock()
+	}()
+	f()
+}
+
+var gcTarget struct {
+	sync.Mutex
+	loads int
+	saved int
 }
 
 // historyTraceMsg is one exchange read from history for the detail view,

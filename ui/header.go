@@ -27,10 +27,10 @@ func envLabel(env string) string {
 // environment, app id), then how (protocol, signing, charset, URL).
 func (m *Model) headerView() string {
 	st := &m.styles
-	if m.session.Client == nil {
+	if !m.sessionPending && m.session.Client == nil {
 		return fit(st.Title.Render("aliauth"), m.width) + "\n" + fit(st.Error.Render(tr("no profile is open")), m.width)
 	}
-	p := m.session.Client.Profile()
+	p := m.profile()
 	env := p.Environment()
 	envStyle := st.EnvCustom
 	switch env {
@@ -71,12 +71,22 @@ func (m *Model) headerView() string {
 	if p.CertMode() {
 		how = append(how, tr("certificate mode"))
 	}
-	if p.AlipayPublicKey == nil {
+	where := st.Dim.Render(safetext.Text(p.URL()))
+	switch {
+	case m.sessionPending && p.Emulator:
+		// The emulator's address is known once it listens.
+		where = st.Dim.Render(tr("starting the emulator…"))
+	case m.sessionPending:
+		// The keys are not read yet.
+	case p.AlipayPublicKey == nil:
 		how = append(how, tr("NO ALIPAY KEY"))
 	}
-	second := st.Value.Render(strings.Join(how, " · ")) + sep + st.Dim.Render(safetext.Text(p.URL()))
+	second := st.Value.Render(strings.Join(how, " · ")) + sep + where
 	right := ""
-	if m.opts.History == nil {
+	switch {
+	case m.historyPending:
+		right = st.Dim.Render(" " + tr("opening history…"))
+	case m.opts.History == nil:
 		right = st.Warn.Render(" " + tr("history off"))
 	}
 	second = fit(second, m.width-ansi.StringWidth(right)) + right

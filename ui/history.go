@@ -165,10 +165,16 @@ func (m *Model) openHistory() tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	if !m.hist.loadingIndex {
+		// What other processes recorded since shows too: a loaded index is
+		// brought up to date, else loaded.
 		m.hist.loadingIndex = true
 		m.hist.indexSeq++
 		m.hist.recorded = nil
-		cmds = append(cmds, historyIndexCmd(m.base, store, m.hist.indexSeq))
+		if x := m.hist.index; x != nil {
+			cmds = append(cmds, historySinceCmd(m.base, store, m.hist.indexSeq, x.MaxID(), x.Len()))
+		} else {
+			cmds = append(cmds, historyIndexCmd(m.base, store, m.hist.indexSeq))
+		}
 	}
 	if m.hist.index == nil {
 		cmds = append(cmds, m.historyFirstPage(true))
@@ -223,6 +229,37 @@ func (m *Model) historyIndex(msg historyIndexMsg) {
 	m.hist.total = x.Len()
 	m.hist.refilter()
 	m.keepSelection()
+}
+
+// historySince adds what was recorded since the index was loaded. When
+// history holds fewer than that makes (another process deleted or pruned
+// exchanges), the index is loaded again.
+func (m *Model) historySince(msg historySinceMsg) tea.Cmd {
+	h := &m.hist
+	if msg.seq != h.indexSeq {
+		return nil
+	}
+	if msg.err != nil {
+		h.loadingIndex = false
+		h.err = msg.err
+		return nil
+	}
+	if msg.total != msg.had+len(msg.added) {
+		h.indexSeq++
+		h.recorded = nil
+		return historyIndexCmd(m.base, m.opts.History, h.indexSeq)
+	}
+	h.loadingIndex = false
+	added := slices.DeleteFunc(msg.added, func(s history.Summary) bool {
+		return slices.ContainsFunc(h.recorded, func(r history.Summary) bool { return r.ID == s.ID })
+	})
+	h.recorded = nil
+	h.index.Add(added...)
+	h.err = nil
+	h.total = h.index.Len()
+	h.refilter()
+	m.keepSelection()
+	return nil
 }
 
 // filterChanged answers a keystroke in the filter: from the index when it

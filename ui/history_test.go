@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 
 	"aliauth/gateway"
+	"aliauth/history"
 )
 
 // historyWithCalls makes an exchange, a refresh and a user info call, and
@@ -310,4 +312,78 @@ func TestHistoryPreviewAndHighlights(t *testing.T) {
 	// Narrow terminals have no preview.
 	h.send(tea.WindowSizeMsg{Width: 120, Height: 30})
 	h.mustNotSee("PREVIEW")
+}
+
+// otherProcess opens the console's history as another aliauth process
+// would: its own connections to the same file.
+func otherProcess(t *testing.T, h *harness) *history.Store {
+	t.Helper()
+	s, err := history.Open(context.Background(), h.m.opts.History.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// A call another process records while the console runs is listed the
+// next time history opens. The index is brought up to date, not loaded
+// again: a second index of a long history would double the console's
+// memory while it loads.
+func TestHistoryShowsWhatAnotherProcessRecorded(t *testing.T) {
+	h, traces := historyWithCalls(t, true)
+	loaded := h.m.hist.index
+	h.key("esc")
+	if h.m.screen != screenMain {
+		t.Fatal("esc did not leave history")
+	}
+	elsewhere := *traces[0]
+	elsewhere.ID, elsewhere.Profile = 0, "other-terminal"
+	if _, err := otherProcess(t, h).Record(context.Background(), &elsewhere, true); err != nil {
+		t.Fatal(err)
+	}
+	h.key("h")
+	h.mustSee("4 exchanges", "other-terminal")
+	if h.m.hist.index != loaded {
+		t.Error("the whole index was loaded again to show one new exchange")
+	}
+	h.typeText("other-term")
+	if h.m.hist.rows() != 1 || h.m.hist.at(0).ID != elsewhere.ID {
+		t.Fatalf("the filter finds %d rows, want the exchange recorded elsewhere", h.m.hist.rows())
+	}
+}
+
+// Exchanges another process deleted leave the list the next time history
+// opens: the index is loaded again.
+func TestHistoryForgetsWhatAnotherProcessDeleted(t *testing.T) {
+	h, traces := historyWithCalls(t, true)
+	h.key("esc")
+	if err := otherProcess(t, h).Delete(context.Background(), traces[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	h.key("h")
+	h.mustSee("2 exchanges")
+	if _, ok := h.m.hist.index.Position(traces[0].ID); ok {
+		t.Fatal("the exchange deleted elsewhere is still listed")
+	}
+}
+
+// A call the console itself records while the index is being brought up to
+// date is listed once.
+func TestHistoryListsOwnCallsOnceWhileCatchingUp(t *testing.T) {
+	h, traces := historyWithCalls(t, true)
+	h.key("esc")
+	catchUp := h.m.openHistory() // asked, not answered yet
+	own := *traces[0]
+	own.ID, own.Profile = 0, "own-call"
+	sum, err := h.m.opts.History.Record(context.Background(), &own, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.m.hist.added(sum)
+	h.run(catchUp)
+	h.mustSee("4 exchanges")
+	if n := h.m.hist.index.Len(); n != 4 {
+		t.Fatalf("the index holds %d exchanges, want 4", n)
+	}
 }

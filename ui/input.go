@@ -46,7 +46,7 @@ func (m *Model) setInputPlaceholder() {
 		if m.reveal {
 			m.input.EchoMode = textinput.EchoNormal
 		}
-	case m.session.MintCode != nil:
+	case m.mints():
 		m.input.Placeholder = tr("paste a code (URL, JSON) anywhere · i types · m mints")
 		m.input.EchoMode = textinput.EchoNormal
 	default:

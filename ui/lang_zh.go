@@ -555,4 +555,9 @@ var zhCN = map[string]string{
 	"arm":                            "注入",
 	"keep":                           "保留",
 	"clear":                          "清除",
+
+	// While the session and history open.
+	"starting the emulator…": "正在启动模拟器…",
+	"opening history…":       "正在打开历史记录…",
+	"history is still opening: what you type waits for it (ctrl+c quits)": "历史记录仍在打开：输入的内容会等它打开后生效（ctrl+c 退出）",
 }

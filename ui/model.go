@@ -9,6 +9,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"strings"
 	"time"
@@ -72,6 +73,10 @@ type Options struct {
 	// Doctor audits a profile's whole setup, with the live probe when
 	// asked; nil leaves the doctor's screen empty.
 	Doctor func(ctx context.Context, profile string, probe bool) (*doctor.Report, error)
+	// Opening, when set, stands for Session, OpenError, History and
+	// HistoryError while they are still being opened, so that the console
+	// draws its first frame at once.
+	Opening *Opening
 }
 
 type screen int
@@ -192,6 +197,10 @@ type Model struct {
 	overlayOffset int
 	// quitting is set when the user quit while a call was under way.
 	quitting bool
+	// opening is set until the session and history are open (opening.go).
+	opening                        *Opening
+	sessionPending, historyPending bool
+	held                           []tea.Msg
 
 	// The doctor's screen, the lineage, the last code's origin, a refresh
 	// of a rotated token waiting for confirmation, and auto-refresh.
@@ -229,6 +238,10 @@ func New(opts Options) *Model {
 
 		mintedScopes: map[string]string{},
 		autoRefresh:  opts.Session.AutoRefresh,
+		opening:      opts.Opening,
+	}
+	if m.opening != nil {
+		m.sessionPending, m.historyPending = true, true
 	}
 	if m.now == nil {
 		m.now = time.Now
@@ -248,28 +261,23 @@ func New(opts Options) *Model {
 	m.focus = focusResponse
 	m.setInputPlaceholder()
 	m.say(m.welcome())
-	if m.opts.History == nil && m.opts.HistoryError != nil {
-		m.say(statusLine{tr("history is off: %s", word(m.opts.HistoryError.Error())), statusWarn})
-	}
-	if m.opts.OpenError != nil {
-		// The profile asked for is broken: say why, and offer the others.
-		m.say(statusLine{tr("%s; running %s meanwhile: pick a profile, or fix it and pick it again",
-			word(m.opts.OpenError.Error()), m.session.Client.Profile().Name), statusError})
-		m.openProfiles()
+	if m.opening == nil {
+		m.opened()
 	}
 	return m
 }
 
 // welcome is the first status line: what to do first.
 func (m *Model) welcome() statusLine {
-	if m.session.MintCode != nil {
+	if m.mints() {
 		return statusLine{tr("m mints an auth code, enter exchanges it, ? lists every key"), statusInfo}
 	}
 	return statusLine{tr("paste an auth code anywhere, enter exchanges it, ? lists every key"), statusInfo}
 }
 
 func (m *Model) setStyles(dark bool) {
-	m.styles = NewStyles(dark)
+	m.styles = Styles{}
+	m.styles.set(dark) // in place: a Styles is 37 KB
 	m.help.Styles = m.styles.Help
 	m.input.SetStyles(m.styles.Input)
 	m.hist.filter.SetStyles(m.styles.Input)
@@ -287,15 +295,10 @@ func (m *Model) setStyles(dark bool) {
 // picker on the problem.
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor}
-	if m.opts.OpenError != nil && m.opts.Check != nil {
-		cmds = append(cmds, checkProfilesCmd(m.opts.Check, m.profileNames()))
-	}
-	// A long history takes a second to index: begin while the user reads
-	// the first screen, so history opens complete.
-	if store := m.opts.History; store != nil {
-		m.hist.loadingIndex = true
-		m.hist.indexSeq++
-		cmds = append(cmds, historyIndexCmd(m.base, store, m.hist.indexSeq))
+	if m.opening != nil {
+		cmds = append(cmds, m.openingCmds()...)
+	} else {
+		cmds = append(cmds, m.startCmds()...)
 	}
 	return tea.Batch(cmds...)
 }
@@ -317,6 +320,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
+	if m.opening != nil && m.hold(msg) {
+		return nil
+	}
 	if cmd, ok := m.loginUpdate(msg); ok {
 		return cmd
 	}
@@ -326,6 +332,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.relayout()
 	case tea.BackgroundColorMsg:
 		m.setStyles(msg.IsDark())
+	case sessionOpenMsg:
+		return m.sessionOpen(msg)
+	case historyOpenMsg:
+		return m.historyOpen(msg)
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.PasteMsg:
@@ -346,6 +356,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.historyPage(msg)
 	case historyIndexMsg:
 		m.historyIndex(msg)
+	case historySinceMsg:
+		return m.historySince(msg)
 	case historyTraceMsg:
 		return m.historyTrace(msg)
 	case historyPreviewMsg:
@@ -787,8 +799,8 @@ func (m *Model) View() tea.View {
 	// Cell motion reports clicks and the wheel; the terminal still selects
 	// text with shift held.
 	v.MouseMode = tea.MouseModeCellMotion
-	if m.session.Client != nil {
-		p := m.session.Client.Profile()
+	if m.sessionPending || m.session.Client != nil {
+		p := m.profile()
 		v.WindowTitle = "aliauth · " + p.Name + " · " + envLabel(p.Environment())
 	}
 	return v
@@ -861,6 +873,8 @@ func (m *Model) bannerLines() []string {
 	}
 	var warnings []string
 	switch {
+	case m.sessionPending:
+		// The profile's warnings are about its keys, not read yet.
 	case m.screen == screenMain && m.current != nil:
 		warnings = m.current.trace.Warnings
 	case m.screen == screenMain && m.session.Client != nil:
@@ -893,9 +907,15 @@ func Run(ctx context.Context, opts Options) error {
 	// is built on first use, which would be inside the first frame (the
 	// header's dash is such text): build it on another core meanwhile.
 	go ansi.StringWidthWc("—")
-	_, err := tea.NewProgram(New(opts), tea.WithContext(ctx)).Run()
-	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+	m := New(opts)
+	drawn := drawFirstFrame(os.Stdout, m)
+	_, err := tea.NewProgram(m, tea.WithContext(ctx)).Run()
+	switch {
+	case errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
 		return ctx.Err()
+	case err != nil && !errors.Is(err, tea.ErrProgramKilled) && drawn:
+		// Bubble Tea failed before it took the terminal over.
+		undoFirstFrame(os.Stdout)
 	}
 	return err
 }

@@ -185,7 +185,7 @@ func (m *Model) emptyPanes(height int) string {
 		tr("Nothing exchanged yet."),
 		"",
 	}
-	if m.session.MintCode != nil {
+	if m.mints() {
 		steps = append(steps, tr("1. m mints an auth code: the emulator stands in for the mini program's my.getAuthCode. Or paste a code anywhere (the bare code, a redirect URL or JSON), or press i to type one."))
 	} else {
 		steps = append(steps, tr("1. Paste the auth code my.getAuthCode returned in the mini program, anywhere: the bare code, a redirect URL or JSON. Or press i to type it."))

@@ -102,11 +102,11 @@ func (m *Model) offered(bindings []key.Binding, now bool) []key.Binding {
 	for _, b := range bindings {
 		switch b.Help().Key {
 		case k.Mint.Help().Key, k.InputMint.Help().Key, k.MintBase.Help().Key:
-			if m.session.MintCode == nil {
+			if !m.mints() {
 				continue
 			}
 		case k.Faults.Help().Key:
-			if m.session.Faults == nil {
+			if !m.takesFaults() {
 				continue
 			}
 		case k.UserInfo.Help().Key:

@@ -80,6 +80,17 @@ type Styles struct {
 // NewStyles returns the styles for a terminal with a dark or a light
 // background.
 func NewStyles(hasDarkBackground bool) Styles {
+	var s Styles
+	s.set(hasDarkBackground)
+	return s
+}
+
+// set makes every style, for a dark background or a light one. Each is
+// made in a statement of its own: made in one composite literal, the
+// styles' temporaries (a lipgloss.Style is 648 bytes) took a 160 KB stack
+// frame, and growing the stack to hold it was a tenth of the console's
+// start.
+func (s *Styles) set(hasDarkBackground bool) {
 	ld := lipgloss.LightDark(hasDarkBackground)
 	var (
 		fg      = ld(lipgloss.Color("#1F1F1F"), lipgloss.Color("#E4E4E4"))
@@ -94,59 +105,57 @@ func NewStyles(hasDarkBackground bool) Styles {
 	base := lipgloss.NewStyle()
 	badge := base.Bold(true).Reverse(true).Padding(0, 1)
 
-	s := Styles{
-		Dark:      hasDarkBackground,
-		Title:     base.Bold(true).Foreground(accent),
-		Dim:       base.Foreground(dim),
-		Bold:      base.Bold(true),
-		Label:     base.Foreground(dim),
-		Value:     base.Foreground(fg),
-		Secret:    base.Foreground(magenta),
-		Section:   base.Bold(true).Foreground(accent),
-		Separator: base.Foreground(dim),
-		Stale:     base.Faint(true).Foreground(dim),
+	s.Dark = hasDarkBackground
+	s.Title = base.Bold(true).Foreground(accent)
+	s.Dim = base.Foreground(dim)
+	s.Bold = base.Bold(true)
+	s.Label = base.Foreground(dim)
+	s.Value = base.Foreground(fg)
+	s.Secret = base.Foreground(magenta)
+	s.Section = base.Bold(true).Foreground(accent)
+	s.Separator = base.Foreground(dim)
+	s.Stale = base.Faint(true).Foreground(dim)
 
-		EnvEmulator:   badge.Foreground(magenta),
-		EnvSandbox:    badge.Foreground(yellow),
-		EnvProduction: badge.Foreground(red),
-		EnvCustom:     badge.Foreground(cyan),
+	s.EnvEmulator = badge.Foreground(magenta)
+	s.EnvSandbox = badge.Foreground(yellow)
+	s.EnvProduction = badge.Foreground(red)
+	s.EnvCustom = badge.Foreground(cyan)
 
-		PaneTitle:        base.Bold(true).Foreground(dim),
-		PaneTitleFocused: base.Bold(true).Reverse(true).Foreground(accent),
+	s.PaneTitle = base.Bold(true).Foreground(dim)
+	s.PaneTitleFocused = base.Bold(true).Reverse(true).Foreground(accent)
 
-		BadgeOK:   badge.Foreground(green),
-		BadgeWarn: badge.Foreground(yellow),
-		BadgeFail: badge.Foreground(red),
-		OK:        base.Foreground(green),
-		Warn:      base.Foreground(yellow).Bold(true),
-		Error:     base.Foreground(red).Bold(true),
-		Banner:    base.Bold(true).Reverse(true).Foreground(yellow),
+	s.BadgeOK = badge.Foreground(green)
+	s.BadgeWarn = badge.Foreground(yellow)
+	s.BadgeFail = badge.Foreground(red)
+	s.OK = base.Foreground(green)
+	s.Warn = base.Foreground(yellow).Bold(true)
+	s.Error = base.Foreground(red).Bold(true)
+	s.Banner = base.Bold(true).Reverse(true).Foreground(yellow)
 
-		Signed:       base.Foreground(green).Underline(true),
-		SignedGutter: base.Foreground(green).Bold(true),
-		DiffMark:     base.Reverse(true).Bold(true).Foreground(red),
-		JSONKey:      base.Foreground(accent),
-		JSONString:   base.Foreground(green),
-		JSONNumber:   base.Foreground(magenta),
-		JSONLiteral:  base.Foreground(yellow),
-		JSONPunct:    base.Foreground(dim),
-		Link:         base.Underline(true).Foreground(accent),
-		Match:        base.Reverse(true).Foreground(yellow),
-		MatchCurrent: base.Reverse(true).Bold(true).Underline(true).Foreground(magenta),
+	s.Signed = base.Foreground(green).Underline(true)
+	s.SignedGutter = base.Foreground(green).Bold(true)
+	s.DiffMark = base.Reverse(true).Bold(true).Foreground(red)
+	s.JSONKey = base.Foreground(accent)
+	s.JSONString = base.Foreground(green)
+	s.JSONNumber = base.Foreground(magenta)
+	s.JSONLiteral = base.Foreground(yellow)
+	s.JSONPunct = base.Foreground(dim)
+	s.Link = base.Underline(true).Foreground(accent)
+	s.Match = base.Reverse(true).Foreground(yellow)
+	s.MatchCurrent = base.Reverse(true).Bold(true).Underline(true).Foreground(magenta)
 
-		GrantOn:  base.Bold(true).Reverse(true).Foreground(accent),
-		GrantOff: base.Foreground(dim),
-		Prompt:   base.Bold(true).Foreground(accent),
+	s.GrantOn = base.Bold(true).Reverse(true).Foreground(accent)
+	s.GrantOff = base.Foreground(dim)
+	s.Prompt = base.Bold(true).Foreground(accent)
 
-		RowSelected: base.Reverse(true).Bold(true),
-		Overlay: base.Border(lipgloss.RoundedBorder()).BorderForeground(accent).
-			Padding(0, 1),
+	s.RowSelected = base.Reverse(true).Bold(true)
+	s.Overlay = base.Border(lipgloss.RoundedBorder()).BorderForeground(accent).
+		Padding(0, 1)
 
-		StatusInfo:  base.Foreground(dim),
-		StatusOK:    base.Foreground(green),
-		StatusWarn:  base.Foreground(yellow).Bold(true),
-		StatusError: base.Foreground(red).Bold(true),
-	}
+	s.StatusInfo = base.Foreground(dim)
+	s.StatusOK = base.Foreground(green)
+	s.StatusWarn = base.Foreground(yellow).Bold(true)
+	s.StatusError = base.Foreground(red).Bold(true)
 
 	s.Help = help.Styles{
 		Ellipsis:       base.Foreground(dim),
@@ -163,5 +172,4 @@ func NewStyles(hasDarkBackground bool) Styles {
 	s.Input.Blurred.Prompt = base.Foreground(dim)
 	s.Input.Cursor.Color = accent
 	s.Input.Cursor.Blink = false // a blinking cursor would repaint the screen forever
-	return s
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"aliauth/gateway"
 )
@@ -183,10 +184,10 @@ func landingURL(redirect string, params [][2]string) string {
 	return b.String()
 }
 
-func writePage(w http.ResponseWriter, t *htmltemplate.Template, data any) {
+func writePage(w http.ResponseWriter, t func() *htmltemplate.Template, data any) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = t.Execute(w, data)
+	_ = t().Execute(w, data)
 }
 
 const pageHead = `<!doctype html>
@@ -197,8 +198,10 @@ const pageHead = `<!doctype html>
 button{font-size:1rem;padding:.5rem 1.5rem;margin-right:.5rem}label{display:block;margin:.3rem 0}</style>
 </head><body><p class="banner">aliauth emulator — not Alipay</p>`
 
+// The pages are parsed the first time one is shown, not when the program
+// starts.
 var (
-	consentTemplate = htmltemplate.Must(htmltemplate.New("consent").Parse(`{{define "title"}}支付宝授权{{end}}` + pageHead + `
+	consentTemplate = page("consent", `{{define "title"}}支付宝授权{{end}}`+pageHead+`
 <h1>{{if .AppToApp}}应用授权{{else}}授权登录{{end}}</h1>
 <p>应用 <strong id="app-id">{{.AppID}}</strong> {{if .AppToApp}}申请代你的应用调用接口{{else}}申请{{.ScopeText}}{{end}}</p>
 <form method="post" action="{{.Action}}">
@@ -213,14 +216,21 @@ var (
 {{end}}<label><input type="radio" name="user_id" value="" id="user-new"> 新用户</label></fieldset>{{end}}
 <p><button type="submit" name="decision" value="agree" id="agree">同意</button>
 <button type="submit" name="decision" value="cancel" id="cancel">取消</button></p>
-</form></body></html>`))
+</form></body></html>`)
 
-	errorPage = htmltemplate.Must(htmltemplate.New("error").Parse(`{{define "title"}}授权出错{{end}}` + pageHead + `
+	errorPage = page("error", `{{define "title"}}授权出错{{end}}`+pageHead+`
 <h1>抱歉，授权出错了</h1>
 <p>错误代码：<code id="error-code">{{.Code}}</code></p>
 <p id="error-message">{{.Message}}</p>
-</body></html>`))
+</body></html>`)
 
-	cancelledPage = htmltemplate.Must(htmltemplate.New("cancelled").Parse(`{{define "title"}}已取消{{end}}` + pageHead + `
-<h1 id="cancelled">你已取消授权</h1><p>没有授权码发给应用。</p></body></html>`))
+	cancelledPage = page("cancelled", `{{define "title"}}已取消{{end}}`+pageHead+`
+<h1 id="cancelled">你已取消授权</h1><p>没有授权码发给应用。</p></body></html>`)
 )
+
+// page parses a page's template once, when it is first shown.
+func page(name, text string) func() *htmltemplate.Template {
+	return sync.OnceValue(func() *htmltemplate.Template {
+		return htmltemplate.Must(htmltemplate.New(name).Parse(text))
+	})
+}
