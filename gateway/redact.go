@@ -46,6 +46,29 @@ type spelling struct{ raw, decoded string }
 // secrets is Secrets, with the spellings of the tokens found in JSON text
 // that differ from the tokens themselves.
 func (t *Trace) secrets() ([]string, []spelling) {
+	return secretsIn(decoded{t})
+}
+
+// tokenSource is where secretsIn looks for a trace's tokens: a decoded trace,
+// or the JSON json.Marshal writes for one (traceJSON), so that Redact and
+// RedactJSON find the same tokens in the same places.
+type tokenSource interface {
+	// param and header are a request parameter's and a request header's
+	// values.
+	param(name string) string
+	header(name string) string
+	// tokens are the access and refresh tokens the trace decoded.
+	tokens() (access, refresh string)
+	appAuth() *AppAuth
+	// The request's and the response's bodies and the result hold tokens
+	// as JSON text.
+	requestBody() []byte
+	responseBody() []byte
+	result() []byte
+}
+
+// secretsIn is secrets, of the trace src reads.
+func secretsIn(src tokenSource) ([]string, []spelling) {
 	var out []string
 	var spellings []spelling
 	add := func(s string) {
@@ -59,27 +82,47 @@ func (t *Trace) secrets() ([]string, []spelling) {
 			spellings = append(spellings, spelling{raw, decoded})
 		}
 	}
-	add(t.Request.Params["refresh_token"])
-	add(t.Request.Params["auth_token"])
-	add(t.Request.Params["app_auth_token"])
-	add(t.Request.Headers["alipay-app-auth-token"])
-	if t.Tokens != nil {
-		add(t.Tokens.AccessToken)
-		add(t.Tokens.RefreshToken)
-	}
-	for _, s := range t.AppAuth.secrets() {
+	add(src.param("refresh_token"))
+	add(src.param("auth_token"))
+	add(src.param("app_auth_token"))
+	add(src.header("alipay-app-auth-token"))
+	access, refresh := src.tokens()
+	add(access)
+	add(refresh)
+	for _, s := range src.appAuth().secrets() {
 		add(s)
 	}
 	// The app authorization methods send their tokens in biz_content.
-	rawTokens([]byte(t.Request.Params["biz_content"]), found)
-	rawTokens([]byte(t.Request.Body), found)
-	if t.Response != nil {
-		rawTokens(t.Response.Body, found)
-	}
-	rawTokens(t.Result, found)
+	rawTokens([]byte(src.param("biz_content")), found)
+	rawTokens(src.requestBody(), found)
+	rawTokens(src.responseBody(), found)
+	rawTokens(src.result(), found)
 	// Replacing the longest first keeps a token that holds another whole.
 	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
 	return out, spellings
+}
+
+// decoded is a decoded trace as a tokenSource.
+type decoded struct{ t *Trace }
+
+func (d decoded) param(name string) string  { return d.t.Request.Params[name] }
+func (d decoded) header(name string) string { return d.t.Request.Headers[name] }
+func (d decoded) appAuth() *AppAuth         { return d.t.AppAuth }
+func (d decoded) requestBody() []byte       { return []byte(d.t.Request.Body) }
+func (d decoded) result() []byte            { return d.t.Result }
+
+func (d decoded) tokens() (access, refresh string) {
+	if d.t.Tokens == nil {
+		return "", ""
+	}
+	return d.t.Tokens.AccessToken, d.t.Tokens.RefreshToken
+}
+
+func (d decoded) responseBody() []byte {
+	if d.t.Response == nil {
+		return nil
+	}
+	return d.t.Response.Body
 }
 
 // tokenMembers are the JSON members whose values are tokens.
@@ -187,7 +230,7 @@ func (t *Trace) redact(extra []string, replace func(secret string) string) *Trac
 // redactor replaces secrets: text in every form a secret takes in a trace,
 // json only in the forms that keep JSON text valid.
 type redactor struct {
-	text, json *strings.Replacer
+	text, json *replacer
 }
 
 // secretForm is one way a secret is written: as itself, percent-encoded in
@@ -211,23 +254,20 @@ var secretForms = []secretForm{
 }
 
 func newRedactor(secrets []string, spellings []spelling, replace func(string) string) redactor {
-	type pair struct{ old, new string }
 	var text, js []pair
-	seenText, seenJSON := map[string]bool{}, map[string]bool{}
 	addPair := func(p pair, json bool) {
-		if !seenText[p.old] {
-			seenText[p.old] = true
+		same := func(q pair) bool { return q.old == p.old }
+		if !slices.ContainsFunc(text, same) {
 			text = append(text, p)
 		}
-		if json && !seenJSON[p.old] {
-			seenJSON[p.old] = true
+		if json && !slices.ContainsFunc(js, same) {
 			js = append(js, p)
 		}
 	}
-	replaced := make(map[string]string, len(secrets))
-	for _, s := range secrets {
+	replaced := make([]string, len(secrets))
+	for i, s := range secrets {
 		rep := replace(s)
-		replaced[s] = rep
+		replaced[i] = rep
 		if plain(s) { // every form is the secret itself, as real tokens are
 			addPair(pair{s, jsonEscape(rep)}, true)
 			continue
@@ -240,16 +280,16 @@ func newRedactor(secrets []string, spellings []spelling, replace func(string) st
 	// A token written with escapes of its own choosing, as JSON allows
 	// (\u0061 for a), is replaced as written.
 	for _, sp := range spellings {
-		addPair(pair{sp.raw, jsonEscape(replaced[sp.decoded])}, true)
+		var rep string
+		if i := slices.Index(secrets, sp.decoded); i >= 0 {
+			rep = replaced[i]
+		}
+		addPair(pair{sp.raw, jsonEscape(rep)}, true)
 	}
-	build := func(pairs []pair) *strings.Replacer {
+	build := func(pairs []pair) *replacer {
 		// The longest first, so a form that holds another is replaced whole.
 		slices.SortStableFunc(pairs, func(a, b pair) int { return len(b.old) - len(a.old) })
-		args := make([]string, 0, 2*len(pairs))
-		for _, p := range pairs {
-			args = append(args, p.old, p.new)
-		}
-		return strings.NewReplacer(args...)
+		return newReplacer(pairs)
 	}
 	return redactor{text: build(text), json: build(js)}
 }
@@ -258,15 +298,18 @@ func newRedactor(secrets []string, spellings []spelling, replace func(string) st
 // letters, digits and the characters no escaping touches.
 func plain(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~') {
+		if !plainByte(s[i]) {
 			return false
 		}
 	}
 	return true
 }
 
-func replaceValues(m map[string]string, r *strings.Replacer) {
+func plainByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
+}
+
+func replaceValues(m map[string]string, r *replacer) {
 	for k, v := range m {
 		m[k] = r.Replace(v)
 	}
