@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"aliauth/internal/jsonscan"
 )
 
 // Mask hides a secret on screen while keeping enough to recognise it: the
@@ -125,45 +127,64 @@ func (d decoded) responseBody() []byte {
 	return d.t.Response.Body
 }
 
-// tokenMembers are the JSON members whose values are tokens.
-var tokenMembers = [][]byte{
+// tokenMembers are the JSON members whose values are tokens. Every name ends
+// in tokenSuffix.
+var tokenMembers = [...][]byte{
 	[]byte(`"access_token"`), []byte(`"refresh_token"`), []byte(`"auth_token"`),
 	[]byte(`"app_auth_token"`), []byte(`"app_refresh_token"`),
 }
 
+const tokenSuffix = `_token"`
+
 // rawTokens finds the string values of token members in JSON text without
 // decoding it, so text that is truncated or malformed gives up its tokens
 // too, and calls found with each value as written and as decoded (the same
-// when it holds no escape, or when its escapes do not decode). A value cut
+// when it holds no escape, or when its escapes do not decode), member by
+// member in the order of tokenMembers, each in text order. A value cut
 // short by the end of the text counts as far as it goes.
 func rawTokens(text []byte, found func(raw, decoded string)) {
-	for _, member := range tokenMembers {
-		for rest := text; ; {
-			i := bytes.Index(rest, member)
-			if i < 0 {
+	// One search for what every name ends in finds the members. A member
+	// is found again after the end of where it was last found, as searching
+	// for it alone would.
+	type hit struct{ member, end int }
+	var room [16]hit
+	hits := room[:0]
+	var last [len(tokenMembers)]int
+	for at := 0; ; {
+		i := bytes.Index(text[at:], []byte(tokenSuffix))
+		if i < 0 {
+			break
+		}
+		at += i + len(tokenSuffix)
+		for m, member := range tokenMembers {
+			if bytes.HasSuffix(text[:at], member) && at-len(member) >= last[m] {
+				hits = append(hits, hit{m, at})
+				last[m] = at
 				break
 			}
-			rest = rest[i+len(member):]
-			v := bytes.TrimLeft(rest, " \t\r\n")
-			if len(v) == 0 || v[0] != ':' {
-				continue
-			}
-			v = bytes.TrimLeft(v[1:], " \t\r\n")
-			if len(v) == 0 || v[0] != '"' {
-				continue
-			}
-			end, closed := skipString(v, 1)
-			if !closed {
-				found(string(v[1:]), string(v[1:]))
-				continue
-			}
-			raw := string(v[1 : end-1])
-			decoded := raw
-			if strings.IndexByte(raw, '\\') >= 0 && json.Unmarshal(v[:end], &decoded) != nil {
-				decoded = raw
-			}
-			found(raw, decoded)
 		}
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int { return a.member - b.member })
+	for _, h := range hits {
+		v := bytes.TrimLeft(text[h.end:], " \t\r\n")
+		if len(v) == 0 || v[0] != ':' {
+			continue
+		}
+		v = bytes.TrimLeft(v[1:], " \t\r\n")
+		if len(v) == 0 || v[0] != '"' {
+			continue
+		}
+		end, closed := jsonscan.SkipString(v, 0)
+		if !closed {
+			found(string(v[1:]), string(v[1:]))
+			continue
+		}
+		raw := string(v[1 : end-1])
+		decoded := raw
+		if strings.IndexByte(raw, '\\') >= 0 && json.Unmarshal(v[:end], &decoded) != nil {
+			decoded = raw
+		}
+		found(raw, decoded)
 	}
 }
 

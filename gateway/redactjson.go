@@ -329,33 +329,61 @@ func named(names []string, key []byte) bool {
 // holding returns the indexes of the leaves the text holds a secret in, in
 // order, and whether the result holds one.
 func (v *traceJSON) holding(secrets []string) (leaves []int, result bool) {
-	for _, s := range secrets {
-		secret := []byte(s)
-		for at := 0; ; at++ {
-			i := bytes.Index(v.js[at:], secret)
-			if i < 0 {
-				break
+	found := func(at, n int) {
+		if v.resultAt.start <= at && at < v.resultAt.end {
+			result = true
+			return
+		}
+		// The leaf that starts last at or before the secret holds it, if it
+		// ends after it.
+		l, _ := slices.BinarySearchFunc(v.leaves, at, func(l leaf, at int) int {
+			if l.start <= at {
+				return -1
 			}
-			at += i
-			if v.resultAt.start <= at && at < v.resultAt.end {
-				result = true
-				continue
-			}
-			// The leaf that starts last at or before the secret holds it,
-			// if it ends after it.
-			l, _ := slices.BinarySearchFunc(v.leaves, at, func(l leaf, at int) int {
-				if l.start <= at {
-					return -1
+			return 1
+		})
+		if l > 0 && at+n <= v.leaves[l-1].end {
+			leaves = append(leaves, l-1)
+		}
+	}
+	// Tokens of a kind begin alike ("authusrB"): one search for how they
+	// all begin finds every one.
+	prefix := secrets[0]
+	for _, s := range secrets[1:] {
+		n := 0
+		for n < len(prefix) && n < len(s) && prefix[n] == s[n] {
+			n++
+		}
+		prefix = prefix[:n]
+	}
+	if len(prefix) >= 4 {
+		search(v.js, prefix, func(at int) {
+			for _, s := range secrets {
+				if at+len(s) <= len(v.js) && string(v.js[at:at+len(s)]) == s {
+					found(at, len(s))
 				}
-				return 1
-			})
-			if l > 0 && at+len(s) <= v.leaves[l-1].end {
-				leaves = append(leaves, l-1)
 			}
+		})
+	} else {
+		for _, s := range secrets {
+			search(v.js, s, func(at int) { found(at, len(s)) })
 		}
 	}
 	slices.Sort(leaves)
 	return slices.Compact(leaves), result
+}
+
+// search calls f with where s starts in b, everywhere it does.
+func search(b []byte, s string, f func(at int)) {
+	sep := []byte(s)
+	for at := 0; ; at++ {
+		i := bytes.Index(b[at:], sep)
+		if i < 0 {
+			return
+		}
+		at += i
+		f(at)
+	}
 }
 
 // member finds the value of the member key in the object at s.

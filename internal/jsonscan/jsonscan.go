@@ -8,29 +8,57 @@ package jsonscan
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"unicode/utf8"
 )
 
 // SkipString returns the end of the string whose opening quote is at b[i]:
-// the index just past its closing quote.
+// the index just past its closing quote. A quote closes the string when an
+// even number of backslashes precedes it, so only quotes need finding: it
+// reads eight bytes at a time for them, which beats bytes.IndexByte on the
+// short strings most JSON is made of.
 func SkipString(b []byte, i int) (int, bool) {
-	// A quote closes the string when an even number of backslashes precedes
-	// it, so only quotes need finding, which bytes.IndexByte does fast.
-	for j := i + 1; ; {
-		k := bytes.IndexByte(b[j:], '"')
-		if k < 0 {
-			return 0, false
+	start := i + 1
+	for i = start; ; i++ {
+		found := false
+		for i+8 <= len(b) {
+			if m := hasByte(binary.LittleEndian.Uint64(b[i:]), '"'); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				found = true
+				break
+			}
+			i += 8
 		}
-		j += k
+		if !found {
+			for i < len(b) && b[i] != '"' {
+				i++
+			}
+			if i >= len(b) {
+				return 0, false
+			}
+		}
 		backslashes := 0
-		for p := j - 1; p > i && b[p] == '\\'; p-- {
+		for j := i - 1; j >= start && b[j] == '\\'; j-- {
 			backslashes++
 		}
 		if backslashes%2 == 0 {
-			return j + 1, true
+			return i + 1, true
 		}
-		j++
 	}
+}
+
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// hasByte marks the bytes of w equal to b with their high bit. Only the
+// lowest mark is exact (a borrow may mark bytes above it), and it is the
+// only one SkipString reads.
+func hasByte(w uint64, b byte) uint64 {
+	x := w ^ (lowBits * uint64(b))
+	return (x - lowBits) &^ x & highBits
 }
 
 // SkipValue returns the end of the value that starts at b[i].
