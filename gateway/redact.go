@@ -53,7 +53,7 @@ func (t *Trace) secrets() ([]string, []spelling) {
 
 // tokenSource is where secretsIn looks for a trace's tokens: a decoded trace,
 // or the JSON json.Marshal writes for one (traceJSON), so that Redact and
-// RedactJSON find the same tokens in the same places.
+// EncodeJSON find the same tokens in the same places.
 type tokenSource interface {
 	// param and header are a request parameter's and a request header's
 	// values.

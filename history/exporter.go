@@ -1,11 +1,13 @@
 package history
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
+	"strconv"
 	"sync"
 
 	"aliauth/gateway"
@@ -203,15 +205,13 @@ func (ex *exporter) skip(id int64, err error) {
 }
 
 // liner makes export lines into out: from the stored JSON where it can
-// (exportLine, masked first by gateway.RedactJSON unless the export
-// reveals), otherwise by decoding, redacting and encoding the trace.
+// (gateway.EncodeJSON, which masks unless the export reveals), otherwise by
+// decoding, redacting and encoding the trace.
 type liner struct {
 	store  *Store
 	reveal bool
 	out    []byte
 	enc    *json.Encoder // encodes into out
-	// masked holds a trace's JSON once masked.
-	masked []byte
 }
 
 func newLiner(s *Store, reveal bool) *liner {
@@ -235,18 +235,31 @@ func (l *liner) line(id int64, js []byte) error {
 	return l.emit(t)
 }
 
-// stored makes the line from the stored JSON, if exportLine (and, masking,
-// gateway.RedactJSON) can be sure to make it as emit would.
+// stored makes the line from the stored JSON, as emit would make it, if
+// gateway.EncodeJSON can be sure to. Record stores a trace without its id,
+// which the line has first.
 func (l *liner) stored(id int64, js []byte) bool {
-	line, ok := js, true
+	var mask func(string) string
 	if !l.reveal {
-		l.masked, ok = gateway.RedactJSON(l.masked[:0], js, gateway.Mask)
-		line = l.masked
+		mask = gateway.Mask
 	}
-	if ok {
-		l.out, ok = exportLine(l.out, id, line)
+	start := len(l.out)
+	out := append(l.out, `{"id":`...)
+	out = strconv.AppendInt(out, id, 10)
+	at := len(out)
+	out, ok := gateway.EncodeJSON(out, js, false, mask)
+	if !ok || len(out)-at < 2 || bytes.HasPrefix(out[at:], []byte(`{"id":`)) {
+		l.out = out[:start]
+		return false
 	}
-	return ok
+	if out[at+1] == '}' {
+		out = out[:at]
+	} else {
+		out[at] = ','
+		out = out[:len(out)-1]
+	}
+	l.out = append(out, '}', '\n')
+	return true
 }
 
 // emit makes the line of a decoded trace: redacted, unless the export

@@ -410,3 +410,63 @@ func Escapes(b []byte, f func(rune) bool) bool {
 		b = b[i+n:]
 	}
 }
+
+// AppendString appends s to dst as encoding/json writes a string: quoted,
+// with ", \ and control characters escaped, <, > and & escaped when html is
+// set (as json.Marshal does, and an Encoder unless told not to), U+2028 and
+// U+2029 escaped, and bytes that are not UTF-8 written as \ufffd.
+func AppendString(dst []byte, s string, html bool) []byte {
+	dst = append(dst, '"')
+	dst = AppendEscaped(dst, s, html)
+	return append(dst, '"')
+}
+
+// AppendEscaped appends s as AppendString does, without the quotes: as
+// part of a string.
+func AppendEscaped(dst []byte, s string, html bool) []byte {
+	const hex = "0123456789abcdef"
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && (!html || c != '<' && c != '>' && c != '&') {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(dst, s[start:]...)
+}

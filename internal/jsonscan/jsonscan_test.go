@@ -1,6 +1,7 @@
 package jsonscan
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -128,4 +129,25 @@ func TestShapeOrderAndFits(t *testing.T) {
 			t.Errorf("%s fits an int: %v", v, !want)
 		}
 	}
+}
+
+// FuzzAppendString: AppendString writes a string as json.Marshal does,
+// and as an Encoder with SetEscapeHTML(false) does.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"plain", "a\"b\\c/d\b\f\n\r\t\x01\x7f", "<é>&\u2028\u2029\ufffd", "\xff\xfe bad", "😀"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, _ := json.Marshal(s)
+		if got := AppendString(nil, s, true); string(got) != string(want) {
+			t.Fatalf("AppendString(%q) = %s, json.Marshal writes %s", s, got, want)
+		}
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(s)
+		if got := AppendString(nil, s, false); string(got)+"\n" != b.String() {
+			t.Fatalf("AppendString(%q, no HTML) = %s, an Encoder writes %s", s, got, b.String())
+		}
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
-	"slices"
 	"strings"
 	"time"
 )
@@ -101,6 +100,11 @@ func shapeOf(t reflect.Type, wire map[reflect.Type]reflect.Type, seen map[reflec
 	return sh
 }
 
+// Names are a struct's members' names, in field order, and Fields their
+// shapes. Neither is to be changed.
+func (sh *Shape) Names() []string  { return sh.names }
+func (sh *Shape) Fields() []*Shape { return sh.fields }
+
 // Order checks, member by member, that an object's members are what
 // json.Marshal writes for a shape: a struct's known members in field order,
 // a map's keys in sorted order, each once.
@@ -109,6 +113,9 @@ type Order struct {
 	next int
 	prev []byte
 }
+
+// Field is the index, in Names, of the struct member Next last checked.
+func (o *Order) Field() int { return o.next - 1 }
 
 // Order starts checking an object of the shape.
 func (sh *Shape) Order() Order { return Order{sh: sh} }
@@ -127,12 +134,12 @@ func (o *Order) Next(m Member) (*Shape, bool) {
 		o.next, o.prev = 1, m.Key
 		return o.sh.Elem, true
 	case Struct:
-		i := slices.IndexFunc(o.sh.names[o.next:], func(name string) bool { return name == string(m.Key) })
-		if i < 0 {
-			return nil, false
+		for i := o.next; i < len(o.sh.names); i++ {
+			if o.sh.names[i] == string(m.Key) {
+				o.next = i + 1
+				return o.sh.fields[i], true
+			}
 		}
-		o.next += i + 1
-		return o.sh.fields[o.next-1], true
 	}
 	return nil, false
 }

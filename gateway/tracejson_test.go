@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// encodings are the two ways a trace is written: json.Marshal (history,
-// --json) and an Encoder without HTML-safe escapes (history export).
+// encodings are the two ways a trace is written: by json.Marshal (history,
+// --json) and by an Encoder without HTML-safe escapes (history export),
+// less its newline.
 func encodings(t testing.TB, tr *Trace) [2][]byte {
 	t.Helper()
 	marshalled, err := json.Marshal(tr)
@@ -23,13 +24,14 @@ func encodings(t testing.TB, tr *Trace) [2][]byte {
 	if err := enc.Encode(tr); err != nil {
 		t.Fatal(err)
 	}
-	return [2][]byte{marshalled, plain.Bytes()}
+	return [2][]byte{marshalled, bytes.TrimSuffix(plain.Bytes(), []byte("\n"))}
 }
 
-// checkRedactJSON redacts tr's JSON with RedactJSON and checks that what it
-// wrote decodes to a trace that encodes as tr.Redact(replace) does, both
-// ways. It reports whether RedactJSON took the trace.
-func checkRedactJSON(t testing.TB, tr *Trace, replace func(string) string) bool {
+// checkEncodeJSON encodes tr's JSON with EncodeJSON, as it is and redacted
+// by replace, both ways, and checks each against encoding the decoded trace
+// (redacted by Redact). It reports whether EncodeJSON took the trace as it
+// is, and redacted.
+func checkEncodeJSON(t testing.TB, tr *Trace, replace func(string) string) (asIs, redacted bool) {
 	t.Helper()
 	js, err := json.Marshal(tr)
 	if err != nil {
@@ -39,28 +41,31 @@ func checkRedactJSON(t testing.TB, tr *Trace, replace func(string) string) bool 
 	if err := json.Unmarshal(js, &decoded); err != nil {
 		t.Fatal(err)
 	}
-	got, ok := RedactJSON([]byte("before"), js, replace)
-	if !ok {
-		if string(got) != "before" {
-			t.Fatalf("RedactJSON declined but changed its buffer: %q", got)
+	took := [2]bool{true, true}
+	for k, redact := range []func(string) string{nil, replace} {
+		want := encodings(t, &decoded)
+		if redact != nil {
+			want = encodings(t, decoded.Redact(redact))
 		}
-		return false
-	}
-	got, found := bytes.CutPrefix(got, []byte("before"))
-	if !found {
-		t.Fatalf("RedactJSON did not append: %q", got)
-	}
-	var back Trace
-	if err := json.Unmarshal(got, &back); err != nil {
-		t.Fatalf("RedactJSON wrote what does not decode (%v): %s", err, got)
-	}
-	want := encodings(t, decoded.Redact(replace))
-	for i, enc := range encodings(t, &back) {
-		if !bytes.Equal(enc, want[i]) {
-			t.Fatalf("RedactJSON differs from Redact:\n got %s\nwant %s", enc, want[i])
+		for i, escapeHTML := range []bool{true, false} {
+			got, ok := EncodeJSON([]byte("before"), js, escapeHTML, redact)
+			if !ok {
+				if string(got) != "before" {
+					t.Fatalf("EncodeJSON declined but changed its buffer: %q", got)
+				}
+				took[k] = false
+				continue
+			}
+			got, found := bytes.CutPrefix(got, []byte("before"))
+			if !found {
+				t.Fatalf("EncodeJSON did not append: %q", got)
+			}
+			if !bytes.Equal(got, want[i]) {
+				t.Fatalf("EncodeJSON (HTML-safe %v, redacting %v) differs from encoding the decoded trace:\n got %s\nwant %s", escapeHTML, redact != nil, got, want[i])
+			}
 		}
 	}
-	return true
+	return took[0], took[1]
 }
 
 // traces a history holds: exchanges, refreshes, user info, app
@@ -107,21 +112,37 @@ func redactJSONTraces() map[string]*Trace {
 	return out
 }
 
-func TestRedactJSONIsRedact(t *testing.T) {
+func TestEncodeJSONIsEncodingAndRedact(t *testing.T) {
 	for name, tr := range redactJSONTraces() {
 		for _, replace := range []func(string) string{Mask, Fingerprint} {
-			if !checkRedactJSON(t, tr, replace) {
-				t.Errorf("%s: RedactJSON declined a trace history holds", name)
+			if asIs, redacted := checkEncodeJSON(t, tr, replace); !asIs || !redacted {
+				t.Errorf("%s: EncodeJSON declined a trace history holds (as it is: %v, redacted: %v)", name, asIs, redacted)
 			}
 		}
 	}
 }
 
-// RedactJSON gives back what it cannot be sure of: a token escaping
+// Whatever json.Marshal writes in a trace, EncodeJSON writes as encoding
+// the decoded trace does: HTML-safe escapes, a body kept as GBK with its
+// bytes, text that was not UTF-8 (written \ufffd, read back as U+FFFD), in
+// the response and elsewhere.
+func TestEncodeJSONAsItIs(t *testing.T) {
+	tr := sampleTrace()
+	tr.Response.Body = append([]byte(`{"x":{"sub_msg":"`), 0xca, 0xda, 0xc8, 0xa8, '"', '}', '}') // GBK 授权
+	tr.Response.Headers = map[string]string{"x-bad": "a\xffb <&> \u2028", "x-ok": "fine"}
+	tr.Warnings = []string{"bad \xfe byte", "<b>&amp;</b>", "\ufffd itself"}
+	tr.Error = &APIError{Code: "40002", SubMsg: "\x01 control \t tab \\ back \" quote"}
+	tr.Result = json.RawMessage(`{"a":"\u003cb\u003e","b":"\ufffd"}`)
+	if asIs, _ := checkEncodeJSON(t, tr, Mask); !asIs {
+		t.Error("EncodeJSON declined the trace as it is")
+	}
+}
+
+// EncodeJSON gives back what it cannot be sure of: a token escaping
 // changes, a token in a member Redact leaves alone, a signature diff
-// Redact makes again, a body kept as bytes. Whatever it declines, Redact
-// does.
-func TestRedactJSONDeclines(t *testing.T) {
+// Redact makes again, a body kept as bytes, text json.Marshal does not
+// write. Whatever it declines, Redact does.
+func TestEncodeJSONDeclines(t *testing.T) {
 	cases := map[string]func(tr *Trace){
 		"a token escaping changes": func(tr *Trace) { tr.Tokens.AccessToken = "authusrB<acc>ess&token" },
 		"a token where Redact leaves it": func(tr *Trace) {
@@ -140,15 +161,15 @@ func TestRedactJSONDeclines(t *testing.T) {
 	for name, change := range cases {
 		tr := sampleTrace()
 		change(tr)
-		if checkRedactJSON(t, tr, Mask) {
-			t.Errorf("%s: RedactJSON took the trace", name)
+		if _, redacted := checkEncodeJSON(t, tr, Mask); redacted {
+			t.Errorf("%s: EncodeJSON redacted the trace", name)
 		}
 	}
 	for _, js := range []string{``, `{}x`, `{"time":"2026-01-01T00:00:00Z","time":"2026-01-01T00:00:00Z"}`, `{"protocol":"v2","time":"2026-01-01T00:00:00Z"}`,
 		`{"time":"2026-01-01T00:00:00Z","tokens":{"Access_Token":"authusrBACCESS000000001"}}`, `{"time":"2026-01-01T00:00:00Z","dry_run":"yes"}`,
 		`{"time":"2026-01-01T00:00:00Z","request":{"http_method":"POST","url":"","params":{"b":"1","a":"2"},"string_to_sign":"","sign":""}}`} {
-		if got, ok := RedactJSON(nil, []byte(js), Mask); ok {
-			t.Errorf("RedactJSON took %s: %s", js, got)
+		if got, ok := EncodeJSON(nil, []byte(js), true, nil); ok {
+			t.Errorf("EncodeJSON took %s: %s", js, got)
 		}
 	}
 }
@@ -202,7 +223,7 @@ func TestRedactedMembersAreWhatRedactRewrites(t *testing.T) {
 	const token = "authusrBprobe0123456789"
 	var tr Trace
 	fill(reflect.ValueOf(&tr).Elem(), token, 0)
-	tr.Error.SignatureDiff = nil // made again rather than rewritten; see TestRedactJSONDeclines
+	tr.Error.SignatureDiff = nil // made again rather than rewritten; see TestEncodeJSONDeclines
 	tr.Response.Body = []byte(token)
 	before, err := json.Marshal(&tr)
 	if err != nil {
@@ -235,11 +256,11 @@ func TestRedactedMembersAreWhatRedactRewrites(t *testing.T) {
 	}
 }
 
-// FuzzRedactJSON puts arbitrary text where a gateway and a user put text,
+// FuzzEncodeJSON puts arbitrary text where a gateway and a user put text,
 // arbitrary tokens where tokens go, and tokens inside text, in members
-// Redact rewrites and in members it leaves alone, and checks RedactJSON
-// against Redact.
-func FuzzRedactJSON(f *testing.F) {
+// Redact rewrites and in members it leaves alone, and checks EncodeJSON
+// against encoding the decoded trace and its Redact.
+func FuzzEncodeJSON(f *testing.F) {
 	f.Add("a <b> & c", "0123456789abcdef", "authusrBrefresh0123", "sub_msg")
 	f.Add("\\n\"", "nabcdefgh", "\u2028 \x01", "access_token")
 	f.Add("", "sha256:0123", "…", "")
@@ -261,6 +282,6 @@ func FuzzRedactJSON(f *testing.F) {
 		if body := []byte(`{"access_token":"` + other + `","` + key + `":` + text + `}`); json.Valid(body) {
 			tr.Result = body
 		}
-		checkRedactJSON(t, tr, Mask)
+		checkEncodeJSON(t, tr, Mask)
 	})
 }
