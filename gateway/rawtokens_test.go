@@ -50,7 +50,7 @@ func FuzzRawTokens(f *testing.F) {
 	f.Add([]byte(`"access_token""access_token":"_token"`))
 	f.Fuzz(func(t *testing.T, text []byte) {
 		var got, want []string
-		rawTokens(text, func(raw, decoded string) { got = append(got, raw, decoded) })
+		rawTokens(text, func(raw, decoded []byte) { got = append(got, string(raw), string(decoded)) })
 		rawTokensOneByOne(text, func(raw, decoded string) { want = append(want, raw, decoded) })
 		if !slices.Equal(got, want) {
 			t.Fatalf("rawTokens(%q) = %q, one by one %q", text, got, want)

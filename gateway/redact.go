@@ -78,10 +78,13 @@ func secretsIn(src tokenSource) ([]string, []spelling) {
 			out = append(out, s)
 		}
 	}
-	found := func(raw, decoded string) {
-		add(decoded)
-		if raw != decoded && slices.Contains(out, decoded) {
-			spellings = append(spellings, spelling{raw, decoded})
+	has := func(b []byte) bool { return slices.ContainsFunc(out, func(s string) bool { return s == string(b) }) }
+	found := func(raw, decoded []byte) {
+		if !has(decoded) {
+			add(string(decoded))
+		}
+		if !bytes.Equal(raw, decoded) && has(decoded) {
+			spellings = append(spellings, spelling{string(raw), string(decoded)})
 		}
 	}
 	add(src.param("refresh_token"))
@@ -141,8 +144,9 @@ const tokenSuffix = `_token"`
 // too, and calls found with each value as written and as decoded (the same
 // when it holds no escape, or when its escapes do not decode), member by
 // member in the order of tokenMembers, each in text order. A value cut
-// short by the end of the text counts as far as it goes.
-func rawTokens(text []byte, found func(raw, decoded string)) {
+// short by the end of the text counts as far as it goes. What found is
+// given is only good until it returns.
+func rawTokens(text []byte, found func(raw, decoded []byte)) {
 	// One search for what every name ends in finds the members. A member
 	// is found again after the end of where it was last found, as searching
 	// for it alone would.
@@ -176,13 +180,14 @@ func rawTokens(text []byte, found func(raw, decoded string)) {
 		}
 		end, closed := jsonscan.SkipString(v, 0)
 		if !closed {
-			found(string(v[1:]), string(v[1:]))
+			found(v[1:], v[1:])
 			continue
 		}
-		raw := string(v[1 : end-1])
+		raw := v[1 : end-1]
 		decoded := raw
-		if strings.IndexByte(raw, '\\') >= 0 && json.Unmarshal(v[:end], &decoded) != nil {
-			decoded = raw
+		var s string
+		if bytes.IndexByte(raw, '\\') >= 0 && json.Unmarshal(v[:end], &s) == nil {
+			decoded = []byte(s)
 		}
 		found(raw, decoded)
 	}
@@ -312,7 +317,13 @@ func newRedactor(secrets []string, spellings []spelling, replace func(string) st
 		slices.SortStableFunc(pairs, func(a, b pair) int { return len(b.old) - len(a.old) })
 		return newReplacer(pairs)
 	}
-	return redactor{text: build(text), json: build(js)}
+	r := redactor{text: build(text)}
+	if slices.Equal(text, js) { // plain tokens, written alike in every form
+		r.json = r.text
+	} else {
+		r.json = build(js)
+	}
+	return r
 }
 
 // plain reports whether s is written the same in every secret form: only

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -34,18 +35,22 @@ func EncodeJSON(dst, js []byte, escapeHTML bool, replace func(secret string) str
 	v := traceJSONs.Get().(*traceJSON)
 	defer v.release()
 	v.escapeHTML = escapeHTML
-	// No escape in the text stands for a character a token is made of, so
-	// text made only of such characters (a token, a token member's name) is
-	// in a decoded string where the string's JSON has it: a string whose
-	// JSON does not hold it does not hold it.
-	if !v.read(js) || !jsonscan.Escapes(js, func(r rune) bool { return r >= utf8.RuneSelf || !plainByte(byte(r)) }) {
+	if !v.read(js) || replace != nil && !v.redact(replace) {
 		return dst, false
 	}
-	if replace != nil && !v.redact(replace) {
+	out, ok := v.write(dst)
+	if !ok {
 		return dst, false
 	}
-	return v.write(dst), true
+	return out, true
 }
+
+// plainEscape reports whether an escape stands for a character no token is
+// made of. Redacting counts on every escape in the text doing so (write
+// checks): then text made only of such characters (a token, a token
+// member's name) is in a decoded string where the string's JSON has it, and
+// a string whose JSON does not hold it does not hold it.
+func plainEscape(r rune) bool { return r >= utf8.RuneSelf || !plainByte(byte(r)) }
 
 // redact makes the edits that redact the trace as Redact(replace) does.
 func (v *traceJSON) redact(replace func(secret string) string) bool {
@@ -73,7 +78,7 @@ func (v *traceJSON) redact(replace func(secret string) string) bool {
 		}
 		hits = hits[n:]
 	}
-	if inResult && v.redactResult(r) {
+	if len(inResult) > 0 && v.redactResult(r, inResult) {
 		slices.SortFunc(v.edits, func(a, b edit) int { return a.start - b.start })
 	}
 	return true
@@ -96,31 +101,28 @@ func (v *traceJSON) redactLeaf(r redactor, hits []hit) bool {
 	at := len(v.arena)
 	if !slices.ContainsFunc(hits, func(h hit) bool { return inEscape(v.js, h.at) }) &&
 		!slices.ContainsFunc(r.text.new, func(s string) bool { return !utf8.ValidString(s) }) {
-		// The replacer's choice: left to right, the first secret in order
-		// where several start at once, none inside another replaced.
-		slices.SortFunc(hits, func(a, b hit) int {
-			if a.at != b.at {
-				return a.at - b.at
-			}
-			return a.secret - b.secret
-		})
 		v.arena = append(v.arena, '"')
 		from := l.start + 1
-		for _, h := range hits {
+		ok := true
+		for _, h := range sortHits(hits) { // none inside another replaced
 			if h.at < from {
 				continue
 			}
-			v.arena = v.copyText(v.arena, from, h.at)
+			if v.arena, ok = v.copyText(v.arena, from, h.at); !ok {
+				return false
+			}
 			v.arena = jsonscan.AppendEscaped(v.arena, r.text.new[h.secret], html)
 			from = h.at + len(r.text.old[h.secret])
 		}
-		v.arena = v.copyText(v.arena, from, l.end-1)
+		if v.arena, ok = v.copyText(v.arena, from, l.end-1); !ok {
+			return false
+		}
 		v.arena = append(v.arena, '"')
 		v.edits = append(v.edits, edit{l.span, at, len(v.arena)})
 		return true
 	}
 	text, ok := v.str(l.span)
-	if !ok {
+	if !ok || !jsonscan.Escapes(v.js[l.start:l.end], plainEscape) {
 		return false
 	}
 	redacted := r.text.Replace(text)
@@ -168,15 +170,33 @@ type edit struct {
 
 // redactResult adds the edit that redacts the result as Redact does, if it
 // changes: as JSON text, dropped when a token replaced inside its syntax
-// leaves it invalid. Kept, it is compacted, as encoding it would.
-func (v *traceJSON) redactResult(r redactor) bool {
+// leaves it invalid. Kept, it is compacted, as encoding it would. Where
+// every secret found is inside a string and what replaces it needs no
+// escape there, the result stays as valid and compact as it was, and the
+// secrets are replaced where they were found.
+func (v *traceJSON) redactResult(r redactor, hits []hit) bool {
 	res := v.resultAt
+	at := len(v.arena)
+	if r.json == r.text && v.inStrings(hits, r.json.old) &&
+		!slices.ContainsFunc(r.json.new, func(s string) bool { return !stringSafe(s, v.escapeHTML) }) {
+		from := res.start
+		for _, h := range sortHits(hits) {
+			if h.at < from {
+				continue
+			}
+			v.arena = append(v.arena, v.js[from:h.at]...)
+			v.arena = append(v.arena, r.json.new[h.secret]...)
+			from = h.at + len(r.json.old[h.secret])
+		}
+		v.arena = append(v.arena, v.js[from:res.end]...)
+		v.edits = append(v.edits, edit{res, at, len(v.arena)})
+		return true
+	}
 	raw := v.js[res.start:res.end]
 	redacted := r.json.Replace(string(raw))
 	if redacted == string(raw) {
 		return false
 	}
-	at := len(v.arena)
 	var compact bytes.Buffer
 	if json.Compact(&compact, []byte(redacted)) == nil {
 		if v.escapeHTML {
@@ -200,11 +220,57 @@ func (v *traceJSON) redactResult(r redactor) bool {
 	return true
 }
 
-// write appends the trace's JSON with its edits made.
-func (v *traceJSON) write(dst []byte) []byte {
+// inStrings reports whether every hit in the result is inside one of its
+// strings.
+func (v *traceJSON) inStrings(hits []hit, old []string) bool {
+	hits = sortHits(hits)
+	for at := v.resultAt.start; len(hits) > 0; {
+		i := bytes.IndexByte(v.js[at:v.resultAt.end], '"')
+		if i < 0 {
+			return false
+		}
+		start := at + i
+		end, ok := jsonscan.SkipString(v.js, start)
+		if !ok {
+			return false
+		}
+		for len(hits) > 0 && hits[0].at < end {
+			if hits[0].at < start || hits[0].at+len(old[hits[0].secret]) >= end {
+				return false
+			}
+			hits = hits[1:]
+		}
+		at = end
+	}
+	return true
+}
+
+// stringSafe reports whether encoding/json writes s in a string as it is.
+func stringSafe(s string, html bool) bool {
+	return string(jsonscan.AppendEscaped(nil, s, html)) == s
+}
+
+// sortHits puts hits in the order Redact's replacer meets them: left to
+// right, the first secret in order where several start at once.
+func sortHits(hits []hit) []hit {
+	slices.SortFunc(hits, func(a, b hit) int {
+		if a.at != b.at {
+			return a.at - b.at
+		}
+		return a.secret - b.secret
+	})
+	return hits
+}
+
+// write appends the trace's JSON with its edits made. It reports false for
+// an escape that is not plainEscape.
+func (v *traceJSON) write(dst []byte) ([]byte, bool) {
 	at := 0
+	ok := true
 	for _, e := range v.edits {
-		dst = v.copyText(dst, at, e.start)
+		if dst, ok = v.copyText(dst, at, e.start); !ok {
+			return dst, false
+		}
 		dst = append(dst, v.arena[e.from:e.to]...)
 		at = e.end
 	}
@@ -216,15 +282,19 @@ func (v *traceJSON) write(dst []byte) []byte {
 // \ufffd for bytes that are not UTF-8, which decode to it), and <, > and &
 // as themselves unless HTML-safe escapes are written (always in the
 // response, which writes itself with json.Marshal). The result is raw JSON,
-// written as it is.
-func (v *traceJSON) copyText(dst []byte, from, to int) []byte {
+// written as it is. It reports false for an escape that is not
+// plainEscape.
+func (v *traceJSON) copyText(dst []byte, from, to int) ([]byte, bool) {
 	for {
 		i := bytes.IndexByte(v.js[from:to], '\\')
 		if i < 0 {
-			return append(dst, v.js[from:to]...)
+			return append(dst, v.js[from:to]...), true
 		}
 		at := from + i
-		r, n, _ := jsonscan.Escape(v.js[at:]) // read checks every escape
+		r, n, ok := jsonscan.Escape(v.js[at:])
+		if !ok || !plainEscape(r) {
+			return dst, false
+		}
 		dst = append(dst, v.js[from:at]...)
 		switch {
 		case v.resultAt.holds(at):
@@ -480,12 +550,12 @@ var memberRoles = func() map[*jsonscan.Shape][]role {
 }()
 
 // holding returns where the text holds the secrets in leaves, by leaf, and
-// whether the result holds one. The secrets are plain: each is in the text
+// in the result. The secrets are plain: each is in the text
 // wherever a decoded string holds it.
-func (v *traceJSON) holding(secrets []string) (hits []hit, inResult bool) {
+func (v *traceJSON) holding(secrets []string) (hits, inResult []hit) {
 	found := func(at, secret int) {
 		if v.resultAt.holds(at) {
-			inResult = true
+			inResult = append(inResult, hit{at, secret, -1})
 			return
 		}
 		// The leaf that starts last at or before the secret holds it, if it
@@ -527,16 +597,22 @@ func (v *traceJSON) holding(secrets []string) (hits []hit, inResult bool) {
 	return hits, inResult
 }
 
-// search calls f with where s starts in b, everywhere it does.
+// search calls f with where s starts in b, everywhere it does. It looks
+// for s from its first upper-case letter, if it has one: bytes.Index steps
+// from one occurrence of the first byte it looks for to the next, and JSON
+// text is mostly lower-case.
 func search(b []byte, s string, f func(at int)) {
-	sep := []byte(s)
-	for at := 0; ; at++ {
+	k := max(0, strings.IndexFunc(s, func(r rune) bool { return 'A' <= r && r <= 'Z' }))
+	sep := []byte(s[k:])
+	for at := k; ; at++ {
 		i := bytes.Index(b[at:], sep)
 		if i < 0 {
 			return
 		}
 		at += i
-		f(at)
+		if string(b[at-k:at]) == s[:k] {
+			f(at - k)
+		}
 	}
 }
 
@@ -551,7 +627,7 @@ func (v *traceJSON) member(s span, key string) span {
 		if !ok {
 			return span{}
 		}
-		if !m.KeyEscaped() && string(m.Key) == key {
+		if string(m.Key) == key { // read took only keys without escapes
 			end, _ := it.Skip()
 			return span{m.Start, end}
 		}
@@ -597,7 +673,7 @@ func (v *traceJSON) param(name string) string {
 		}
 	}
 	for _, p := range v.params {
-		if !p.KeyEscaped() && string(p.Key) == name {
+		if string(p.Key) == name {
 			return v.text(span{p.Start, p.end})
 		}
 	}

@@ -141,15 +141,14 @@ func skipNumber(b []byte, i int) (int, bool) {
 // Member is one member of an object: its key as written between the
 // quotes, where the key's opening quote is, and where its value starts.
 type Member struct {
-	Key        []byte
-	KeyStart   int
-	Start      int
-	escapedKey bool
+	Key      []byte
+	KeyStart int
+	Start    int
 }
 
 // KeyEscaped reports whether the key is written with escapes, so that Key
 // is not its text.
-func (m Member) KeyEscaped() bool { return m.escapedKey }
+func (m Member) KeyEscaped() bool { return bytes.IndexByte(m.Key, '\\') >= 0 }
 
 // Members reads the members of an object one by one, in one pass: a reader
 // that reads a member's value itself says where it ended (Over); one that
@@ -190,7 +189,7 @@ func (it *Members) Next() (Member, bool) {
 		return Member{}, false
 	}
 	key := b[it.i+1 : keyEnd-1]
-	m := Member{Key: key, KeyStart: it.i, Start: keyEnd + 1, escapedKey: bytes.IndexByte(key, '\\') >= 0}
+	m := Member{Key: key, KeyStart: it.i, Start: keyEnd + 1}
 	it.i, it.pending = m.Start, true
 	return m, true
 }

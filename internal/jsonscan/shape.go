@@ -121,14 +121,12 @@ func (o *Order) Field() int { return o.next - 1 }
 func (sh *Shape) Order() Order { return Order{sh: sh} }
 
 // Next checks the next member and returns its shape. A map key written
-// with escapes is not checked, so reported false.
+// with escapes is not checked, so reported false; a struct's names have
+// none.
 func (o *Order) Next(m Member) (*Shape, bool) {
-	if m.escapedKey {
-		return nil, false
-	}
 	switch o.sh.Kind {
 	case Map:
-		if o.next > 0 && string(o.prev) >= string(m.Key) {
+		if m.KeyEscaped() || o.next > 0 && string(o.prev) >= string(m.Key) {
 			return nil, false
 		}
 		o.next, o.prev = 1, m.Key
