@@ -228,7 +228,7 @@ func examinePublic(r *Report, s *Setup, l *loaded, m *Material, id keys.Identity
 	} else {
 		l.alipayPublic = key
 	}
-	r.add(keyCheck(m, OK, id.Describe()+", "+keys.Fingerprint(key), ""))
+	r.add(keyCheck(m, OK, id.Describe()+", fingerprint "+keys.Fingerprint(key), ""))
 	checkStrength(r, s, m, key.N.BitLen())
 	checkFormat(r, s, m, id)
 }

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"aliauth/internal/jsonscan"
 )
 
 // ErrorNode is the node the gateway answers errors in, for any method.
@@ -215,55 +213,6 @@ func (s *scanner) value() error {
 		return s.literal("null")
 	}
 	return s.fail("expected a value")
-}
-
-// structural marks the bytes skipNested must look at.
-var structural = [256]bool{'{': true, '}': true, '[': true, ']': true, '"': true}
-
-// skipNested skips a nested object or array as fast as memory allows: it
-// follows strings and brackets so the value's end is found exactly, and
-// leaves finer validation to the decoder that reads the content afterwards.
-// A large response is mostly string bytes, which bytes.IndexByte crosses
-// many at a time.
-func (s *scanner) skipNested() error {
-	buf, pos := s.buf, s.pos
-	closers := make([]byte, 0, 16)
-	for pos < len(buf) {
-		switch c := buf[pos]; c {
-		case '{', '[':
-			if len(closers) >= maxDepth {
-				s.pos = pos
-				return s.fail("nesting too deep")
-			}
-			closers = append(closers, c+2) // '{'+2 is '}', '['+2 is ']'
-			pos++
-		case '}', ']':
-			if len(closers) == 0 || closers[len(closers)-1] != c {
-				s.pos = pos
-				return s.fail("mismatched bracket")
-			}
-			closers = closers[:len(closers)-1]
-			pos++
-			if len(closers) == 0 {
-				s.pos = pos
-				return nil
-			}
-		case '"':
-			end, ok := jsonscan.SkipString(buf, pos)
-			if !ok {
-				s.pos = len(buf)
-				return s.fail("unterminated string")
-			}
-			pos = end
-		default:
-			pos++
-			for pos < len(buf) && !structural[buf[pos]] {
-				pos++
-			}
-		}
-	}
-	s.pos = pos
-	return s.fail("unterminated value")
 }
 
 // str scans a string starting at its opening quote. Bytes >= 0x80 pass as

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -73,6 +74,76 @@ func FuzzTamperedResponse(f *testing.F) {
 		if v.Status == Verified && !bytes.Equal(env.Content, []byte(content)) {
 			t.Fatalf("verified content %q differs from what was signed", env.Content)
 		}
+	})
+}
+
+// FuzzTamperedLargeResponse is FuzzTamperedResponse on an answer of about
+// 40 KB, whose strings, escapes and brackets fall across every boundary of
+// the blocks the extent scan reads: no changed byte of its signed content
+// passes in any form.
+func FuzzTamperedLargeResponse(f *testing.F) {
+	key := alipayKey(f)
+	var content strings.Builder
+	content.WriteString(`{"access_token":"authusrB1a2b","items":[`)
+	for i := 0; content.Len() < 40<<10; i++ {
+		if i > 0 {
+			content.WriteByte(',')
+		}
+		fmt.Fprintf(&content, `{"avatar":"https:\/\/tfs.alipayobjects.com\/%d","nick_name":"支付宝小二","note":"say \"hi\\\" {[%s]}","n":[%d,{"k":null}]}`, i, strings.Repeat(`\\`, i%5), i)
+	}
+	content.WriteString(`],"city":"杭州"}`)
+	body := signedBody(f, key, tokenNode, content.String(), content.String())
+	start := strings.Index(body, content.String())
+	if env, v, err := VerifyResponse([]byte(body), MethodOAuthToken, &key.PublicKey, RSA2); err != nil || v.Status != Verified || env.Start != start || !json.Valid(env.Content) {
+		f.Fatalf("the untouched answer does not verify over its node: %v %v", err, v)
+	}
+	for _, at := range []int{0, 64, 2047, 2048, 20000, len(content.String()) - 1} {
+		f.Add(uint32(start+at), byte('"'))
+		f.Add(uint32(start+at+1), byte('\\'))
+	}
+	f.Fuzz(func(t *testing.T, pos uint32, b byte) {
+		i := int(pos % uint32(len(body)))
+		if body[i] == b {
+			return
+		}
+		tampered := []byte(body)
+		tampered[i] = b
+		env, err := ParseEnvelope(tampered, MethodOAuthToken)
+		if err != nil {
+			return
+		}
+		v := VerifyEnvelope(env, &key.PublicKey, RSA2)
+		if i >= start && i < start+content.Len() && v.Status.Passed() {
+			t.Fatalf("byte %d changed to %q inside the signed content, yet %s", i, b, v.Status)
+		}
+		if v.Status == Verified && string(env.Content) != content.String() {
+			t.Fatalf("verified content of %d bytes differs from what was signed", len(env.Content))
+		}
+	})
+}
+
+// FuzzSkipNested: on any input, the block scan finds the extent, or the
+// error, that a scan one byte at a time finds. shift spaces after the first
+// bracket move the input across the boundaries of blocks and batches.
+func FuzzSkipNested(f *testing.F) {
+	for _, seed := range []string{
+		`{"a":"b\"}","c":[1,{"d":"\\"}]}`,
+		`["\\\"]",{}]`,
+		`{"x":"` + strings.Repeat(`\\`, 40) + `\"}"}`,
+		`[\"]"]`, `{"a":[}]}`, `{"a":"`, `[[[`,
+		`{"a":"支付宝小二","b":"\u652f"}`,
+	} {
+		for _, shift := range []uint16{0, 50, 2030} {
+			f.Add([]byte(seed), shift)
+		}
+	}
+	f.Fuzz(func(t *testing.T, body []byte, shift uint16) {
+		data := []byte{'['}
+		if len(body) > 0 && (body[0] == '{' || body[0] == '[') {
+			data, body = body[:1:1], body[1:]
+		}
+		data = append(data, bytes.Repeat([]byte{' '}, int(shift)%(3*batchBytes))...)
+		checkSkipNested(t, append(data, body...))
 	})
 }
 

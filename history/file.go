@@ -34,7 +34,7 @@ func DefaultDir() (string, error) {
 		if d := os.Getenv("LocalAppData"); d != "" {
 			return filepath.Join(d, "aliauth"), nil
 		}
-		return "", &storeError{msg: "find the data directory: %LocalAppData% is not set", errs: []error{ErrUnusable}}
+		return "", &storeError{msg: "find the data directory: the LocalAppData environment variable is not set", errs: []error{ErrUnusable}}
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {

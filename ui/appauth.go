@@ -120,7 +120,7 @@ func mintAppAuthCmd(ctx context.Context, mint func(context.Context) (string, err
 
 func (m *Model) appAuthCodeMinted(msg appAuthCodeMsg) tea.Cmd {
 	if msg.err != nil {
-		return m.fail("app_auth_code: " + msg.err.Error())
+		return m.fail("app_auth_code: " + word(msg.err.Error()))
 	}
 	return m.startCall(callRequest{kind: callAppAuthExchange, arg: msg.code, from: tr("the emulator")})
 }

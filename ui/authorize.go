@@ -277,7 +277,7 @@ func (m *Model) authorizeView(width, height int) []string {
 		return panelLines(top, []string{st.Dim.Render(tr("starting the redirect catcher…"))}, bottom, height)
 	case a.err != nil:
 		var lines []string
-		for _, l := range wrapWords(tr("Cannot start: %s", a.err.Error()), width) {
+		for _, l := range wrapWords(tr("Cannot start: %s", word(a.err.Error())), width) {
 			lines = append(lines, st.Error.Render(l))
 		}
 		return panelLines(top, lines, bottom, height)
@@ -332,7 +332,7 @@ func (m *Model) authorizeStatus(width int) []string {
 		return out
 	}
 	for _, l := range a.refused {
-		out = append(out, st.Error.Render(fit("✗ "+tr("refused a redirect: %s", safetext.Text(firstSentence(l.Err.Error()))), width)))
+		out = append(out, st.Error.Render(fit("✗ "+tr("refused a redirect: %s", safetext.Text(firstSentence(word(l.Err.Error())))), width)))
 	}
 	wait := tr("waiting since %s for the redirect to %s", a.since.Format("15:04:05"), a.redirect)
 	if !gateway.IsLoopbackURL(a.redirect) {
@@ -344,7 +344,7 @@ func (m *Model) authorizeStatus(width int) []string {
 
 // firstSentence is an error's first clause, for one line.
 func firstSentence(s string) string {
-	if i := strings.IndexAny(s, "(:;"); i > 0 {
+	if i := strings.IndexAny(s, "(:;（：；"); i > 0 {
 		return strings.TrimSpace(s[:i])
 	}
 	return s

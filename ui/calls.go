@@ -32,7 +32,7 @@ func (m *Model) submit() tea.Cmd {
 		if strings.TrimSpace(value) == "" {
 			return m.fail(tr("the input is empty: paste an auth code (or i to type one)") + m.mintHint())
 		}
-		return m.fail(err.Error() + " " + tr("(i edits the input)"))
+		return m.fail(word(err.Error()) + " " + tr("(i edits the input)"))
 	}
 	m.noteSubmit(value, code)
 	return m.startCall(callRequest{kind: callExchange, arg: code, from: "input"})
@@ -78,7 +78,7 @@ func (m *Model) mintHint() string {
 func (m *Model) callFromTrace(t *gateway.Trace, kind callKind, replay bool) tea.Cmd {
 	req, err := requestFrom(t, kind, replay)
 	if err != nil {
-		return m.fail(err.Error())
+		return m.fail(word(err.Error()))
 	}
 	return m.startRefresh(req)
 }
@@ -159,7 +159,7 @@ func (m *Model) callDone(msg callDoneMsg) tea.Cmd {
 	}
 	if msg.recordErr != nil {
 		status = statusLine{status.text + " · " + tr("NOT recorded in history"), statusError}
-		m.sayDetail(status, msg.recordErr.Error())
+		m.sayDetail(status, word(msg.recordErr.Error()))
 	} else {
 		m.say(status)
 	}
@@ -170,7 +170,7 @@ func errorText(err error) string {
 	if err == nil {
 		return tr("no trace and no error")
 	}
-	return err.Error()
+	return word(err.Error())
 }
 
 // outcomeStatus sums up a call in one line.
@@ -188,7 +188,7 @@ func outcomeStatus(t *gateway.Trace, req callRequest) statusLine {
 		kind := statusOK
 		if len(t.Warnings) > 0 {
 			kind = statusWarn
-			text += " · ⚠ " + t.Warnings[0]
+			text += " · ⚠ " + word(t.Warnings[0])
 		}
 		return statusLine{text, kind}
 	case gateway.OutcomeGatewayError:

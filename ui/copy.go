@@ -269,7 +269,7 @@ func (m *Model) copyEntry(e copyEntry) tea.Cmd {
 	m.overlay = overlayNone
 	item, err := m.buildCopy(e.kind)
 	if err != nil {
-		return m.fail(tr("copy: %s", err.Error()))
+		return m.fail(tr("copy: %s", word(err.Error())))
 	}
 	return copyCmd(m.clip, item)
 }
@@ -287,7 +287,7 @@ func (m *Model) copyFallback() *gateway.Tokens {
 // take it, the terminal is asked to (OSC 52).
 func (m *Model) copied(msg copiedMsg) tea.Cmd {
 	if msg.encodeErr != nil {
-		return m.fail(tr("copy: %s", msg.encodeErr.Error()))
+		return m.fail(tr("copy: %s", word(msg.encodeErr.Error())))
 	}
 	detail := ""
 	if msg.item.masked {

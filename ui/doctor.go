@@ -65,11 +65,11 @@ func (m *Model) doctorDone(msg doctorMsg) {
 	m.diag.report, m.diag.err, m.diag.probed = msg.report, msg.err, msg.probed
 	switch {
 	case msg.err != nil:
-		m.say(statusLine{tr("doctor: %s", msg.err.Error()), statusError})
+		m.say(statusLine{tr("doctor: %s", word(msg.err.Error())), statusError})
 	case msg.report.Worst() == doctor.OK:
-		m.say(statusLine{tr("doctor: %s", msg.report.Summary()), statusOK})
+		m.say(statusLine{tr("doctor: %s", word(msg.report.Summary())), statusOK})
 	default:
-		m.say(statusLine{tr("doctor: %s", msg.report.Summary()), statusWarn})
+		m.say(statusLine{tr("doctor: %s", word(msg.report.Summary())), statusWarn})
 	}
 }
 
@@ -127,7 +127,7 @@ func (m *Model) doctorView() string {
 	case m.diag.running:
 		lines = append(lines, "", st.Warn.Render(tr("checking the setup…")))
 	case m.diag.err != nil:
-		lines = append(lines, "", st.Error.Render(safetext.Text(m.diag.err.Error())))
+		lines = append(lines, "", st.Error.Render(safetext.Text(word(m.diag.err.Error()))))
 	case m.diag.report != nil:
 		group := ""
 		for i, c := range m.diag.report.Checks {
@@ -137,7 +137,7 @@ func (m *Model) doctorView() string {
 			}
 			lines = append(lines, m.checkLines(m.diag.report.Checks[i:i+1], width)...)
 		}
-		lines = append(lines, "", st.Bold.Render(m.diag.report.Worst().Mark()+" "+m.diag.report.Summary()))
+		lines = append(lines, "", st.Bold.Render(m.diag.report.Worst().Mark()+" "+word(m.diag.report.Summary())))
 	}
 	hint := tr("p probes the gateway (one call that must fail harmlessly) · ↑↓ scroll · esc closes")
 	if m.diag.probed {
@@ -148,8 +148,8 @@ func (m *Model) doctorView() string {
 }
 
 // checkLines draws checks: the mark and subject, what was found, and what
-// to do, wrapped to width. Findings may quote the gateway, so they are
-// cleaned.
+// to do, in the console's language, wrapped to width. Findings may quote
+// the gateway, so they are cleaned.
 func (m *Model) checkLines(checks []doctor.Check, width int) []string {
 	st := &m.styles
 	var out []string
@@ -164,8 +164,8 @@ func (m *Model) checkLines(checks []doctor.Check, width int) []string {
 			style = st.Dim
 		}
 		// The finding is wrapped with its head, so the first line fits too.
-		head := c.Status.Mark() + " " + safetext.Line(c.Subject) + " "
-		for i, l := range wrapWords(head+safetext.Text(c.Finding), width-4) {
+		head := c.Status.Mark() + " " + safetext.Line(word(c.Subject)) + " "
+		for i, l := range wrapWords(head+safetext.Text(word(c.Finding)), width-4) {
 			if i == 0 && strings.HasPrefix(l, head) {
 				out = append(out, style.Render(head)+st.Value.Render(strings.TrimPrefix(l, head)))
 				continue
@@ -173,7 +173,7 @@ func (m *Model) checkLines(checks []doctor.Check, width int) []string {
 			out = append(out, "    "+st.Value.Render(l))
 		}
 		if c.Fix != "" {
-			for _, l := range wrapWords("→ "+safetext.Text(c.Fix), width-4) {
+			for _, l := range wrapWords("→ "+safetext.Text(word(c.Fix)), width-4) {
 				out = append(out, "    "+st.Dim.Render(l))
 			}
 		}
@@ -226,7 +226,7 @@ func (m *Model) triaged(msg triageMsg) {
 	// The status names the cause that holds; the doctor's screen has them all.
 	for _, c := range msg.checks {
 		if c.Status == doctor.Failed {
-			m.say(statusLine{"✗ " + what + ": isv.code-invalid, " + c.Finding + " · " + tr("D shows why"), statusError})
+			m.say(statusLine{"✗ " + what + ": isv.code-invalid, " + word(c.Finding) + " · " + tr("D shows why"), statusError})
 			return
 		}
 	}

@@ -118,7 +118,7 @@ func (m *Model) armFault(i int) tea.Cmd {
 		value = c.values[m.faults.values[i]]
 	}
 	if err := m.session.Faults.ArmByName(c.kind, value, m.faults.count); err != nil {
-		return m.fail(tr("arm fault %s: %s", c.kind, err.Error()))
+		return m.fail(tr("arm fault %s: %s", c.kind, word(err.Error())))
 	}
 	what := strings.TrimSpace(c.kind + " " + value)
 	m.say(statusLine{tr("armed: %s for the next %s · enter sends a call · f x disarms", what, plural(m.faults.count, "answer", "answers")), statusWarn})

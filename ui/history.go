@@ -378,7 +378,7 @@ func (m *Model) openSelected() tea.Cmd {
 
 func (m *Model) historyTrace(msg historyTraceMsg) tea.Cmd {
 	if msg.err != nil {
-		return m.fail(msg.err.Error())
+		return m.fail(word(msg.err.Error()))
 	}
 	m.detail = msg.view
 	if m.detail.reveal != m.reveal {
@@ -397,7 +397,7 @@ func (m *Model) historyDeleted(msg historyDeletedMsg) {
 		if errors.Is(msg.err, history.ErrNotFound) {
 			m.say(statusLine{tr("history #%s was already deleted", formatCount(int(msg.id))), statusWarn})
 		} else {
-			m.say(statusLine{tr("delete: %s", msg.err.Error()), statusError})
+			m.say(statusLine{tr("delete: %s", word(msg.err.Error())), statusError})
 			return
 		}
 	} else {
@@ -569,13 +569,13 @@ func (m *Model) historyList(width int) string {
 	case m.opts.History == nil:
 		msg := tr("history could not be opened")
 		if m.opts.HistoryError != nil {
-			msg = m.opts.HistoryError.Error()
+			msg = word(m.opts.HistoryError.Error())
 		}
 		for _, l := range wrapWords(msg, width-2) {
 			lines = append(lines, " "+st.Error.Render(l))
 		}
 	case h.err != nil:
-		for _, l := range wrapWords(h.err.Error(), width-2) {
+		for _, l := range wrapWords(word(h.err.Error()), width-2) {
 			lines = append(lines, " "+st.Error.Render(l))
 		}
 	case h.rows() == 0 && h.total < 0:
@@ -694,7 +694,7 @@ func (m *Model) historyRow(s history.Summary, cols []histColumn, width int, sele
 		detail = strings.TrimSpace(detail + " " + s.Message)
 	}
 	if detail == "" {
-		detail = string(s.VerifyStatus)
+		detail = word(string(s.VerifyStatus))
 		if s.DurationMS > 0 {
 			detail += " · " + formatDuration(time.Duration(s.DurationMS*float64(time.Millisecond)))
 		}

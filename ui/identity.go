@@ -63,9 +63,9 @@ func (m *Model) identityView() string {
 		}
 		lines = append(lines, "", st.Label.Render(id.Name+strings.Repeat(" ", w-len(id.Name)))+"  "+style.Render(safetext.Text(value)))
 		if id.Odd != "" {
-			lines = append(lines, strings.Repeat(" ", w+2)+st.Warn.Render("! "+id.Odd))
+			lines = append(lines, strings.Repeat(" ", w+2)+st.Warn.Render("! "+word(id.Odd)))
 		}
-		for _, l := range wrapWords(id.Meaning, width-w-2) {
+		for _, l := range wrapWords(word(id.Meaning), width-w-2) {
 			lines = append(lines, strings.Repeat(" ", w+2)+st.Dim.Render(l))
 		}
 	}

@@ -68,7 +68,7 @@ func (m *Model) mint(scope string) tea.Cmd {
 
 func (m *Model) minted(msg mintedMsg) {
 	if msg.err != nil {
-		m.say(statusLine{tr("mint a code: %s", msg.err.Error()), statusError})
+		m.say(statusLine{tr("mint a code: %s", word(msg.err.Error())), statusError})
 		return
 	}
 	m.grant = gateway.GrantAuthorizationCode
@@ -114,7 +114,7 @@ func (m *Model) paste(content string) tea.Cmd {
 			flat = flat[:m.input.CharLimit]
 		}
 		m.input.SetValue(flat)
-		return m.fail(tr("pasted text: %s", err.Error()))
+		return m.fail(tr("pasted text: %s", word(err.Error())))
 	}
 	m.input.SetValue(code)
 	m.noteCode(code, "pasted", content)

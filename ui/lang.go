@@ -29,12 +29,15 @@ var speaking atomic.Pointer[tongue]
 type tongue struct {
 	words   map[string]string
 	printer *message.Printer
+	// sentences reads texts made outside the console back into their
+	// format and arguments, to word them in this language.
+	sentences *sentences
 }
 
 // catalogs are the languages besides English, each built the first time
 // it is chosen, so English pays nothing to start.
-var catalogs = map[language.Tag]map[string]string{
-	language.SimplifiedChinese: zhCN,
+var catalogs = map[language.Tag]func() map[string]string{
+	language.SimplifiedChinese: zhCatalog,
 }
 
 // chooseLanguage reads a language or locale name ("zh-CN", "zh_CN.UTF-8",
@@ -58,18 +61,19 @@ func chooseLanguage(name string) language.Tag {
 // setLanguage makes the console speak the language name names.
 func setLanguage(name string) {
 	tag := chooseLanguage(name)
-	entries, ok := catalogs[tag]
+	build, ok := catalogs[tag]
 	if !ok {
 		speaking.Store(nil)
 		return
 	}
+	entries := build()
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
 	for en, text := range entries {
 		// The catalog holds fixed texts; a bad entry is a bug the tests
 		// catch, not something a user can cause.
 		_ = b.SetString(tag, en, text)
 	}
-	speaking.Store(&tongue{words: entries, printer: message.NewPrinter(tag, message.Catalog(b))})
+	speaking.Store(&tongue{words: entries, printer: message.NewPrinter(tag, message.Catalog(b)), sentences: newSentences(entries)})
 }
 
 // tr is a message in the console's language: format is its English text,
@@ -88,26 +92,36 @@ func tr(format string, args ...any) string {
 	return t.printer.Sprintf(format, args...)
 }
 
-// word is a fixed text in the console's language, for texts made
-// elsewhere (a verdict, a hint, a call's name): looked up as it is, never
-// read as a format.
+// word is a text made elsewhere (a verdict, a hint, a call's name, a
+// verification's detail, a warning, a doctor's finding, an error) in the
+// console's language: looked up as it is, else read back into the format
+// that made it (see sentences); never itself read as a format. A text no
+// catalog knows is shown as it is.
 func word(s string) string {
-	if t := speaking.Load(); t != nil {
-		if w, ok := t.words[s]; ok {
-			return w
-		}
+	t := speaking.Load()
+	if t == nil || s == "" {
+		return s
 	}
-	return s
+	if w, ok := t.words[s]; ok {
+		return w
+	}
+	return t.sentences.say(s)
 }
 
 // explanation is what the catalog says of a gateway error, in the
 // console's language: the Chinese catalog when the console speaks Chinese
 // and it knows the code, else the trace's own words.
 func explanation(e *gateway.APIError) (meaning, hint string) {
-	if speaking.Load() != nil {
+	if speaking.Load() == nil {
+		return e.Meaning, e.Hint
+	}
+	// The trace may explain this error more closely than the catalog does
+	// (a user-info call with an auth_base token, an app's own code); its
+	// own words, worded again, then win over the catalog's.
+	if en, ok := gateway.Explain(e.Code, e.SubCode); ok && en.Meaning == e.Meaning && en.Hint == e.Hint {
 		if x, ok := gateway.ExplainZH(e.Code, e.SubCode); ok {
 			return x.Meaning, x.Hint
 		}
 	}
-	return e.Meaning, e.Hint
+	return word(e.Meaning), word(e.Hint)
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -9,10 +10,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/language"
 
 	"aliauth/gateway"
+	"aliauth/gateway/emulator"
 )
 
 // Every message the console writes in code has its Chinese in the
@@ -138,4 +141,97 @@ func TestConsoleInChinese(t *testing.T) {
 
 	en := newHarness(t, Options{Session: p.session(t, "default")}, 100, 40)
 	en.mustSee("EMULATOR — not Alipay", "Nothing exchanged yet")
+}
+
+// In Chinese, what the console says of an answer — the verdict's reason,
+// the warnings, the verification's detail, the transport's hint and
+// details — is Chinese whatever went wrong, down to the raw body, which is
+// the gateway's and shown as it is.
+func TestConsoleExplainsEveryFaultInChinese(t *testing.T) {
+	p := newPeer(t)
+	h := newHarness(t, Options{Session: p.session(t, "default"), Lang: "zh-CN"}, 100, 40)
+	defer setLanguage("")
+	for _, kind := range []emulator.FaultKind{"", emulator.FaultBadSign, emulator.FaultNoSign, emulator.FaultEscapedSlash,
+		emulator.FaultHTML, emulator.FaultTruncate, emulator.FaultStatus, emulator.FaultReset} {
+		t.Run(string(kind), func(t *testing.T) {
+			if kind != "" {
+				p.emu.Arm(emulator.Fault{Kind: kind})
+			}
+			h.exchange()
+			c := &drawContext{now: time.Now(), styles: &h.m.styles, width: 100}
+			req := requestDoc(h.m.current.shown, &h.m.styles, 100)
+			for i := range req.lineCount() {
+				if line := req.plainLine(i, c); englishProse(line) != "" {
+					t.Errorf("English %q left in the request pane's %q", englishProse(line), line)
+				}
+			}
+			d := responseDoc(h.m.current, &h.m.styles, 100)
+			// A broken connection's details are Go's own words, like the
+			// gateway's, once aliauth has said what happened.
+			goWords := h.m.current.trace.TransportError
+			if word(goWords) != goWords {
+				goWords = ""
+			}
+			for i := range d.lineCount() {
+				line := d.plainLine(i, c)
+				if strings.Contains(line, "原始报文") || strings.Contains(line, "请求头") {
+					break // the gateway's own bytes follow
+				}
+				if v := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), tr("details"))); goWords != "" && strings.Contains(goWords, v) {
+					continue
+				}
+				if e := englishProse(line); e != "" {
+					t.Errorf("English %q left in %q", e, line)
+				}
+			}
+		})
+	}
+}
+
+// Where the trace explains an error more closely than the catalog — the
+// profile asked for with an auth_base token — a Chinese console says so
+// too, rather than the catalog's general words for the code.
+func TestChineseKeepsTheTracesCloserExplanation(t *testing.T) {
+	p := newPeer(t)
+	client := p.session(t, "default").Client
+	ctx := context.Background()
+	code, err := p.emu.MintCode(emulator.DemoAppID, emulator.ScopeAuthBase, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := client.Exchange(ctx, code)
+	if err != nil || ex.Tokens == nil {
+		t.Fatalf("exchange: %v", err)
+	}
+	info, _ := client.UserInfo(ctx, ex.Tokens.AccessToken)
+	if info == nil || info.Error == nil {
+		t.Fatal("an auth_base token read the profile")
+	}
+	speakChinese(t)
+	meaning, hint := explanation(info.Error)
+	general, _ := gateway.ExplainZH(info.Error.Code, info.Error.SubCode)
+	if meaning == general.Meaning || !strings.Contains(meaning, "auth_base") || !strings.Contains(hint, "auth_user") {
+		t.Errorf("meaning %q, hint %q: the trace's explanation of the auth_base token was lost", meaning, hint)
+	}
+	for _, s := range []string{meaning, hint} {
+		if e := englishProse(s); e != "" {
+			t.Errorf("English %q left in %q", e, s)
+		}
+	}
+	// Where the trace has nothing closer, the catalog's Chinese stands.
+	code, _ = p.emu.MintCode(emulator.DemoAppID, emulator.ScopeAuthUser, "")
+	client.Exchange(ctx, code)
+	again, _ := client.Exchange(ctx, code)
+	if m, _ := explanation(again.Error); m != mustExplainZH(t, again.Error).Meaning {
+		t.Errorf("isv.code-invalid: %q", m)
+	}
+}
+
+func mustExplainZH(t *testing.T, e *gateway.APIError) gateway.Explanation {
+	t.Helper()
+	x, ok := gateway.ExplainZH(e.Code, e.SubCode)
+	if !ok {
+		t.Fatalf("no Chinese for %s %s", e.Code, e.SubCode)
+	}
+	return x
 }

@@ -1,9 +1,24 @@
 package ui
 
-import "aliauth/gateway"
+import (
+	"maps"
 
-// zhCN is the console in simplified Chinese, keyed by the English text of
-// each message. Keys and verbs (%s) stay as they are; codes, parameter
+	"aliauth/gateway"
+)
+
+// zhCatalog is the console in simplified Chinese: its own messages, and
+// the sentences the libraries write (lang_zh_*.go, one file per library),
+// each keyed by its English text or format.
+func zhCatalog() map[string]string {
+	all := maps.Clone(zhCN)
+	for _, m := range []map[string]string{zhGateway, zhDoctor, zhKeys} {
+		maps.Copy(all, m)
+	}
+	return all
+}
+
+// zhCN is the console's own messages in simplified Chinese, keyed by the
+// English text of each message. Keys and verbs (%s) stay as they are; codes, parameter
 // names and what the gateway sends are never translated. Texts made
 // outside the console (the gateway's verdicts and hints) are keyed by the
 // functions that make them, so they cannot drift apart.

@@ -78,7 +78,7 @@ func (m *Model) lineageView() string {
 	case m.chain.running:
 		lines = append(lines, "", st.Dim.Render(tr("reading history…")))
 	case m.chain.err != nil:
-		lines = append(lines, "", st.Error.Render(safetext.Text(m.chain.err.Error())))
+		lines = append(lines, "", st.Error.Render(safetext.Text(word(m.chain.err.Error()))))
 	case m.chain.chain != nil:
 		if c := m.chain.chain.Code; c != "" {
 			lines = append(lines, st.Dim.Render(tr("from auth code %s", safetext.Text(c))))

@@ -249,12 +249,12 @@ func New(opts Options) *Model {
 	m.setInputPlaceholder()
 	m.say(m.welcome())
 	if m.opts.History == nil && m.opts.HistoryError != nil {
-		m.say(statusLine{tr("history is off: %s", m.opts.HistoryError.Error()), statusWarn})
+		m.say(statusLine{tr("history is off: %s", word(m.opts.HistoryError.Error())), statusWarn})
 	}
 	if m.opts.OpenError != nil {
 		// The profile asked for is broken: say why, and offer the others.
 		m.say(statusLine{tr("%s; running %s meanwhile: pick a profile, or fix it and pick it again",
-			m.opts.OpenError.Error(), m.session.Client.Profile().Name), statusError})
+			word(m.opts.OpenError.Error()), m.session.Client.Profile().Name), statusError})
 		m.openProfiles()
 	}
 	return m
@@ -872,10 +872,10 @@ func (m *Model) bannerLines() []string {
 	var out []string
 	for i, w := range warnings {
 		if i == 2 {
-			out[1] = fit(m.styles.Banner.Render(" ⚠ "+safetext.Text(warnings[1])+" "+tr("(+%s more in the response pane)", formatCount(len(warnings)-2))+" "), m.width)
+			out[1] = fit(m.styles.Banner.Render(" ⚠ "+safetext.Text(word(warnings[1]))+" "+tr("(+%s more in the response pane)", formatCount(len(warnings)-2))+" "), m.width)
 			break
 		}
-		out = append(out, fit(m.styles.Banner.Render(" ⚠ "+safetext.Text(w)+" "), m.width))
+		out = append(out, fit(m.styles.Banner.Render(" ⚠ "+safetext.Text(word(w))+" "), m.width))
 	}
 	return out
 }

@@ -129,7 +129,7 @@ func pagerName(getenv func(string) string) string {
 func (m *Model) pagerFile(msg pagerFileMsg) tea.Cmd {
 	switch {
 	case msg.err != nil:
-		return m.fail(tr("open in the pager: %s", msg.err.Error()))
+		return m.fail(tr("open in the pager: %s", word(msg.err.Error())))
 	case len(msg.argv) == 0:
 		return tea.Batch(removeCmd(msg.path), m.fail(tr("no pager: set $PAGER or $EDITOR (less, vi and more are not installed)")))
 	}
@@ -145,7 +145,7 @@ func (m *Model) pagerDone(msg pagerDoneMsg) tea.Cmd {
 		// A pager quitting with a status is still a pager that ran.
 		m.say(statusLine{tr("back from %s", msg.argv[0]), statusInfo})
 	default:
-		m.say(statusLine{tr("run %s: %s (set $PAGER or $EDITOR)", msg.argv[0], msg.err.Error()), statusError})
+		m.say(statusLine{tr("run %s: %s (set $PAGER or $EDITOR)", msg.argv[0], word(msg.err.Error())), statusError})
 	}
 	return removeCmd(msg.path)
 }

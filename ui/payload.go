@@ -116,7 +116,7 @@ func mintPayloadCmd(ctx context.Context, source string, mint func(context.Contex
 
 func (m *Model) payloadMinted(msg payloadMsg) tea.Cmd {
 	if msg.err != nil {
-		return m.fail(msg.source + ": " + msg.err.Error())
+		return m.fail(msg.source + ": " + word(msg.err.Error()))
 	}
 	return m.setPayload(string(msg.data), msg.source)
 }
@@ -199,7 +199,7 @@ func (m *Model) payloadKey(msg tea.KeyPressMsg) tea.Cmd {
 			typed, err := gateway.ParseAESKey(p.keyInput.Value())
 			p.keyInput.SetValue("")
 			if err != nil {
-				return m.fail(tr("AES key") + ": " + err.Error())
+				return m.fail(tr("AES key") + ": " + word(err.Error()))
 			}
 			p.editing = false
 			p.keyInput.Blur()
@@ -275,7 +275,7 @@ func (m *Model) payloadView(width, height int) []string {
 	case !p.aesKey.IsZero():
 		top = append(top, m.labelled(width, tr("AES key"), p.aesKey.Fingerprint()+" · "+tr("%s; the key itself is never shown", p.aesFrom), st.Value)...)
 	case p.aesErr != nil:
-		top = append(top, m.labelled(width, tr("AES key"), p.aesErr.Error(), st.Warn)...)
+		top = append(top, m.labelled(width, tr("AES key"), word(p.aesErr.Error()), st.Warn)...)
 	}
 	top = append(top, st.Separator.Render(strings.Repeat("─", width)))
 
@@ -342,13 +342,13 @@ func (m *Model) payloadResult(width int) []string {
 			m.miniError(&out, width, r.Error)
 		}
 		if p.err != nil && verr == nil && apiErr == nil {
-			add(tr("problem"), p.err.Error(), st.Error)
+			add(tr("problem"), word(p.err.Error()), st.Error)
 		}
 		for _, w := range r.Warnings {
-			add("!", w, st.Warn)
+			add("!", word(w), st.Warn)
 		}
 		out = append(out, "")
-		add(tr("signature"), string(v.Status)+": "+v.Detail, st.Value)
+		add(tr("signature"), word(string(v.Status))+": "+word(v.Detail), st.Value)
 		if v.Key != "" {
 			add(tr("key"), v.Key, st.Dim)
 		}
@@ -367,11 +367,11 @@ func (m *Model) payloadResult(width int) []string {
 			m.miniError(&out, width, u.Error)
 		}
 		for _, n := range u.Notes {
-			add("!", n, st.Warn)
+			add("!", word(n), st.Warn)
 		}
 	case p.err != nil:
 		badge(false, "✗ "+tr("NOT A MINI PROGRAM PAYLOAD"))
-		add(tr("problem"), p.err.Error(), st.Error)
+		add(tr("problem"), word(p.err.Error()), st.Error)
 	case p.raw == "":
 		for _, l := range wrapWords(tr("Paste what the mini program received in res.response from my.getPhoneNumber (encrypted, signed) or my.getOpenUserInfo: the whole res, or its JSON string. The phone number is verified with the Alipay public key and decrypted with the AES key."), width) {
 			out = append(out, st.Value.Render(l))

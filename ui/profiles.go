@@ -82,7 +82,7 @@ func (m *Model) profileChecked(msg profileChecksMsg) {
 // to another app, so they are dropped with the trace that showed them.
 func (m *Model) profileOpened(msg profileOpenedMsg) {
 	if msg.err != nil {
-		m.say(statusLine{tr("profile %s: %s", msg.name, msg.err.Error()), statusError})
+		m.say(statusLine{tr("profile %s: %s", msg.name, word(msg.err.Error())), statusError})
 		return
 	}
 	m.session = msg.session
@@ -137,12 +137,12 @@ func (m *Model) profilesView(width int) popup {
 		items = append(items, i)
 		var about []string
 		if checked {
-			about = append(about, check.About)
+			about = append(about, word(check.About))
 			if check.Problem != "" {
-				about = append(about, "✗ "+check.Problem)
+				about = append(about, "✗ "+word(check.Problem))
 			}
 			for _, w := range check.Warnings {
-				about = append(about, "! "+w)
+				about = append(about, "! "+word(w))
 			}
 		}
 		for _, a := range about {

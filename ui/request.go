@@ -28,7 +28,7 @@ func requestDoc(t *gateway.Trace, st *Styles, width int) doc {
 	endpoint, _, _ := strings.Cut(r.URL, "?")
 	b.hard(st.Value, endpoint, 0)
 	if r.Clock != "" {
-		b.kvWords(tr("clock"), labelWidth(tr("clock")), st.Value, r.Clock)
+		b.kvWords(tr("clock"), labelWidth(tr("clock")), st.Value, word(r.Clock))
 	}
 
 	names := make([]string, 0, len(r.Params))

@@ -47,7 +47,7 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 	b.raw(badge(t, st) + " " + st.Dim.Render(tr("outcome: %s", word(t.Outcome.Phrase()))))
 	verdict(b, v.trace, st)
 	for _, w := range t.Warnings {
-		b.prose(st.Warn, "⚠ "+w, 0)
+		b.prose(st.Warn, "⚠ "+word(w), 0)
 	}
 
 	if e := t.Error; e != nil {
@@ -64,12 +64,12 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 		b.section(tr("VERIFICATION"))
 		labels := []string{tr("status"), tr("node"), tr("key"), tr("cert sn"), tr("signature")}
 		w := labelWidth(labels...)
-		b.kv(labels[0], w, st.Value, string(v.Status))
+		b.kv(labels[0], w, st.Value, word(string(v.Status)))
 		if v.Node != "" {
 			b.kv(labels[1], w, st.Value, v.Node)
 		}
 		if v.Key != "" {
-			b.kvWords(labels[2], w, st.Value, v.Key)
+			b.kvWords(labels[2], w, st.Value, word(v.Key))
 		}
 		if v.CertSN != "" {
 			b.kv(labels[3], w, st.Value, v.CertSN)
@@ -78,7 +78,7 @@ func responseDoc(v *traceView, st *Styles, width int) doc {
 			b.kv(labels[4], w, st.Dim, v.Sign)
 		}
 		if v.Detail != "" {
-			b.prose(st.Value, v.Detail, 2)
+			b.prose(st.Value, word(v.Detail), 2)
 		}
 	}
 
@@ -168,7 +168,7 @@ func verdict(b *builder, t *gateway.Trace, st *Styles) {
 		// The hint says what happened in plain words, then what to do; Go's
 		// own words are details.
 		b.kvWords(todo, w, st.Bold, word(t.TransportHint()))
-		b.kvWords(details, w, st.Dim, t.TransportError)
+		b.kvWords(details, w, st.Dim, word(t.TransportError))
 		return
 	case e != nil && t.Outcome != gateway.OutcomeUntrusted:
 		code := e.SubCode
@@ -196,11 +196,13 @@ func verdict(b *builder, t *gateway.Trace, st *Styles) {
 	if t.Outcome == gateway.OutcomeUntrusted {
 		style = st.Error
 	}
-	reason := v.Detail
+	reason := word(v.Detail)
 	if v.Status == gateway.VerifyFailed {
 		// The reason fits a line; the possible causes follow in the
 		// verification section.
-		reason, _, _ = strings.Cut(reason, ": ")
+		if i := strings.IndexAny(reason, ":："); i > 0 {
+			reason = reason[:i]
+		}
 	}
 	if reason != "" {
 		b.kvWords(why, w, style, reason)

@@ -96,11 +96,14 @@ func wrapWords(s string, width int) []string {
 		return strings.Split(ansi.Wrap(s, max(1, width), ""), "\n")
 	}
 	// A zero-width space after each wide character is a place ansi.Wrap
-	// may break; it is removed once the lines are cut.
+	// may break; it is removed once the lines are cut. As Chinese is
+	// set, a line neither starts with closing punctuation nor ends with
+	// opening punctuation.
 	var b strings.Builder
-	for _, r := range s {
+	runes := []rune(s)
+	for i, r := range runes {
 		b.WriteRune(r)
-		if cells(r) == 2 {
+		if cells(r) == 2 && !strings.ContainsRune(opensCJK, r) && (i+1 == len(runes) || !strings.ContainsRune(closesCJK, runes[i+1])) {
 			b.WriteRune(zeroWidthSpace)
 		}
 	}
@@ -109,6 +112,13 @@ func wrapWords(s string, width int) []string {
 }
 
 const zeroWidthSpace = '\u200b'
+
+// closesCJK and opensCJK are the punctuation a Chinese line may not start
+// and may not end with.
+const (
+	closesCJK = "，。、；：！？）」』】》〉”’…"
+	opensCJK  = "（「『【《〈“‘"
+)
 
 // hasWide reports text with characters two cells wide, such as Chinese.
 func hasWide(s string) bool {

@@ -120,6 +120,9 @@ func (e *Emulator) Arm(f Fault) {
 	if f.Count <= 0 {
 		f.Count = 1
 	}
+	if f.Status == 0 && (f.Kind == FaultStatus || f.Kind == FaultHTML) {
+		f.Status = http.StatusBadGateway // as documented on Fault.Status
+	}
 	q := &e.faults
 	q.mu.Lock()
 	defer q.mu.Unlock()
