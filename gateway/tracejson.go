@@ -282,7 +282,7 @@ func (v *traceJSON) write(dst []byte) ([]byte, bool) {
 // \ufffd for bytes that are not UTF-8, which decode to it), and <, > and &
 // as themselves unless HTML-safe escapes are written (always in the
 // response, which writes itself with json.Marshal). The result is raw JSON,
-// written as it is. It reports false for an escape that is not
+// written as it is. It reports false for an escape elsewhere that is not
 // plainEscape.
 func (v *traceJSON) copyText(dst []byte, from, to int) ([]byte, bool) {
 	for {
@@ -291,17 +291,20 @@ func (v *traceJSON) copyText(dst []byte, from, to int) ([]byte, bool) {
 			return append(dst, v.js[from:to]...), true
 		}
 		at := from + i
+		if v.resultAt.holds(at) {
+			// Raw JSON: the backslash and what it escapes, as they are.
+			dst = append(dst, v.js[from:at+2]...)
+			from = at + 2
+			continue
+		}
 		r, n, ok := jsonscan.Escape(v.js[at:])
 		if !ok || !plainEscape(r) {
 			return dst, false
 		}
 		dst = append(dst, v.js[from:at]...)
-		switch {
-		case v.resultAt.holds(at):
-			dst = append(dst, v.js[at:at+n]...)
-		case r == '\ufffd' || (r == '<' || r == '>' || r == '&') && !v.escapeHTML && !v.responseAt.holds(at):
+		if r == '\ufffd' || (r == '<' || r == '>' || r == '&') && !v.escapeHTML && !v.responseAt.holds(at) {
 			dst = utf8.AppendRune(dst, r)
-		default:
+		} else {
 			dst = append(dst, v.js[at:at+n]...)
 		}
 		from = at + n

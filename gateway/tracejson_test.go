@@ -132,7 +132,7 @@ func TestEncodeJSONAsItIs(t *testing.T) {
 	tr.Response.Headers = map[string]string{"x-bad": "a\xffb <&> \u2028", "x-ok": "fine"}
 	tr.Warnings = []string{"bad \xfe byte", "<b>&amp;</b>", "\ufffd itself"}
 	tr.Error = &APIError{Code: "40002", SubMsg: "\x01 control \t tab \\ back \" quote"}
-	tr.Result = json.RawMessage(`{"a":"\u003cb\u003e","b":"\ufffd"}`)
+	tr.Result = json.RawMessage(`{"a":"\u003cb\u003e","b":"\ufffd","c":"\u0041\/\\"}`)
 	if asIs, _ := checkEncodeJSON(t, tr, Mask); !asIs {
 		t.Error("EncodeJSON declined the trace as it is")
 	}
