@@ -103,7 +103,7 @@ func (ex *exporter) send() error {
 	if ex.work == nil {
 		ex.work = make(chan *batch, 2*n)
 		for range n {
-			ex.workers.Go(func() { ex.make(newLiner(ex.store, ex.reveal)) })
+			ex.workers.Go(func() { ex.worker(newLiner(ex.store, ex.reveal)) })
 		}
 	}
 	b.done = make(chan struct{})
@@ -117,8 +117,8 @@ func (ex *exporter) send() error {
 	return nil
 }
 
-// make is a worker: it makes the lines of each batch it is sent.
-func (ex *exporter) make(l *liner) {
+// worker makes the lines of each batch it is sent.
+func (ex *exporter) worker(l *liner) {
 	for b := range ex.work {
 		l.out = b.out[:0]
 		start := 0
