@@ -2,11 +2,9 @@ package gateway
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/bits"
 	"strings"
 )
 
@@ -215,55 +213,6 @@ func (s *scanner) value() error {
 		return s.literal("null")
 	}
 	return s.fail("expected a value")
-}
-
-// skipString returns the index just past the quote that closes the string
-// whose contents start at i. A quote closes the string when an even number
-// of backslashes precedes it, so only quotes need finding: it reads eight
-// bytes at a time for them, which beats bytes.IndexByte on the short strings
-// that make up most of a large body.
-func skipString(buf []byte, i int) (int, bool) {
-	start := i
-	for {
-		found := false
-		for i+8 <= len(buf) {
-			if m := hasByte(binary.LittleEndian.Uint64(buf[i:]), '"'); m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
-				found = true
-				break
-			}
-			i += 8
-		}
-		if !found {
-			for i < len(buf) && buf[i] != '"' {
-				i++
-			}
-			if i >= len(buf) {
-				return 0, false
-			}
-		}
-		backslashes := 0
-		for j := i - 1; j >= start && buf[j] == '\\'; j-- {
-			backslashes++
-		}
-		if backslashes%2 == 0 {
-			return i + 1, true
-		}
-		i++
-	}
-}
-
-const (
-	lowBits  = 0x0101010101010101
-	highBits = 0x8080808080808080
-)
-
-// hasByte marks the bytes of w equal to b with their high bit. Only the
-// lowest mark is exact (a borrow may mark bytes above it), and it is the
-// only one skipString reads.
-func hasByte(w uint64, b byte) uint64 {
-	x := w ^ (lowBits * uint64(b))
-	return (x - lowBits) &^ x & highBits
 }
 
 // str scans a string starting at its opening quote. Bytes >= 0x80 pass as

@@ -234,8 +234,8 @@ func FuzzRedactAnswer(f *testing.F) {
 		// text can still appear elsewhere by chance: a mask's ends next to
 		// the same characters can spell a repetitive token again.)
 		secrets := tr.Secrets()
-		rawTokens(red.Response.Body, func(raw, decoded string) {
-			if len(decoded) > 12 && slices.Contains(secrets, decoded) {
+		rawTokens(red.Response.Body, func(raw, decoded []byte) {
+			if len(decoded) > 12 && slices.Contains(secrets, string(decoded)) {
 				t.Fatalf("token %q is still a token member's value in the masked body %q", decoded, red.Response.Body)
 			}
 		})

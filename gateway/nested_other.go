@@ -2,6 +2,8 @@
 
 package gateway
 
+import "aliauth/internal/jsonscan"
+
 // structural marks the bytes skipNested must look at.
 var structural = [256]bool{'{': true, '}': true, '[': true, ']': true, '"': true}
 
@@ -9,7 +11,8 @@ var structural = [256]bool{'{': true, '}': true, '[': true, ']': true, '"': true
 // follows strings and brackets only, so the value's end is found exactly,
 // and leaves finer validation to the decoder that reads the content
 // afterwards. Strings, most of a large response, are crossed eight bytes at
-// a time by skipString; amd64 reads 64 bytes at a time (nested_amd64.go).
+// a time by jsonscan.SkipString; amd64 reads 64 bytes at a time
+// (nested_amd64.go).
 func (s *scanner) skipNested() error {
 	buf, pos := s.buf, s.pos
 	closers := make([]byte, 0, 16)
@@ -34,7 +37,7 @@ func (s *scanner) skipNested() error {
 				return nil
 			}
 		case '"':
-			end, ok := skipString(buf, pos+1)
+			end, ok := jsonscan.SkipString(buf, pos)
 			if !ok {
 				s.pos = len(buf)
 				return s.fail("unterminated string")

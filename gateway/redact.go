@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"aliauth/internal/jsonscan"
 )
 
 // Mask hides a secret on screen while keeping enough to recognise it: the
@@ -46,6 +48,29 @@ type spelling struct{ raw, decoded string }
 // secrets is Secrets, with the spellings of the tokens found in JSON text
 // that differ from the tokens themselves.
 func (t *Trace) secrets() ([]string, []spelling) {
+	return secretsIn(decoded{t})
+}
+
+// tokenSource is where secretsIn looks for a trace's tokens: a decoded trace,
+// or the JSON json.Marshal writes for one (traceJSON), so that Redact and
+// EncodeJSON find the same tokens in the same places.
+type tokenSource interface {
+	// param and header are a request parameter's and a request header's
+	// values.
+	param(name string) string
+	header(name string) string
+	// tokens are the access and refresh tokens the trace decoded.
+	tokens() (access, refresh string)
+	appAuth() *AppAuth
+	// The request's and the response's bodies and the result hold tokens
+	// as JSON text.
+	requestBody() []byte
+	responseBody() []byte
+	result() []byte
+}
+
+// secretsIn is secrets, of the trace src reads.
+func secretsIn(src tokenSource) ([]string, []spelling) {
 	var out []string
 	var spellings []spelling
 	add := func(s string) {
@@ -53,74 +78,118 @@ func (t *Trace) secrets() ([]string, []spelling) {
 			out = append(out, s)
 		}
 	}
-	found := func(raw, decoded string) {
-		add(decoded)
-		if raw != decoded && slices.Contains(out, decoded) {
-			spellings = append(spellings, spelling{raw, decoded})
+	has := func(b []byte) bool { return slices.ContainsFunc(out, func(s string) bool { return s == string(b) }) }
+	found := func(raw, decoded []byte) {
+		if !has(decoded) {
+			add(string(decoded))
+		}
+		if !bytes.Equal(raw, decoded) && has(decoded) {
+			spellings = append(spellings, spelling{string(raw), string(decoded)})
 		}
 	}
-	add(t.Request.Params["refresh_token"])
-	add(t.Request.Params["auth_token"])
-	add(t.Request.Params["app_auth_token"])
-	add(t.Request.Headers["alipay-app-auth-token"])
-	if t.Tokens != nil {
-		add(t.Tokens.AccessToken)
-		add(t.Tokens.RefreshToken)
-	}
-	for _, s := range t.AppAuth.secrets() {
+	add(src.param("refresh_token"))
+	add(src.param("auth_token"))
+	add(src.param("app_auth_token"))
+	add(src.header("alipay-app-auth-token"))
+	access, refresh := src.tokens()
+	add(access)
+	add(refresh)
+	for _, s := range src.appAuth().secrets() {
 		add(s)
 	}
 	// The app authorization methods send their tokens in biz_content.
-	rawTokens([]byte(t.Request.Params["biz_content"]), found)
-	rawTokens([]byte(t.Request.Body), found)
-	if t.Response != nil {
-		rawTokens(t.Response.Body, found)
-	}
-	rawTokens(t.Result, found)
+	rawTokens([]byte(src.param("biz_content")), found)
+	rawTokens(src.requestBody(), found)
+	rawTokens(src.responseBody(), found)
+	rawTokens(src.result(), found)
 	// Replacing the longest first keeps a token that holds another whole.
 	slices.SortStableFunc(out, func(a, b string) int { return len(b) - len(a) })
 	return out, spellings
 }
 
-// tokenMembers are the JSON members whose values are tokens.
-var tokenMembers = [][]byte{
+// decoded is a decoded trace as a tokenSource.
+type decoded struct{ t *Trace }
+
+func (d decoded) param(name string) string  { return d.t.Request.Params[name] }
+func (d decoded) header(name string) string { return d.t.Request.Headers[name] }
+func (d decoded) appAuth() *AppAuth         { return d.t.AppAuth }
+func (d decoded) requestBody() []byte       { return []byte(d.t.Request.Body) }
+func (d decoded) result() []byte            { return d.t.Result }
+
+func (d decoded) tokens() (access, refresh string) {
+	if d.t.Tokens == nil {
+		return "", ""
+	}
+	return d.t.Tokens.AccessToken, d.t.Tokens.RefreshToken
+}
+
+func (d decoded) responseBody() []byte {
+	if d.t.Response == nil {
+		return nil
+	}
+	return d.t.Response.Body
+}
+
+// tokenMembers are the JSON members whose values are tokens. Every name ends
+// in tokenSuffix.
+var tokenMembers = [...][]byte{
 	[]byte(`"access_token"`), []byte(`"refresh_token"`), []byte(`"auth_token"`),
 	[]byte(`"app_auth_token"`), []byte(`"app_refresh_token"`),
 }
 
+const tokenSuffix = `_token"`
+
 // rawTokens finds the string values of token members in JSON text without
 // decoding it, so text that is truncated or malformed gives up its tokens
 // too, and calls found with each value as written and as decoded (the same
-// when it holds no escape, or when its escapes do not decode). A value cut
-// short by the end of the text counts as far as it goes.
-func rawTokens(text []byte, found func(raw, decoded string)) {
-	for _, member := range tokenMembers {
-		for rest := text; ; {
-			i := bytes.Index(rest, member)
-			if i < 0 {
+// when it holds no escape, or when its escapes do not decode), member by
+// member in the order of tokenMembers, each in text order. A value cut
+// short by the end of the text counts as far as it goes. What found is
+// given is only good until it returns.
+func rawTokens(text []byte, found func(raw, decoded []byte)) {
+	// One search for what every name ends in finds the members. A member
+	// is found again after the end of where it was last found, as searching
+	// for it alone would.
+	type hit struct{ member, end int }
+	var room [16]hit
+	hits := room[:0]
+	var last [len(tokenMembers)]int
+	for at := 0; ; {
+		i := bytes.Index(text[at:], []byte(tokenSuffix))
+		if i < 0 {
+			break
+		}
+		at += i + len(tokenSuffix)
+		for m, member := range tokenMembers {
+			if bytes.HasSuffix(text[:at], member) && at-len(member) >= last[m] {
+				hits = append(hits, hit{m, at})
+				last[m] = at
 				break
 			}
-			rest = rest[i+len(member):]
-			v := bytes.TrimLeft(rest, " \t\r\n")
-			if len(v) == 0 || v[0] != ':' {
-				continue
-			}
-			v = bytes.TrimLeft(v[1:], " \t\r\n")
-			if len(v) == 0 || v[0] != '"' {
-				continue
-			}
-			end, closed := skipString(v, 1)
-			if !closed {
-				found(string(v[1:]), string(v[1:]))
-				continue
-			}
-			raw := string(v[1 : end-1])
-			decoded := raw
-			if strings.IndexByte(raw, '\\') >= 0 && json.Unmarshal(v[:end], &decoded) != nil {
-				decoded = raw
-			}
-			found(raw, decoded)
 		}
+	}
+	slices.SortStableFunc(hits, func(a, b hit) int { return a.member - b.member })
+	for _, h := range hits {
+		v := bytes.TrimLeft(text[h.end:], " \t\r\n")
+		if len(v) == 0 || v[0] != ':' {
+			continue
+		}
+		v = bytes.TrimLeft(v[1:], " \t\r\n")
+		if len(v) == 0 || v[0] != '"' {
+			continue
+		}
+		end, closed := jsonscan.SkipString(v, 0)
+		if !closed {
+			found(v[1:], v[1:])
+			continue
+		}
+		raw := v[1 : end-1]
+		decoded := raw
+		var s string
+		if bytes.IndexByte(raw, '\\') >= 0 && json.Unmarshal(v[:end], &s) == nil {
+			decoded = []byte(s)
+		}
+		found(raw, decoded)
 	}
 }
 
@@ -187,7 +256,7 @@ func (t *Trace) redact(extra []string, replace func(secret string) string) *Trac
 // redactor replaces secrets: text in every form a secret takes in a trace,
 // json only in the forms that keep JSON text valid.
 type redactor struct {
-	text, json *strings.Replacer
+	text, json *replacer
 }
 
 // secretForm is one way a secret is written: as itself, percent-encoded in
@@ -211,23 +280,20 @@ var secretForms = []secretForm{
 }
 
 func newRedactor(secrets []string, spellings []spelling, replace func(string) string) redactor {
-	type pair struct{ old, new string }
 	var text, js []pair
-	seenText, seenJSON := map[string]bool{}, map[string]bool{}
 	addPair := func(p pair, json bool) {
-		if !seenText[p.old] {
-			seenText[p.old] = true
+		same := func(q pair) bool { return q.old == p.old }
+		if !slices.ContainsFunc(text, same) {
 			text = append(text, p)
 		}
-		if json && !seenJSON[p.old] {
-			seenJSON[p.old] = true
+		if json && !slices.ContainsFunc(js, same) {
 			js = append(js, p)
 		}
 	}
-	replaced := make(map[string]string, len(secrets))
-	for _, s := range secrets {
+	replaced := make([]string, len(secrets))
+	for i, s := range secrets {
 		rep := replace(s)
-		replaced[s] = rep
+		replaced[i] = rep
 		if plain(s) { // every form is the secret itself, as real tokens are
 			addPair(pair{s, jsonEscape(rep)}, true)
 			continue
@@ -240,33 +306,42 @@ func newRedactor(secrets []string, spellings []spelling, replace func(string) st
 	// A token written with escapes of its own choosing, as JSON allows
 	// (\u0061 for a), is replaced as written.
 	for _, sp := range spellings {
-		addPair(pair{sp.raw, jsonEscape(replaced[sp.decoded])}, true)
+		var rep string
+		if i := slices.Index(secrets, sp.decoded); i >= 0 {
+			rep = replaced[i]
+		}
+		addPair(pair{sp.raw, jsonEscape(rep)}, true)
 	}
-	build := func(pairs []pair) *strings.Replacer {
+	build := func(pairs []pair) *replacer {
 		// The longest first, so a form that holds another is replaced whole.
 		slices.SortStableFunc(pairs, func(a, b pair) int { return len(b.old) - len(a.old) })
-		args := make([]string, 0, 2*len(pairs))
-		for _, p := range pairs {
-			args = append(args, p.old, p.new)
-		}
-		return strings.NewReplacer(args...)
+		return newReplacer(pairs)
 	}
-	return redactor{text: build(text), json: build(js)}
+	r := redactor{text: build(text)}
+	if slices.Equal(text, js) { // plain tokens, written alike in every form
+		r.json = r.text
+	} else {
+		r.json = build(js)
+	}
+	return r
 }
 
 // plain reports whether s is written the same in every secret form: only
 // letters, digits and the characters no escaping touches.
 func plain(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~') {
+		if !plainByte(s[i]) {
 			return false
 		}
 	}
 	return true
 }
 
-func replaceValues(m map[string]string, r *strings.Replacer) {
+func plainByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
+}
+
+func replaceValues(m map[string]string, r *replacer) {
 	for k, v := range m {
 		m[k] = r.Replace(v)
 	}

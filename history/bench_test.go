@@ -3,7 +3,10 @@ package history
 import (
 	"bufio"
 	"context"
+	"database/sql"
+	"io"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -300,4 +303,77 @@ func benchmarkConsole(b *testing.B, path string) {
 	b.ReportMetric(float64(loaded.Microseconds())/1000, "ms-to-index")
 	b.ReportMetric(peakRSS/1024, "peak-RSS-MB")
 	b.ReportMetric(rss/1024, "RSS-MB")
+}
+
+// BenchmarkHistoryExport exports 100,000 exchanges, masked and revealed,
+// paired with its floor: reading the same JSON out of the database and
+// nothing more. Each iteration runs both, the floor first and the export
+// first in turn, so a machine busy with other work slows both alike;
+// x-floor is the median of the iterations' ratios. Run it with
+// -benchtime=5x or more for a median worth the name.
+func BenchmarkHistoryExport(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, fixturePath(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	floor := func() {
+		rows, err := s.db.QueryContext(ctx, "SELECT json FROM traces")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer rows.Close()
+		var js sql.RawBytes
+		for rows.Next() {
+			if err := rows.Scan(&js); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, mode := range []struct {
+		name   string
+		reveal bool
+	}{{"masked", false}, {"revealed", true}} {
+		b.Run(mode.name, func(b *testing.B) {
+			export := func() {
+				if n, err := s.Export(ctx, io.Discard, Filter{}, mode.reveal); err != nil || n != fixtureSize {
+					b.Fatalf("exported %d: %v", n, err)
+				}
+			}
+			timed := func(f func()) float64 {
+				start := time.Now()
+				f()
+				return float64(time.Since(start).Microseconds()) / 1000
+			}
+			var ratios, floors, exports []float64
+			for i := 0; b.Loop(); i++ {
+				var f, e float64
+				if i%2 == 0 {
+					f, e = timed(floor), timed(export)
+				} else {
+					e, f = timed(export), timed(floor)
+				}
+				ratios, floors, exports = append(ratios, e/f), append(floors, f), append(exports, e)
+			}
+			b.ReportMetric(median(ratios), "x-floor")
+			b.ReportMetric(median(floors), "floor-ms")
+			b.ReportMetric(median(exports), "ms/export")
+		})
+	}
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

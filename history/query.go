@@ -365,6 +365,7 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f Filter, reveal bool) 
 	}
 	defer rows.Close()
 	ex := newExporter(s, w, reveal)
+	defer ex.stop()
 	var (
 		id int64
 		js sql.RawBytes
