@@ -320,8 +320,4 @@ var zhDoctor = map[string]string{
 	"certificate %s (SN %s)":               "证书 %s（SN %s）",
 	"the emulator's Alipay key in %s":      "模拟器在 %s 中的支付宝公钥",
 	"%s: use v2 (gateway.do) or v3 (REST)": "%s：请使用 v2（gateway.do）或 v3（REST）",
-
-	// The example configuration (config/example.go): what aliauth profiles
-	// init writes, its comments in Chinese.
-	exampleConfigEN: exampleConfigZH,
 }

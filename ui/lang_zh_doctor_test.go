@@ -802,28 +802,3 @@ func TestDoctorScreenInChinese(t *testing.T) {
 		}
 	}
 }
-
-// The example configuration's Chinese is of the file aliauth profiles init
-// writes, and keeps every setting as it is.
-func TestExampleConfigurationInChinese(t *testing.T) {
-	zh, ok := zhDoctor[config.Example]
-	if !ok {
-		t.Fatal("the example configuration has changed; its Chinese no longer matches it")
-	}
-	settings := func(s string) []string {
-		var out []string
-		for _, line := range strings.Split(s, "\n") {
-			line, _, _ = strings.Cut(line, "#")
-			if line = strings.TrimSpace(line); line != "" {
-				out = append(out, line)
-			}
-		}
-		return out
-	}
-	if !slices.Equal(settings(zh), settings(config.Example)) {
-		t.Errorf("the Chinese example changes the settings:\n%s", zh)
-	}
-	if englishProse(zh) != "" {
-		t.Errorf("the Chinese example keeps %q", englishProse(zh))
-	}
-}
