@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"aliauth/config"
 	"aliauth/gateway"
@@ -35,13 +34,9 @@ func (a *app) runPhone(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	name, err := inputArg(fs, args)
+	body, what, err := a.readFileArg(fs, args)
 	if err != nil {
 		return err
-	}
-	body, err := a.readInput(name)
-	if err != nil {
-		return usage(err)
 	}
 	mk, noAESKey, err := a.miniKeys(&o)
 	if err != nil {
@@ -52,7 +47,7 @@ func (a *app) runPhone(ctx context.Context, args []string) error {
 		err = noAESKey
 	}
 	if r == nil {
-		return usageError("%s: %v", inputName(name), err)
+		return usageError("%s: %v", what, err)
 	}
 	if o.jsonOut {
 		out := struct {
@@ -87,17 +82,13 @@ func (a *app) runOpenUserInfo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	name, err := inputArg(fs, args)
+	body, what, err := a.readFileArg(fs, args)
 	if err != nil {
 		return err
 	}
-	body, err := a.readInput(name)
-	if err != nil {
-		return usage(err)
-	}
 	u, err := gateway.ParseOpenUserInfo(body)
 	if err != nil {
-		return usageError("%s: %v", inputName(name), err)
+		return usageError("%s: %v", what, err)
 	}
 	if o.jsonOut {
 		if err := writeJSON(a.stdout, u); err != nil {
@@ -110,17 +101,6 @@ func (a *app) runOpenUserInfo(ctx context.Context, args []string) error {
 		return silentExit(payloadStatus(u.Error))
 	}
 	return nil
-}
-
-// inputArg is the optional FILE argument, standard input by default.
-func inputArg(fs interface{ Name() string }, args []string) (string, error) {
-	if len(args) > 1 {
-		return "", usageError("%s takes at most one file; got %d arguments (see %s -h)", strings.TrimPrefix(fs.Name(), "aliauth "), len(args), fs.Name())
-	}
-	if len(args) == 1 {
-		return args[0], nil
-	}
-	return "-", nil
 }
 
 // miniKeys are the keys that open a phone payload: the Alipay public key

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rsa"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -30,33 +31,26 @@ func (a *app) runVerify(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := wantArgs(fs, args, 0, 1, "at most one file"); err != nil {
-		return err
-	}
-	name := "-"
-	if len(args) == 1 {
-		name = args[0]
-	}
-	body, err := a.readInput(name)
+	body, what, err := a.readFileArg(fs, args)
 	if err != nil {
-		return usage(err)
+		return err
 	}
 	var bom string
 	if rest, ok := bytes.CutPrefix(body, []byte(byteOrderMark)); ok {
 		// Editors add it; the gateway never sends one, and no signature covers it.
 		body = rest
-		bom = inputName(name) + " starts with a byte order mark, which an editor adds and the gateway never sends; it was ignored"
+		bom = what + " starts with a byte order mark, which an editor adds and the gateway never sends; it was ignored"
 		say(a.stderr, "aliauth: "+bom)
 	}
 	if b, ok, err := gateway.ParseBundle(body); ok {
 		if err != nil {
-			return usageError("%s: %v", inputName(name), err)
+			return usageError("%s: %v", what, err)
 		}
 		return a.verifyBundle(&o, b)
 	}
 	body = traceBody(body)
 	if masked := maskedToken().Find(body); masked != nil {
-		return usageError("%s holds an answer whose tokens were masked or replaced by fingerprints (%s) when it was printed, exported or recorded, so it is no longer the body the gateway signed; verify a copy with the tokens in full: aliauth history export --reveal, or the command's --json --reveal", inputName(name), masked)
+		return usageError("%s holds an answer whose tokens were masked or replaced by fingerprints (%s) when it was printed, exported or recorded, so it is no longer the body the gateway signed; verify a copy with the tokens in full: aliauth history export --reveal, or the command's --json --reveal", what, masked)
 	}
 	if *method == "" {
 		*method = gateway.DetectMethod(body)
@@ -71,7 +65,7 @@ func (a *app) runVerify(ctx context.Context, args []string) error {
 	}
 	t, err := gateway.VerifyOffline(body, *method, key, source, signType)
 	if err != nil {
-		return usageError("%s is not a gateway response: %v; pass the raw body exactly as received", inputName(name), err)
+		return usageError("%s is not a gateway response: %v; pass the raw body exactly as received", what, err)
 	}
 	if bom != "" {
 		t.Warnings = append(t.Warnings, bom)
@@ -112,6 +106,23 @@ func (a *app) verifyBundle(o *options, b *gateway.Bundle) error {
 		return silentExit(ExitUntrusted)
 	}
 	return nil
+}
+
+// readFileArg reads the one optional FILE argument of a command that reads
+// what it checks from a file or standard input (-, the default), and names
+// it for messages.
+func (a *app) readFileArg(fs *flag.FlagSet, args []string) (body []byte, what string, err error) {
+	if err := wantArgs(fs, args, 0, 1, "at most one file"); err != nil {
+		return nil, "", err
+	}
+	name := "-"
+	if len(args) == 1 {
+		name = args[0]
+	}
+	if body, err = a.readInput(name); err != nil {
+		return nil, "", usage(err)
+	}
+	return body, inputName(name), nil
 }
 
 // readInput reads a file, or standard input for "-".
